@@ -1,0 +1,284 @@
+"""Importer for the portal's evaluation API responses (the six JSON files of one period).
+
+Files are recognised by their content, not their names, so renamed downloads still load. Which raw
+count comes from which JSON field is read from the rulebook's ``[[inputs]] portal`` entries, so the
+mapping lives in one place. Portal nulls count as 0, as the portal itself counts them.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from chiso.errors import DataError, Location
+from chiso.rulebook import DEFAULT_RULEBOOK, Rulebook, load_rulebook
+from chiso.units import (
+    PUBLISHED_TOTAL,
+    UnitTable,
+    empty_provenance,
+    published_column,
+    published_group_column,
+)
+
+# endpoint → (group code in portal-2026, report code of a single-score group or None)
+ENDPOINTS: dict[str, tuple[str, str | None]] = {
+    "transparency": ("TRANSPARENCY", None),
+    "dvc-progress-tree": ("PROGRESS", "PROGRESS_ON_TIME"),
+    "provide-online-tree": ("ONLINE_SERVICES", "ONLINE_SERVICES_GROUP"),
+    "dossier-digitized": ("DIGITISATION", None),
+    "handling-satisfaction": ("SATISFACTION", None),
+    "formality-online-payment-tree": ("ONLINE_PAYMENT", "ONLINE_PAYMENT_GROUP"),
+}
+ENDPOINT_NAMES_VI = {
+    "transparency": "Công khai, minh bạch (transparency)",
+    "dvc-progress-tree": "Tiến độ giải quyết (dvc-progress-tree)",
+    "provide-online-tree": "Dịch vụ công trực tuyến (provide-online-tree)",
+    "dossier-digitized": "Số hóa hồ sơ (dossier-digitized)",
+    "handling-satisfaction": "Mức độ hài lòng (handling-satisfaction)",
+    "formality-online-payment-tree": "Thanh toán trực tuyến (formality-online-payment-tree)",
+}
+LEVEL_OF_TYPE = {
+    "PROVINCE": "province",
+    "PROVINCIAL_DEPARTMENT": "department",
+    "COMMUNE_PEOPLE_COMMITTEE": "commune",
+}
+LEVEL_OF_TREE = {"PROVINCE": "department", "COMMUNE": "commune"}
+_METRIC_SIGNATURE = {
+    "PUBLISH_ON_TIME": "transparency",
+    "ORIGINAL_RESULT_AVAILABLE": "dossier-digitized",
+    "DOSSIER_RECEIVING_SATISFACTION": "handling-satisfaction",
+}
+_TREE_SIGNATURE = {
+    "totalReceived": "dvc-progress-tree",
+    "authorityCount": "provide-online-tree",
+    "totalDossierOnlinePaymentSuccess": "formality-online-payment-tree",
+}
+MAX_BYTES = 50 * 1024 * 1024
+
+
+@dataclass
+class _Row:
+    """One unit as seen by one endpoint."""
+
+    key: str
+    name: str
+    code: str | None
+    level: str
+    counts: dict[str, float]
+    published: dict[str, float]
+
+
+def load_portal(paths: list[str | Path] | str | Path, period: str = "", rulebook: Rulebook | None = None) -> UnitTable:
+    """Read a folder, or the six files given one by one, into a UnitTable."""
+    files = _expand(paths)
+    named = [(p.name, _read_bytes(p)) for p in files]
+    return load_portal_bytes(named, period or _period_from(files), rulebook)
+
+
+def load_portal_bytes(
+    files: list[tuple[str, bytes]], period: str = "", rulebook: Rulebook | None = None
+) -> UnitTable:
+    """Same as :func:`load_portal` for (file name, content) pairs, e.g. from an upload widget."""
+    rb = rulebook or load_rulebook(DEFAULT_RULEBOOK)
+    by_endpoint: dict[str, list[_Row]] = {}
+    for name, data in files:
+        doc = _parse_json(name, data)
+        endpoint = detect_endpoint(doc, name)
+        if endpoint in by_endpoint:
+            raise DataError(f"Có hai tệp cùng loại «{endpoint}»; mỗi loại chỉ được một tệp.", Location(file=name))
+        by_endpoint[endpoint] = _rows(endpoint, doc, name, rb)
+    if not by_endpoint:
+        raise DataError("Không có tệp JSON nào của Cổng DVCQG.")
+    missing = [e for e in ENDPOINTS if e not in by_endpoint]
+    table = _merge(by_endpoint, period, rb)
+    if missing:
+        names = "; ".join(ENDPOINT_NAMES_VI[e] for e in missing)
+        table.warnings.append(
+            f"Thiếu {len(missing)}/6 tệp của Cổng DVCQG: {names}. Các chỉ tiêu của nhóm này không được tính lại."
+        )
+    return table
+
+
+def detect_endpoint(doc: dict, name: str) -> str:
+    """Which of the six endpoints a parsed response comes from, by its structure."""
+    data = doc.get("data") if isinstance(doc, dict) else None
+    if not isinstance(data, dict):
+        raise DataError("Không phải phản hồi đánh giá của Cổng DVCQG (thiếu khóa «data»).", Location(file=name))
+    if isinstance(data.get("overview"), dict):
+        codes = {m.get("code") for m in data["overview"].get("metrics") or [] if isinstance(m, dict)}
+        for code, endpoint in _METRIC_SIGNATURE.items():
+            if code in codes:
+                return endpoint
+    if isinstance(data.get("parent"), dict):
+        for key, endpoint in _TREE_SIGNATURE.items():
+            if key in data["parent"]:
+                return endpoint
+    raise DataError("Không nhận ra loại dữ liệu đánh giá (không thuộc 6 nhóm của Cổng DVCQG).", Location(file=name))
+
+
+# ---------------------------------------------------------------- reading
+
+
+def _expand(paths: list[str | Path] | str | Path) -> list[Path]:
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    files: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            found = sorted(p.glob("*.json"))
+            if not found:
+                raise DataError("Thư mục không có tệp .json nào.", Location(file=str(p)))
+            files.extend(found)
+        else:
+            files.append(p)
+    return files
+
+
+def _read_bytes(p: Path) -> bytes:
+    try:
+        if p.stat().st_size > MAX_BYTES:
+            raise DataError(f"Tệp lớn hơn {MAX_BYTES // (1024 * 1024)} MB.", Location(file=p.name))
+        return p.read_bytes()
+    except FileNotFoundError:
+        raise DataError("Không tìm thấy tệp.", Location(file=str(p))) from None
+    except OSError as exc:
+        raise DataError(f"Không đọc được tệp ({exc.strerror}).", Location(file=str(p))) from None
+
+
+def _period_from(files: list[Path]) -> str:
+    return files[0].parent.name if files else ""
+
+
+def _parse_json(name: str, data: bytes) -> dict:
+    if not data.strip():
+        raise DataError("Tệp rỗng.", Location(file=name))
+    try:
+        doc = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise DataError("Tệp không phải văn bản UTF-8.", Location(file=name)) from None
+    except json.JSONDecodeError as exc:
+        raise DataError(
+            f"JSON không hợp lệ hoặc bị cắt cụt ở dòng {exc.lineno}, cột {exc.colno}: {exc.msg}.",
+            Location(file=name, row=exc.lineno),
+        ) from None
+    if isinstance(doc, dict) and doc.get("code") not in (None, "OK"):
+        raise DataError(f"Cổng DVCQG trả về lỗi «{doc.get('code')}»: {doc.get('message', '')}.", Location(file=name))
+    return doc
+
+
+def _portal_fields(rb: Rulebook) -> tuple[dict[str, tuple[str, str]], dict[str, tuple[str, list[str]]]]:
+    """From the rulebook: metric fields ``CODE.numerator`` and tree fields ``endpoint.a + b``."""
+    metric, tree = {}, {}
+    for inp in rb.inputs:
+        head, _, rest = inp.portal.partition(".")
+        if not rest:
+            continue
+        if head in ENDPOINTS:
+            tree[inp.key] = (head, [f.strip() for f in rest.split("+")])
+        else:
+            metric[inp.key] = (head, rest)
+    return metric, tree
+
+
+def _num(value: object, where: Location) -> float:
+    if value is None:
+        return 0.0  # the portal counts null as nothing
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise DataError(f"Giá trị «{value}» không phải số.", where)
+    if value < 0:
+        raise DataError(f"Giá trị âm ({value}) không hợp lệ.", where)
+    return float(value)
+
+
+def _rows(endpoint: str, doc: dict, name: str, rb: Rulebook) -> list[_Row]:
+    data = doc["data"]
+    try:
+        if endpoint in ("transparency", "dossier-digitized", "handling-satisfaction"):
+            raw = [(data["overview"], True)] + [(r, False) for r in data["evaluation"]]
+            return [_evaluation_row(endpoint, r, name, rb) for r, _ in raw]
+        raw = [(data["parent"], True)] + [(r, False) for r in data["children"]]
+        return [_tree_row(endpoint, r, is_root, name, rb) for r, is_root in raw]
+    except (KeyError, TypeError) as exc:
+        raise DataError(f"Cấu trúc dữ liệu không đúng mẫu của Cổng DVCQG (thiếu {exc}).", Location(file=name)) from None
+
+
+def _evaluation_row(endpoint: str, r: dict, name: str, rb: Rulebook) -> _Row:
+    metric_fields, _ = _portal_fields(rb)
+    metrics = {m["code"]: m for m in r["metrics"]}
+    where = Location(file=name, column=r.get("departmentName"))
+    counts = {
+        key: _num(metrics[code].get(part), where)
+        for key, (code, part) in metric_fields.items()
+        if code in metrics
+    }
+    published = {
+        published_column(code): float(m.get("score") or 0.0) for code, m in metrics.items() if m.get("maxScore")
+    }
+    group, _ = ENDPOINTS[endpoint]
+    published[published_group_column(group)] = float(r.get("totalScore") or 0.0)
+    return _Row(
+        key=r["departmentId"],
+        name=r["departmentName"],
+        code=r.get("departmentCode"),
+        level=LEVEL_OF_TYPE.get(r.get("departmentType"), "department"),
+        counts=counts,
+        published=published,
+    )
+
+
+def _tree_row(endpoint: str, r: dict, is_root: bool, name: str, rb: Rulebook) -> _Row:
+    _, tree_fields = _portal_fields(rb)
+    where = Location(file=name, column=r.get("departmentName"))
+    counts = {}
+    for key, (ep, fields) in tree_fields.items():
+        if ep == endpoint and all(f in r for f in fields):
+            counts[key] = sum(_num(r[f], where) for f in fields)
+    group, report = ENDPOINTS[endpoint]
+    score = r.get("totalScore", r.get("score"))
+    published = {published_group_column(group): float(score or 0.0)}
+    if report:
+        published[published_column(report)] = float(score or 0.0)
+    return _Row(
+        key=r["departmentId"],
+        name=r["departmentName"],
+        code=r.get("departmentCode"),
+        level="province" if is_root else LEVEL_OF_TREE.get(r.get("level"), "department"),
+        counts=counts,
+        published=published,
+    )
+
+
+def _merge(by_endpoint: dict[str, list[_Row]], period: str, rb: Rulebook) -> UnitTable:
+    """One row per unit (joined on departmentId), in the order the portal lists them."""
+    units: dict[str, dict] = {}
+    for endpoint, rows in by_endpoint.items():
+        for row in rows:
+            u = units.setdefault(row.key, {"_name": row.name, "_level": row.level, "_code": None})
+            u["_code"] = u["_code"] or row.code
+            if row.level == "province":
+                u["_level"] = "province"
+            u.update(row.counts)
+            u.update(row.published)
+    province = next((k for k, u in units.items() if u["_level"] == "province"), None)
+    records = []
+    for key, u in units.items():
+        rec = {
+            "unit_code": u["_code"] or key,
+            "unit_name": u["_name"],
+            "level": u["_level"],
+            "parent_code": "" if key == province or province is None else (units[province]["_code"] or province),
+            "period": period,
+        }
+        rec.update({k: v for k, v in u.items() if not k.startswith("_")})
+        records.append(rec)
+    frame = pd.DataFrame.from_records(records)
+    for key in rb.input_keys:
+        if key not in frame:
+            frame[key] = np.nan
+    group_cols = [published_group_column(e[0]) for e in ENDPOINTS.values()]
+    if all(c in frame for c in group_cols):
+        frame[PUBLISHED_TOTAL] = frame[group_cols].sum(axis=1, min_count=len(group_cols)).round(2)
+    return UnitTable(frame, empty_provenance(frame, rb.input_keys), source="Cổng DVCQG (JSON)")

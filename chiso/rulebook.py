@@ -1,0 +1,472 @@
+"""Rulebooks: one TOML file per version of the index, loaded, validated and compiled to arrays.
+
+The file is data only: curve kinds, thresholds and rules are names and numbers; nothing is evaluated.
+Compilation turns the indicators into numpy arrays so the engine never branches per row in Python.
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from chiso.errors import Location, RulebookError
+
+RULEBOOK_DIR = Path(__file__).parent / "rulebooks"
+DEFAULT_RULEBOOK = "portal-2026"
+
+LEVELS: tuple[str, ...] = ("province", "district", "department", "commune")
+LEVEL_NAMES_VI = {
+    "province": "Cấp tỉnh",
+    "district": "Cấp huyện",
+    "department": "Sở, ban, ngành",
+    "commune": "Cấp xã",
+}
+CURVES = ("linear", "threshold")
+ZERO_RULES = ("zero", "full")
+POLICIES = ("computed", "inherited", "full", "zero")
+CONFIDENCES = ("verified", "documented", "inferred", "guess")
+TOTAL_MAX = 100.0
+
+
+@dataclass(frozen=True)
+class Input:
+    """A raw count the index reads (a numerator or a denominator)."""
+
+    key: str
+    name_vi: str
+    name_en: str
+    portal: str = ""
+    fallback: str | None = None
+
+
+@dataclass(frozen=True)
+class Group:
+    code: str
+    name_vi: str
+    name_en: str
+    max: float
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    group: str
+    name_vi: str
+    name_en: str
+    max: float
+    numerator: str
+    denominator: str
+    curve: str
+    threshold: float
+    zero_rule: str
+    policy: dict[str, str]
+    confidence: str
+    source: str
+    report_code: str
+    note_vi: str = ""
+
+    def movable_at(self, level: str) -> bool:
+        """A unit at this level moves the indicator only when it is scored from its own counts."""
+        return self.policy.get(level) == "computed"
+
+
+@dataclass(frozen=True)
+class Lever:
+    """Something a unit can do; each step adds 1 to every count in ``moves``."""
+
+    key: str
+    name_vi: str
+    unit_vi: str
+    moves: tuple[str, ...]
+    effort: float = 1.0
+    note_vi: str = ""
+
+
+@dataclass(frozen=True)
+class Band:
+    name_vi: str
+    min: float
+
+
+@dataclass(frozen=True)
+class Rulebook:
+    id: str
+    name_vi: str
+    name_en: str
+    description_vi: str
+    description_en: str
+    observed: str
+    inputs: tuple[Input, ...]
+    groups: tuple[Group, ...]
+    indicators: tuple[Indicator, ...]
+    levers: tuple[Lever, ...]
+    bands: tuple[Band, ...]
+    path: str = ""
+    extends: str | None = None
+
+    # ---- lookups
+    def input(self, key: str) -> Input:
+        return {i.key: i for i in self.inputs}[key]
+
+    def group(self, code: str) -> Group:
+        return {g.code: g for g in self.groups}[code]
+
+    def indicator(self, code: str) -> Indicator:
+        return {i.code: i for i in self.indicators}[code]
+
+    def lever(self, key: str) -> Lever:
+        return {lv.key: lv for lv in self.levers}[key]
+
+    @property
+    def input_keys(self) -> list[str]:
+        return [i.key for i in self.inputs]
+
+    @property
+    def indicator_codes(self) -> list[str]:
+        return [i.code for i in self.indicators]
+
+    @property
+    def group_codes(self) -> list[str]:
+        return [g.code for g in self.groups]
+
+    def indicators_of(self, group: str) -> list[Indicator]:
+        return [i for i in self.indicators if i.group == group]
+
+    def band(self, total: float) -> str:
+        for b in self.bands:
+            if total >= b.min - 1e-9:
+                return b.name_vi
+        return self.bands[-1].name_vi if self.bands else ""
+
+    def indicators_fed_by(self, input_key: str) -> list[Indicator]:
+        """Indicators whose numerator is this count (what a lever on it moves)."""
+        return [i for i in self.indicators if i.numerator == input_key]
+
+    @cached_property
+    def compiled(self) -> "Compiled":
+        return Compiled.build(self)
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """The rulebook as arrays, indexed by indicator (K), group (G), input (I) and level (L)."""
+
+    max: np.ndarray  # (K,)
+    threshold: np.ndarray  # (K,) 1.0 for linear curves
+    zero_full: np.ndarray  # (K,) bool: denominator 0 gives full points
+    num_idx: np.ndarray  # (K,) index into inputs
+    den_idx: np.ndarray  # (K,) index into inputs
+    group_idx: np.ndarray  # (K,) index into groups
+    policy: np.ndarray  # (L, K) index into POLICIES
+    group_onehot: np.ndarray  # (K, G)
+    fallback_pairs: tuple[tuple[int, int], ...]  # (input, fallback input), resolution order
+
+    @staticmethod
+    def build(rb: Rulebook) -> "Compiled":
+        keys = rb.input_keys
+        pos = {k: n for n, k in enumerate(keys)}
+        gpos = {g.code: n for n, g in enumerate(rb.groups)}
+        inds = rb.indicators
+        group_idx = np.array([gpos[i.group] for i in inds], dtype=np.int64)
+        onehot = np.zeros((len(inds), len(rb.groups)))
+        onehot[np.arange(len(inds)), group_idx] = 1.0
+        policy = np.array(
+            [[POLICIES.index(i.policy[lvl]) for i in inds] for lvl in LEVELS], dtype=np.int8
+        )
+        return Compiled(
+            max=np.array([i.max for i in inds], dtype=float),
+            threshold=np.array([i.threshold for i in inds], dtype=float),
+            zero_full=np.array([i.zero_rule == "full" for i in inds]),
+            num_idx=np.array([pos[i.numerator] for i in inds], dtype=np.int64),
+            den_idx=np.array([pos[i.denominator] for i in inds], dtype=np.int64),
+            group_idx=group_idx,
+            policy=policy,
+            group_onehot=onehot,
+            fallback_pairs=tuple(
+                (pos[k], pos[f]) for k, f in _fallback_order(rb.inputs)
+            ),
+        )
+
+
+def _fallback_order(inputs: tuple[Input, ...]) -> list[tuple[str, str]]:
+    """Fallback pairs ordered so that a count is resolved after the count it falls back to."""
+    by_key = {i.key: i for i in inputs}
+    done: set[str] = set()
+    order: list[tuple[str, str]] = []
+
+    def visit(key: str) -> None:
+        inp = by_key[key]
+        if key in done or inp.fallback is None:
+            done.add(key)
+            return
+        visit(inp.fallback)
+        order.append((key, inp.fallback))
+        done.add(key)
+
+    for inp in inputs:
+        visit(inp.key)
+    return order
+
+
+# ---------------------------------------------------------------- loading and validation
+
+
+def available_rulebooks() -> list[str]:
+    """Ids of the rulebooks shipped with the package, newest first."""
+    return sorted((p.stem for p in RULEBOOK_DIR.glob("*.toml")), reverse=True)
+
+
+@lru_cache(maxsize=16)
+def load_rulebook(name_or_path: str = DEFAULT_RULEBOOK) -> Rulebook:
+    """Load a shipped rulebook by id (``portal-2026``) or any rulebook file by path."""
+    path = Path(name_or_path)
+    if not path.suffix:
+        path = RULEBOOK_DIR / f"{name_or_path}.toml"
+        if not path.exists():
+            known = ", ".join(available_rulebooks())
+            raise RulebookError(f"Không có bộ quy tắc «{name_or_path}». Các bộ có sẵn: {known}.")
+    return _load_file(path)
+
+
+def _load_file(path: Path) -> Rulebook:
+    loc = Location(file=path.name)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise RulebookError("Không tìm thấy tệp bộ quy tắc.", loc) from None
+    except UnicodeDecodeError:
+        raise RulebookError("Tệp bộ quy tắc không phải văn bản UTF-8.", loc) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise RulebookError(f"Tệp bộ quy tắc sai cú pháp TOML ({exc}).", loc) from None
+    return parse_rulebook(raw, path)
+
+
+def parse_rulebook(raw: dict, path: Path) -> Rulebook:
+    """Validate a parsed TOML document and build the Rulebook; errors name the file and field."""
+    v = _Validator(path.name)
+    head = v.table(raw, "rulebook", "[rulebook]")
+    base = None
+    if head.get("extends"):
+        base_path = path.parent / f"{head['extends']}.toml"
+        base = _load_file(base_path)
+    inputs = _parse_inputs(v, raw, base)
+    keys = {i.key for i in inputs}
+    groups = tuple(
+        Group(
+            code=v.text(g, "code", f"[[groups]] số {n}"),
+            name_vi=v.text(g, "name_vi", f"[[groups]] số {n}"),
+            name_en=v.text(g, "name_en", f"[[groups]] số {n}"),
+            max=v.number(g, "max", f"[[groups]] số {n}"),
+        )
+        for n, g in enumerate(v.array(raw, "groups"), start=1)
+    )
+    indicators = tuple(
+        _parse_indicator(v, d, n, keys) for n, d in enumerate(v.array(raw, "indicators"), start=1)
+    )
+    levers = _parse_levers(v, raw, base, keys)
+    bands = (
+        tuple(
+            Band(v.text(b, "name_vi", "[[bands]]"), v.number(b, "min", "[[bands]]"))
+            for b in raw["bands"]
+        )
+        if "bands" in raw
+        else (base.bands if base else ())
+    )
+    rb = Rulebook(
+        id=v.text(head, "id", "[rulebook]"),
+        name_vi=v.text(head, "name_vi", "[rulebook]"),
+        name_en=v.text(head, "name_en", "[rulebook]"),
+        description_vi=str(head.get("description_vi", "")),
+        description_en=str(head.get("description_en", "")),
+        observed=str(head.get("observed", "")),
+        inputs=inputs,
+        groups=groups,
+        indicators=indicators,
+        levers=levers,
+        bands=tuple(sorted(bands, key=lambda b: -b.min)),
+        path=str(path),
+        extends=head.get("extends"),
+    )
+    _check_structure(v, rb)
+    return rb
+
+
+def _parse_inputs(v: "_Validator", raw: dict, base: Rulebook | None) -> tuple[Input, ...]:
+    if "inputs" not in raw and base is not None:
+        return base.inputs
+    inputs = []
+    for n, d in enumerate(v.array(raw, "inputs"), start=1):
+        where = f"[[inputs]] số {n}"
+        inputs.append(
+            Input(
+                key=v.text(d, "key", where),
+                name_vi=v.text(d, "name_vi", where),
+                name_en=v.text(d, "name_en", where),
+                portal=str(d.get("portal", "")),
+                fallback=d.get("fallback"),
+            )
+        )
+    keys = [i.key for i in inputs]
+    v.unique(keys, "[[inputs]] key")
+    for inp in inputs:
+        if inp.fallback is not None and inp.fallback not in keys:
+            v.fail(f"[[inputs]] «{inp.key}»: fallback «{inp.fallback}» không phải số liệu đã khai báo.")
+    _check_fallback_cycles(v, inputs)
+    return tuple(inputs)
+
+
+def _check_fallback_cycles(v: "_Validator", inputs: list[Input]) -> None:
+    by_key = {i.key: i for i in inputs}
+    for inp in inputs:
+        seen = {inp.key}
+        cur = inp.fallback
+        while cur is not None:
+            if cur in seen:
+                v.fail(f"[[inputs]] «{inp.key}»: fallback tạo vòng lặp.")
+            seen.add(cur)
+            cur = by_key[cur].fallback
+
+
+def _parse_indicator(v: "_Validator", d: dict, n: int, keys: set[str]) -> Indicator:
+    where = f"[[indicators]] số {n}"
+    code = v.text(d, "code", where)
+    where = f"[[indicators]] «{code}»"
+    curve = v.choice(d, "curve", CURVES, where)
+    threshold = 1.0
+    if curve == "threshold":
+        threshold = v.number(d, "threshold", where)
+        if not 0 < threshold <= 1:
+            v.fail(f"{where}: threshold phải trong khoảng (0, 1], đang là {threshold}.")
+    policy = d.get("policy")
+    if not isinstance(policy, dict):
+        v.fail(f"{where}: thiếu bảng policy cho các cấp {', '.join(LEVELS)}.")
+    for lvl in LEVELS:
+        if policy.get(lvl) not in POLICIES:
+            v.fail(
+                f"{where}: policy.{lvl} phải là một trong {', '.join(POLICIES)}, "
+                f"đang là «{policy.get(lvl)}»."
+            )
+    for part in ("numerator", "denominator"):
+        if d.get(part) not in keys:
+            v.fail(f"{where}: {part} «{d.get(part)}» không phải số liệu đã khai báo trong [[inputs]].")
+    return Indicator(
+        code=code,
+        group=v.text(d, "group", where),
+        name_vi=v.text(d, "name_vi", where),
+        name_en=v.text(d, "name_en", where),
+        max=v.number(d, "max", where),
+        numerator=d["numerator"],
+        denominator=d["denominator"],
+        curve=curve,
+        threshold=threshold,
+        zero_rule=v.choice(d, "zero_rule", ZERO_RULES, where),
+        policy={lvl: policy[lvl] for lvl in LEVELS},
+        confidence=v.choice(d, "confidence", CONFIDENCES, where),
+        source=str(d.get("source", "")),
+        report_code=str(d.get("report_code") or code),
+        note_vi=str(d.get("note_vi", "")),
+    )
+
+
+def _parse_levers(
+    v: "_Validator", raw: dict, base: Rulebook | None, keys: set[str]
+) -> tuple[Lever, ...]:
+    if "levers" not in raw and base is not None:
+        return base.levers
+    levers = []
+    for n, d in enumerate(raw.get("levers", []), start=1):
+        where = f"[[levers]] số {n}"
+        moves = d.get("moves")
+        if not isinstance(moves, list) or not moves or any(m not in keys for m in moves):
+            v.fail(f"{where}: moves phải là danh sách số liệu đã khai báo, đang là {moves!r}.")
+        effort = v.number(d, "effort", where) if "effort" in d else 1.0
+        if effort <= 0:
+            v.fail(f"{where}: effort phải lớn hơn 0.")
+        levers.append(
+            Lever(
+                key=v.text(d, "key", where),
+                name_vi=v.text(d, "name_vi", where),
+                unit_vi=v.text(d, "unit_vi", where),
+                moves=tuple(moves),
+                effort=effort,
+                note_vi=str(d.get("note_vi", "")),
+            )
+        )
+    v.unique([lv.key for lv in levers], "[[levers]] key")
+    return tuple(levers)
+
+
+def _check_structure(v: "_Validator", rb: Rulebook) -> None:
+    """Whole-book rules: unique codes, every indicator in a group, maxima adding up."""
+    v.unique([g.code for g in rb.groups], "[[groups]] code")
+    v.unique([i.code for i in rb.indicators], "[[indicators]] code")
+    if not rb.groups or not rb.indicators:
+        v.fail("Bộ quy tắc phải có ít nhất một nhóm và một chỉ tiêu.")
+    gcodes = {g.code for g in rb.groups}
+    for ind in rb.indicators:
+        if ind.group not in gcodes:
+            v.fail(f"[[indicators]] «{ind.code}»: nhóm «{ind.group}» không có trong [[groups]].")
+        if ind.max < 0:
+            v.fail(f"[[indicators]] «{ind.code}»: max không được âm.")
+    total = sum(g.max for g in rb.groups)
+    if abs(total - TOTAL_MAX) > 1e-9:
+        v.fail(f"Tổng điểm tối đa của các nhóm là {total:g}, phải bằng {TOTAL_MAX:g}.")
+    for g in rb.groups:
+        s = sum(i.max for i in rb.indicators if i.group == g.code)
+        if abs(s - g.max) > 1e-9:
+            v.fail(f"Nhóm «{g.code}»: tổng điểm các chỉ tiêu là {s:g}, khác điểm tối đa của nhóm {g.max:g}.")
+    numerators = {i.numerator for i in rb.indicators}
+    for lv in rb.levers:
+        for m in lv.moves:
+            if m not in numerators:
+                v.fail(f"[[levers]] «{lv.key}»: «{m}» không là tử số của chỉ tiêu nào.")
+
+
+class _Validator:
+    """Small helpers that raise RulebookError with the file name and the offending field."""
+
+    def __init__(self, filename: str):
+        self.loc = Location(file=filename)
+
+    def fail(self, message: str) -> None:
+        raise RulebookError(message, self.loc)
+
+    def table(self, raw: dict, key: str, where: str) -> dict:
+        val = raw.get(key)
+        if not isinstance(val, dict):
+            self.fail(f"Thiếu bảng {where}.")
+        return val
+
+    def array(self, raw: dict, key: str) -> list[dict]:
+        val = raw.get(key)
+        if not isinstance(val, list) or not all(isinstance(x, dict) for x in val):
+            self.fail(f"Thiếu danh sách [[{key}]].")
+        return val
+
+    def text(self, d: dict, key: str, where: str) -> str:
+        val = d.get(key)
+        if not isinstance(val, str) or not val.strip():
+            self.fail(f"{where}: thiếu trường «{key}» (chuỗi ký tự).")
+        return val
+
+    def number(self, d: dict, key: str, where: str) -> float:
+        val = d.get(key)
+        if isinstance(val, bool) or not isinstance(val, (int, float)):
+            self.fail(f"{where}: trường «{key}» phải là số, đang là {val!r}.")
+        return float(val)
+
+    def choice(self, d: dict, key: str, allowed: tuple[str, ...], where: str) -> str:
+        val = d.get(key)
+        if val not in allowed:
+            self.fail(f"{where}: «{key}» phải là một trong {', '.join(allowed)}, đang là {val!r}.")
+        return val
+
+    def unique(self, values: list[str], what: str) -> None:
+        seen: set[str] = set()
+        for x in values:
+            if x in seen:
+                self.fail(f"{what} «{x}» bị trùng.")
+            seen.add(x)
