@@ -1,0 +1,198 @@
+"""Levers and scenarios: integer lever deltas over a read-only baseline, scored by the same engine.
+
+A lever adds its delta to every raw count it ``moves`` (avoiding one overdue dossier adds one on-time
+dossier *and* one satisfied dossier). Its room is bounded by what is possible: a count can never exceed
+the denominator of any indicator it feeds, nor drop below zero.
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from chiso.engine import Scores, apply_fallbacks, score_matrix
+from chiso.errors import DataError
+from chiso.rulebook import LEVELS, Lever, Rulebook
+
+SCHEMA_VERSION = 1
+MAX_SCENARIO_BYTES = 64 * 1024
+
+
+def move_matrix(rb: Rulebook) -> np.ndarray:
+    """(levers, inputs) matrix: how much one step of each lever adds to each raw count."""
+    pos = {k: n for n, k in enumerate(rb.input_keys)}
+    m = np.zeros((len(rb.levers), len(rb.inputs)))
+    for n, lv in enumerate(rb.levers):
+        for key in lv.moves:
+            m[n, pos[key]] = 1.0
+    return m
+
+
+@dataclass(frozen=True)
+class LeverRoom:
+    """What one unit can do with one lever."""
+
+    lever: Lever
+    current: float  # value of the lever's first count now
+    floor: float  # most negative delta (counts cannot go below 0)
+    room: float  # largest delta (NaN when a denominator is unknown)
+    movable: bool  # feeds at least one indicator scored from this unit's own counts
+    denominator: float  # denominator of the first indicator it feeds (for rates)
+    reason_vi: str = ""
+
+    @property
+    def bounded(self) -> bool:
+        return not math.isnan(self.room)
+
+
+def lever_rooms(x: np.ndarray, level: str, rb: Rulebook) -> list[LeverRoom]:
+    """Room of every lever for one unit, from its (fallback-resolved) row of counts ``x``."""
+    pos = {k: n for n, k in enumerate(rb.input_keys)}
+    rooms = []
+    for lv in rb.levers:
+        fed = [ind for key in lv.moves for ind in rb.indicators_fed_by(key)]
+        scored = [ind for ind in fed if ind.movable_at(level)]
+        caps = [x[pos[ind.denominator]] - x[pos[ind.numerator]] for ind in scored]
+        current = x[pos[lv.moves[0]]]
+        floor = -min(x[pos[k]] for k in lv.moves)
+        den = x[pos[fed[0].denominator]] if fed else float("nan")
+        reason = ""
+        if not scored:
+            reason = "Ở cấp này chỉ tiêu không tính theo số liệu của đơn vị: thay đổi không làm đổi điểm."
+        elif any(math.isnan(c) for c in caps):
+            reason = "Thiếu số liệu (tử số hoặc mẫu số) trong tệp: cần nhập để mô phỏng."
+        room = min(caps) if scored and not any(math.isnan(c) for c in caps) else float("nan")
+        rooms.append(
+            LeverRoom(
+                lever=lv,
+                current=float(current),
+                floor=float(floor) if not math.isnan(floor) else 0.0,
+                room=max(0.0, float(room)) if not math.isnan(room) else room,
+                movable=bool(scored) and not math.isnan(room),
+                denominator=float(den),
+                reason_vi=reason,
+            )
+        )
+    return rooms
+
+
+def apply_deltas(x: np.ndarray, deltas: np.ndarray, rb: Rulebook) -> np.ndarray:
+    """Counts after lever deltas: ``x`` (N, I) plus ``deltas`` (N, levers) through the move matrix."""
+    return x + np.nan_to_num(deltas) @ move_matrix(rb)
+
+
+def simulate(
+    x: np.ndarray, level: np.ndarray, rb: Rulebook, deltas: np.ndarray, held: np.ndarray, codes=None
+) -> Scores:
+    """Score units after applying lever deltas; ``held`` points (calibration) stay as they were."""
+    return score_matrix(apply_deltas(x, deltas, rb), level, rb, codes, held)
+
+
+def marginal_points(x_row: np.ndarray, level: str, rb: Rulebook, held: float = 0.0, step: int = 1) -> np.ndarray:
+    """Total points gained by ``step`` more of each lever (0 where the lever has no room)."""
+    n = len(rb.levers)
+    rooms = lever_rooms(x_row, level, rb)
+    steps = np.array([min(step, r.room) if r.movable else 0.0 for r in rooms])
+    xs = np.repeat(x_row[None, :], n + 1, axis=0)
+    deltas = np.zeros((n + 1, n))
+    deltas[np.arange(n), np.arange(n)] = steps
+    lv = np.full(n + 1, LEVELS.index(level))
+    s = simulate(xs, lv, rb, deltas, np.full(n + 1, held))
+    return np.round(s.total[:n] - s.total[n], 2)
+
+
+# ---------------------------------------------------------------- scenarios as small validated JSON
+
+
+@dataclass
+class Scenario:
+    """A named set of lever deltas for one unit and period under one rulebook."""
+
+    name: str
+    rulebook: str
+    unit_code: str
+    period: str = ""
+    levers: dict[str, int] = field(default_factory=dict)
+
+    def deltas(self, rb: Rulebook) -> np.ndarray:
+        return np.array([float(self.levers.get(lv.key, 0)) for lv in rb.levers])
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "schema_version": SCHEMA_VERSION,
+                "name": self.name,
+                "rulebook": self.rulebook,
+                "unit_code": self.unit_code,
+                "period": self.period,
+                "levers": {k: int(v) for k, v in self.levers.items() if v},
+            },
+            ensure_ascii=False,
+            indent=2,
+        )
+
+
+def scenario_from_json(data: bytes | str, rb: Rulebook, filename: str = "kịch bản") -> Scenario:
+    """Parse and validate a scenario file; every problem is a DataError in Vietnamese."""
+    from chiso.errors import Location
+
+    loc = Location(file=filename)
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    if len(raw) > MAX_SCENARIO_BYTES:
+        raise DataError(f"Tệp kịch bản lớn hơn {MAX_SCENARIO_BYTES // 1024} KB.", loc)
+    try:
+        doc = json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise DataError("Tệp kịch bản không phải JSON hợp lệ.", loc) from None
+    if not isinstance(doc, dict):
+        raise DataError("Tệp kịch bản phải là một đối tượng JSON.", loc)
+    if doc.get("schema_version") != SCHEMA_VERSION:
+        raise DataError(f"Phiên bản lược đồ «{doc.get('schema_version')}» không được hỗ trợ (cần {SCHEMA_VERSION}).", loc)
+    if doc.get("rulebook") != rb.id:
+        raise DataError(
+            f"Kịch bản dùng bộ quy tắc «{doc.get('rulebook')}», đang chọn «{rb.id}». Hãy đổi bộ quy tắc trước.", loc
+        )
+    for key in ("name", "unit_code"):
+        if not isinstance(doc.get(key), str) or not doc[key].strip():
+            raise DataError(f"Thiếu trường «{key}».", loc)
+    levers = doc.get("levers", {})
+    if not isinstance(levers, dict):
+        raise DataError("Trường «levers» phải là một bảng {tên yếu tố: số lượng}.", loc)
+    known = {lv.key for lv in rb.levers}
+    clean: dict[str, int] = {}
+    for key, val in levers.items():
+        if key not in known:
+            raise DataError(f"Yếu tố cải thiện «{key}» không có trong bộ quy tắc «{rb.id}».", loc)
+        if isinstance(val, bool) or not isinstance(val, (int, float)) or val != int(val) or abs(val) > 1e9:
+            raise DataError(f"Giá trị của «{key}» phải là số nguyên, đang là {val!r}.", loc)
+        clean[key] = int(val)
+    return Scenario(
+        name=doc["name"][:200],
+        rulebook=rb.id,
+        unit_code=doc["unit_code"],
+        period=str(doc.get("period", "")),
+        levers=clean,
+    )
+
+
+def clamp_deltas(deltas: np.ndarray, rooms: list[LeverRoom]) -> np.ndarray:
+    """Keep each delta inside what the unit can do (bounded levers only)."""
+    lo = np.array([r.floor for r in rooms])
+    hi = np.array([r.room if r.bounded else np.inf for r in rooms])
+    return np.clip(deltas, lo, hi)
+
+
+__all__ = [
+    "LeverRoom",
+    "Scenario",
+    "apply_deltas",
+    "apply_fallbacks",
+    "clamp_deltas",
+    "lever_rooms",
+    "marginal_points",
+    "move_matrix",
+    "scenario_from_json",
+    "simulate",
+]
