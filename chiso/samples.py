@@ -1,0 +1,50 @@
+"""The bundled sample data sets the app opens (the first existing one is the default)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from chiso.io.load import load_paths
+from chiso.rulebook import Rulebook
+from chiso.units import UnitTable
+
+SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
+
+
+@dataclass(frozen=True)
+class Sample:
+    key: str
+    label_vi: str
+    path: str  # relative to sample_data/
+    rulebook: str  # the rulebook the data was published under
+    period: str = ""
+    synthetic: bool = False
+
+    @property
+    def full_path(self) -> Path:
+        return SAMPLE_DIR / self.path
+
+    def exists(self) -> bool:
+        return self.full_path.exists()
+
+
+SAMPLES: tuple[Sample, ...] = (
+    Sample("phu-tho", "Phú Thọ, quý 3/2026 (Cổng DVCQG)", "portal/phu-tho-2026-q3", "portal-2026", "Quý 3/2026"),
+)
+
+
+def available_samples() -> list[Sample]:
+    return [s for s in SAMPLES if s.exists()]
+
+
+def sample(key: str) -> Sample:
+    for s in SAMPLES:
+        if s.key == key:
+            return s
+    raise KeyError(key)
+
+
+def load_sample(s: Sample, rb: Rulebook) -> UnitTable:
+    table = load_paths([s.full_path], rb, period=s.period)
+    table.synthetic = table.synthetic or s.synthetic
+    return table
