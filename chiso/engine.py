@@ -42,22 +42,34 @@ def round_half_up(x: np.ndarray | float) -> np.ndarray:
 
 def level_index(levels: pd.Series | np.ndarray | list) -> np.ndarray:
     """Map level names to LEVELS positions; unknown levels are a data error."""
-    lv = pd.Series(np.asarray(levels, dtype=object))
-    idx = lv.map({name: n for n, name in enumerate(LEVELS)})
-    if idx.isna().any():
-        bad = lv[idx.isna()].iloc[0]
+    codes, names = pd.factorize(pd.Series(levels) if not isinstance(levels, pd.Series) else levels)
+    known = pd.Index(LEVELS).get_indexer(np.asarray(names, dtype=object))
+    if (known < 0).any() or (codes < 0).any():
+        bad = names[known < 0][0] if (known < 0).any() else None
         raise DataError(f"Cấp đơn vị «{bad}» không hợp lệ; dùng một trong: {', '.join(LEVELS)}.")
-    return idx.to_numpy(dtype=np.int64)
+    return known[codes].astype(np.int64)  # factorize first: a few distinct names, many rows
 
 
 def input_matrix(units: pd.DataFrame, rb: Rulebook) -> np.ndarray:
-    """The raw counts as an (N, I) float matrix in rulebook order, fallbacks applied."""
-    x = units.reindex(columns=rb.input_keys).to_numpy(dtype=float, na_value=np.nan)
-    return apply_fallbacks(x, rb)
+    """The raw counts as an (N, I) float matrix in rulebook order, fallbacks applied.
+
+    Column-major, so that each count is contiguous: filling, fallbacks and the engine's gathers
+    all work column by column.
+    """
+    x = np.full((len(units), len(rb.inputs)), np.nan, order="F")
+    for k, key in enumerate(rb.input_keys):
+        if key in units:
+            col = units[key]
+            if not pd.api.types.is_numeric_dtype(col.dtype):
+                col = pd.to_numeric(col, errors="coerce")
+            x[:, k] = col.to_numpy(dtype=float, na_value=np.nan)
+    return apply_fallbacks(x, rb, copy=False)
 
 
-def apply_fallbacks(x: np.ndarray, rb: Rulebook) -> np.ndarray:
-    x = x.copy()
+def apply_fallbacks(x: np.ndarray, rb: Rulebook, copy: bool = True) -> np.ndarray:
+    """Fill empty counts from the count the rulebook names as their fallback."""
+    if copy:
+        x = x.copy(order="F")
     for k, f in rb.compiled.fallback_pairs:
         col = x[:, k]
         np.copyto(col, x[:, f], where=np.isnan(col))
@@ -75,12 +87,44 @@ class Scores:
     denominator: np.ndarray  # (N, K)
     rate: np.ndarray  # (N, K) fraction 0..1, NaN when the denominator is 0 or missing
     points: np.ndarray  # (N, K) rounded points, NaN when missing
-    status: np.ndarray  # (N, K) int8 status code
-    inherited: np.ndarray  # (N, K) bool: counts are the province's
     group_points: np.ndarray  # (N, G)
     computed_total: np.ndarray  # (N,) sum of the indicators the data covers
     missing_max: np.ndarray  # (N,) maximum points of indicators the data does not cover
     held: np.ndarray  # (N,) points held from the official score (calibration)
+
+    @property
+    def policy(self) -> np.ndarray:
+        """(N, K) index into POLICIES for each unit's level."""
+        return self.rulebook.compiled.policy[self.level]
+
+    @property
+    def status(self) -> np.ndarray:
+        """(N, K) int8 status code: why each indicator has the points it has (computed on demand)."""
+        c = self.rulebook.compiled
+        return np.select(
+            [
+                self.policy == _P_FULL,
+                self.policy == _P_ZERO,
+                self.denominator == 0,
+                np.isnan(self.points),
+                self.rate >= c.threshold - 1e-12,
+                c.threshold < 1.0,
+            ],
+            [
+                FIXED_FULL,
+                NOT_APPLICABLE,
+                np.where(c.zero_full, ZERO_DEN_FULL, ZERO_DEN_ZERO),
+                MISSING,
+                CAPPED,
+                BELOW_THRESHOLD,
+            ],
+            default=LINEAR,
+        ).astype(np.int8)
+
+    @property
+    def inherited(self) -> np.ndarray:
+        """(N, K) bool: the counts are the province's, copied to this unit."""
+        return self.policy == _P_INHERITED
 
     @property
     def total(self) -> np.ndarray:
@@ -111,6 +155,7 @@ class Scores:
     def explain(self, i: int) -> pd.DataFrame:
         """Every indicator of unit ``i``: counts, rate, threshold, points, max, lost and the rule applied."""
         rb = self.rulebook
+        status = self.status[i]
         return pd.DataFrame(
             {
                 "group": [ind.group for ind in rb.indicators],
@@ -123,8 +168,8 @@ class Scores:
                 "points": self.points[i],
                 "max_points": rb.compiled.max,
                 "lost": self.lost[i],
-                "status": self.status[i],
-                "rule_vi": [STATUS_VI[int(s)] for s in self.status[i]],
+                "status": status,
+                "rule_vi": [STATUS_VI[int(s)] for s in status],
                 "inherited": self.inherited[i],
                 "movable": [ind.movable_at(LEVELS[self.level[i]]) for ind in rb.indicators],
             }
@@ -150,43 +195,26 @@ def score_matrix(
     n = x.shape[0]
     num = x[:, c.num_idx]
     den = x[:, c.den_idx]
-    policy = c.policy[level]  # (N, K)
     with np.errstate(divide="ignore", invalid="ignore"):
-        rate = np.where(den > 0, num / den, np.nan)
-    zero_den = den == 0
-    missing = np.isnan(num) | np.isnan(den)
-    frac = np.clip(rate / c.threshold, 0.0, 1.0)
-    curve_points = round_half_up(c.max * frac)
-    zero_points = np.where(c.zero_full, c.max, 0.0)
-    points = np.where(zero_den, zero_points, curve_points)
-    points = np.where(missing & ~zero_den, np.nan, points)
-    points = np.where(policy == _P_FULL, c.max, points)
-    points = np.where(policy == _P_ZERO, 0.0, points)
+        rate = num / den
+    rate[~(den > 0)] = np.nan
+    # curve: max × min(1, rate / threshold), rounded half-up; NaN (missing counts) stays NaN.
+    # Computed in place: this is the hot path of live levers and the planner's re-checks.
+    points = rate / c.threshold
+    np.clip(points, 0.0, 1.0, out=points)
+    points *= c.max * 100.0
+    points += 0.5 + _EPS
+    np.floor(points, out=points)
+    points /= 100.0
+    np.copyto(points, np.broadcast_to(c.zero_points, points.shape), where=den == 0)
+    for k in c.override_columns:  # level policy: full or zero points whatever the counts
+        fixed = c.override[level, k]
+        keep = ~np.isnan(fixed)
+        points[keep, k] = fixed[keep]
 
-    status = np.select(
-        [
-            policy == _P_FULL,
-            policy == _P_ZERO,
-            zero_den,
-            missing,
-            rate >= c.threshold - 1e-12,
-            c.threshold < 1.0,
-        ],
-        [
-            FIXED_FULL,
-            NOT_APPLICABLE,
-            np.where(c.zero_full, ZERO_DEN_FULL, ZERO_DEN_ZERO),
-            MISSING,
-            CAPPED,
-            BELOW_THRESHOLD,
-        ],
-        default=LINEAR,
-    ).astype(np.int8)
-
-    filled = np.nan_to_num(points, nan=0.0)
-    group_points = round_half_up(filled @ c.group_onehot)
-    computed_total = round_half_up(group_points.sum(axis=1))
-    missing_max = np.where(np.isnan(points), c.max, 0.0).sum(axis=1)
+    filled = np.where(np.isnan(points), 0.0, points)
+    group_points = _round_sum(filled @ c.group_onehot)
+    computed_total = _round_sum(group_points.sum(axis=1))
     return Scores(
         rulebook=rb,
         codes=np.arange(n) if codes is None else codes,
@@ -195,10 +223,13 @@ def score_matrix(
         denominator=den,
         rate=rate,
         points=points,
-        status=status,
-        inherited=policy == _P_INHERITED,
         group_points=group_points,
         computed_total=computed_total,
-        missing_max=missing_max,
+        missing_max=np.isnan(points) @ c.max,
         held=np.zeros(n) if held is None else np.asarray(held, dtype=float),
     )
+
+
+def _round_sum(x: np.ndarray) -> np.ndarray:
+    """Sums of 2-decimal points, cleaned of binary noise (no halves can occur)."""
+    return np.round(x, 2)

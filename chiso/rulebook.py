@@ -161,6 +161,9 @@ class Compiled:
     den_idx: np.ndarray  # (K,) index into inputs
     group_idx: np.ndarray  # (K,) index into groups
     policy: np.ndarray  # (L, K) index into POLICIES
+    zero_points: np.ndarray  # (K,) points when the denominator is 0
+    override: np.ndarray  # (L, K) points fixed by the level policy, NaN where the counts decide
+    override_columns: tuple[int, ...]  # indicators with a fixed value at some level
     group_onehot: np.ndarray  # (K, G)
     fallback_pairs: tuple[tuple[int, int], ...]  # (input, fallback input), resolution order
 
@@ -176,14 +179,20 @@ class Compiled:
         policy = np.array(
             [[POLICIES.index(i.policy[lvl]) for i in inds] for lvl in LEVELS], dtype=np.int8
         )
+        maxima = np.array([i.max for i in inds], dtype=float)
+        override = np.where(policy == POLICIES.index("full"), maxima, np.nan)
+        override = np.where(policy == POLICIES.index("zero"), 0.0, override)
         return Compiled(
-            max=np.array([i.max for i in inds], dtype=float),
+            max=maxima,
             threshold=np.array([i.threshold for i in inds], dtype=float),
             zero_full=np.array([i.zero_rule == "full" for i in inds]),
             num_idx=np.array([pos[i.numerator] for i in inds], dtype=np.int64),
             den_idx=np.array([pos[i.denominator] for i in inds], dtype=np.int64),
             group_idx=group_idx,
             policy=policy,
+            zero_points=np.where([i.zero_rule == "full" for i in inds], maxima, 0.0),
+            override=override,
+            override_columns=tuple(int(k) for k in np.flatnonzero(~np.isnan(override).all(axis=0))),
             group_onehot=onehot,
             fallback_pairs=tuple(
                 (pos[k], pos[f]) for k, f in _fallback_order(rb.inputs)

@@ -1,0 +1,96 @@
+"""Rulebook files: the shipped ones load and add up; broken ones are rejected with a clear message."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from chiso.errors import RulebookError
+from chiso.rulebook import RULEBOOK_DIR, available_rulebooks, load_rulebook
+
+PORTAL = (RULEBOOK_DIR / "portal-2026.toml").read_text(encoding="utf-8")
+
+
+def test_shipped_rulebooks() -> None:
+    assert {"portal-2026", "qd766-2022"} <= set(available_rulebooks())
+    portal = load_rulebook("portal-2026")
+    assert [g.max for g in portal.groups] == [18, 20, 12, 22, 18, 10]
+    old = load_rulebook("qd766-2022")
+    assert [g.max for g in old.groups] == [18, 20, 22, 22, 18]
+    assert old.inputs == portal.inputs  # extends portal-2026
+    for rb in (portal, old):
+        assert sum(i.max for i in rb.indicators) == 100
+        assert [b.name_vi for b in rb.bands] == ["Xuất sắc", "Tốt", "Khá", "Trung bình", "Yếu"]
+
+
+def test_qd766_certified_copy_is_inferred_and_thresholded() -> None:
+    ind = load_rulebook("qd766-2022").indicator("ELECTRONIC_CERTIFIED_COPY")
+    assert (ind.curve, ind.threshold, ind.confidence) == ("threshold", 0.5, "inferred")
+    assert ind.movable_at("commune")
+    assert not load_rulebook("portal-2026").indicator("ELECTRONIC_CERTIFIED_COPY").movable_at("commune")
+
+
+def test_bands() -> None:
+    rb = load_rulebook("portal-2026")
+    assert [rb.band(x) for x in (95, 90, 89.99, 70, 50, 49.99)] == ["Xuất sắc", "Xuất sắc", "Tốt", "Khá", "Trung bình", "Yếu"]
+
+
+def test_unknown_rulebook_name() -> None:
+    with pytest.raises(RulebookError, match="Không có bộ quy tắc «nope»"):
+        load_rulebook("nope")
+
+
+def broken(tmp_path: Path, text: str, name: str = "broken.toml") -> Path:
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def first_indicator(text: str, old: str, new: str) -> str:
+    """Replace ``old`` with ``new`` once, inside the first [[indicators]] block."""
+    head, _, tail = text.partition("[[indicators]]")
+    assert old in tail
+    return head + "[[indicators]]" + tail.replace(old, new, 1)
+
+
+CASES = [
+    ("syntax", lambda t: t.replace("[rulebook]", "[rulebook", 1), "sai cú pháp TOML"),
+    ("max sum", lambda t: first_indicator(t, "max = 6", "max = 7"), "tổng điểm các chỉ tiêu là 19"),
+    ("unknown curve", lambda t: first_indicator(t, 'curve = "linear"', 'curve = "sigmoid"'), "«curve» phải là một trong"),
+    ("unknown group", lambda t: first_indicator(t, 'group = "TRANSPARENCY"', 'group = "NOPE"'), "nhóm «NOPE» không có"),
+    ("unknown input", lambda t: first_indicator(t, 'numerator = "tthc_published_on_time"', 'numerator = "x"'), "numerator «x»"),
+    ("bad zero rule", lambda t: first_indicator(t, 'zero_rule = "zero"', 'zero_rule = "maybe"'), "«zero_rule»"),
+    ("bad policy", lambda t: first_indicator(t, 'commune = "inherited"', 'commune = "sometimes"'), "policy.commune"),
+    ("max as text", lambda t: first_indicator(t, "max = 6", 'max = "6"'), "«max» phải là số"),
+    ("threshold out of range", lambda t: t.replace("threshold = 0.8", "threshold = 80", 1), "threshold phải trong khoảng"),
+    ("duplicate code", lambda t: t.replace('code = "PUBLIC_UPDATE_ON_TIME"', 'code = "PUBLISH_ON_TIME"', 1), "bị trùng"),
+    ("group maxima", lambda t: t.replace("max = 10\n", "max = 11\n", 1), "phải bằng 100"),
+    ("lever moves unknown", lambda t: t.replace('moves = ["dossiers_e_result"]', 'moves = ["nothing"]', 1), "moves phải là"),
+    ("fallback cycle", lambda t: t.replace('key = "dossiers_received"\n', 'key = "dossiers_received"\nfallback = "dossiers_sync_base"\n', 1), "vòng lặp"),
+    ("no rulebook table", lambda t: t.replace("[rulebook]", "[book]", 1), "Thiếu bảng [rulebook]"),
+]
+
+
+@pytest.mark.parametrize("label, mutate, message", CASES, ids=[c[0] for c in CASES])
+def test_broken_rulebooks_are_rejected_with_a_message(tmp_path: Path, label: str, mutate, message: str) -> None:
+    path = broken(tmp_path, mutate(PORTAL))
+    with pytest.raises(RulebookError) as info:
+        load_rulebook(str(path))
+    assert message in str(info.value)
+    assert "broken.toml" in str(info.value)
+
+
+def test_not_utf8(tmp_path: Path) -> None:
+    p = tmp_path / "latin.toml"
+    p.write_bytes(PORTAL.encode("utf-16"))
+    with pytest.raises(RulebookError, match="UTF-8"):
+        load_rulebook(str(p))
+
+
+def test_modified_copy_loads_and_changes_scores(tmp_path: Path) -> None:
+    text = first_indicator(PORTAL, "max = 6", "max = 4")
+    text = re.sub(r'(code = "PUBLIC_UPDATE_ON_TIME"\n(?:.*\n)*?max = )4', r"\g<1>6", text, count=1)
+    rb = load_rulebook(str(broken(tmp_path, text, "custom.toml")))
+    assert rb.indicator("PUBLISH_ON_TIME").max == 4
+    assert rb.indicator("PUBLIC_UPDATE_ON_TIME").max == 6
