@@ -18,6 +18,7 @@ chiso — recompute and simulate Vietnam's 766 service index from raw counts.
 Lệnh / commands:
   score      tính điểm từng chỉ tiêu của từng đơn vị / score every indicator of every unit
   rulebooks  liệt kê các bộ quy tắc tính điểm / list the shipped rulebooks
+  template   tạo tệp mẫu số liệu (.xlsx có trang hướng dẫn, hoặc .csv) / write the data template
 
 Số liệu tham khảo, không thay thế số liệu chính thức trên Cổng DVCQG.
 For reference; not a replacement for the portal's official figures.
@@ -46,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m chiso", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    sub = parser.add_subparsers(dest="command", metavar="{score,rulebooks}")
+    sub = parser.add_subparsers(dest="command", metavar="{score,rulebooks,template}")
     sc = sub.add_parser(
         "score",
         help="tính điểm / score units",
@@ -61,6 +62,15 @@ def build_parser() -> argparse.ArgumentParser:
     sc.set_defaults(func=cmd_score)
     rl = sub.add_parser("rulebooks", help="liệt kê bộ quy tắc / list rulebooks")
     rl.set_defaults(func=cmd_rulebooks)
+    tp = sub.add_parser(
+        "template",
+        help="tạo tệp mẫu số liệu / write the data template",
+        description="Tạo tệp mẫu số liệu đơn vị theo bộ quy tắc (.xlsx có trang «Hướng dẫn», hoặc .csv). "
+        "Write the unit-data template generated from the rulebook.",
+    )
+    add_rulebook_option(tp)
+    tp.add_argument("--output", required=True, metavar="FILE", help="FILE.xlsx hoặc FILE.csv")
+    tp.set_defaults(func=cmd_template)
     return parser
 
 
@@ -93,6 +103,14 @@ def cmd_rulebooks(args: argparse.Namespace) -> int:
     for rid in available_rulebooks():
         rb = load_rulebook(rid)
         print(f"{rb.id}\t{rb.name_vi}\t{rb.name_en}")
+    return 0
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from chiso.io.template import write_template
+
+    path = write_template(load_rulebook(args.rulebook), args.output)
+    print(f"Đã ghi tệp mẫu: {path}", file=sys.stderr)
     return 0
 
 

@@ -10,7 +10,7 @@ each value came from (given / derived from a rate / assumed / inherited from the
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -47,6 +47,9 @@ class UnitTable:
     synthetic: bool = False
     rejected: list[ChisoError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # tabular imports: headers not recognised (the user may map them) and the mapping used (header → field)
+    unmapped_columns: list[str] = field(default_factory=list)
+    column_map: dict[str, str] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.frame)
@@ -59,13 +62,10 @@ class UnitTable:
         if period is None:
             return self
         keep = (self.frame["period"].astype(str) == str(period)).to_numpy()
-        return UnitTable(
-            self.frame[keep].reset_index(drop=True),
-            self.provenance[keep].reset_index(drop=True),
-            self.source,
-            self.synthetic,
-            self.rejected,
-            self.warnings,
+        return replace(
+            self,
+            frame=self.frame[keep].reset_index(drop=True),
+            provenance=self.provenance[keep].reset_index(drop=True),
         )
 
 
@@ -101,7 +101,7 @@ def inherit_from_province(table: UnitTable, rb: Rulebook) -> UnitTable:
         if fill.any():
             frame[k] = frame.get(k, pd.Series(np.nan, index=frame.index)).where(~fill, from_parent)
             prov[k] = prov.get(k, pd.Series("", index=frame.index)).where(~fill, INHERITED)
-    return UnitTable(frame, prov, table.source, table.synthetic, table.rejected, table.warnings)
+    return replace(table, frame=frame, provenance=prov)
 
 
 def level_label(level: str) -> str:

@@ -1,0 +1,141 @@
+"""Cell-level helpers for tables typed by people: Vietnamese text folding and Vietnamese numbers.
+
+Headers are compared after *folding* (NFD, marks removed, đ→d, lower case, punctuation → space), so
+"Tỷ lệ hồ sơ số hoá (%)", "TỈ LỆ HỒ SƠ SỐ HÓA" and an NFD copy of either are the same key. Numbers
+follow the vi-VN convention by default (1.234,5 and 91,48) but a file written with a decimal point
+is recognised from its own cells, so "74.6" is not read as 746.
+"""
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+
+EMPTY_TOKENS = {"", "-", "–", "—", "x", "n/a", "na", "k/c", "không có"}
+EXCEL_ERRORS = {"#div/0!", "#n/a", "#value!", "#ref!", "#name?", "#num!", "#null!", "#spill!", "#calc!"}
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
+
+_FOLD_PUNCT = re.compile(r"[^a-z0-9%]+")
+# "tỉ lệ" and "tỷ lệ" are both correct spellings; so are "hoá" and "hóa" (folded to the same already)
+_FOLD_SYNONYMS = ((" ti le ", " ty le "), (" so luong ", " so "))
+_VI_GROUPED = re.compile(r"[+-]?\d{1,3}(?:\.\d{3})+(?:,\d+)?")
+_EN_GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_PLAIN_COMMA = re.compile(r"[+-]?\d*,\d+|[+-]?\d+,?")
+_PLAIN_DOT = re.compile(r"[+-]?\d*\.\d+|[+-]?\d+\.?")
+_VI_EVIDENCE = re.compile(r"[+-]?\d+,(?:\d{1,2}|\d{4,})|[+-]?\d{1,3}(?:\.\d{3})+,\d+")
+_EN_EVIDENCE = re.compile(r"[+-]?\d+\.(?:\d{1,2}|\d{4,})|[+-]?\d{1,3}(?:,\d{3})+\.\d+")
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def clean_text(value: object) -> str:
+    """A cell as display text: NFC, outer spaces and inner runs of white space collapsed."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return format_number(value)
+    return " ".join(nfc(str(value)).split())
+
+
+def fold(text: str) -> str:
+    """Comparison key of a header or label (see module docstring)."""
+    decomposed = unicodedata.normalize("NFD", str(text))
+    bare = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    bare = bare.replace("đ", "d").replace("Đ", "D").lower()
+    key = f" {_FOLD_PUNCT.sub(' ', bare).strip()} "
+    for old, new in _FOLD_SYNONYMS:
+        key = key.replace(old, new)
+    return key.strip()
+
+
+def format_number(x: float) -> str:
+    """Shortest exact text of a float (integers without ".0"), decimal point."""
+    if math.isfinite(x) and x == int(x) and abs(x) < 1e15:
+        return str(int(x))
+    return repr(x)
+
+
+def unquote_formula(text: str) -> str:
+    """Undo the formula-injection guard of our exports: "'=abc" → "=abc"."""
+    if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_LEADS:
+        return text[1:]
+    return text
+
+
+def decide_decimal(texts: list[str]) -> str:
+    """"," (vi-VN) unless the file's own numbers clearly use a decimal point."""
+    vi = en = 0
+    for t in texts:
+        t = t.replace(" ", "").rstrip("%")
+        if _VI_EVIDENCE.fullmatch(t):
+            vi += 1
+        elif _EN_EVIDENCE.fullmatch(t):
+            en += 1
+    return "." if en > vi else ","
+
+
+class NumberError(ValueError):
+    """The text of a cell is not a number; the message is Vietnamese and names the text."""
+
+
+def parse_number(value: object, decimal: str = ",") -> float:
+    """A cell as a float (NaN when empty). Accepts 1.234,5 · 91,48% · + 1,70 · − 2 (see module doc)."""
+    if value is None:
+        return math.nan
+    if isinstance(value, bool):
+        raise NumberError(f"«{value}» không phải số")
+    if isinstance(value, (int, float)):
+        x = float(value)
+        if not math.isfinite(x):
+            raise NumberError("giá trị không hữu hạn")
+        return x
+    raw = str(value)
+    text = nfc(raw).strip().replace("\u2212", "-").replace("\u00a0", " ")
+    if text.lower() in EMPTY_TOKENS:
+        return math.nan
+    if text.lower() in EXCEL_ERRORS:
+        raise NumberError(f"ô chứa lỗi công thức Excel «{text}»")
+    compact = text.replace(" ", "").rstrip("%")
+    x = _parse_compact(compact, decimal)
+    if x is None:
+        shown = raw if len(raw) <= 40 else raw[:37] + "…"
+        raise NumberError(f"«{shown}» không phải số")
+    return x
+
+
+def _parse_compact(t: str, decimal: str) -> float | None:
+    if decimal == ",":
+        if _VI_GROUPED.fullmatch(t):
+            return float(t.replace(".", "").replace(",", "."))
+        if _PLAIN_COMMA.fullmatch(t):
+            return float(t.replace(",", ".")) if t.strip("+-,") else None
+        if _PLAIN_DOT.fullmatch(t) and t.strip("+-."):
+            return float(t)  # "74.6" typed with a point in a vi-VN file
+        return None
+    if _EN_GROUPED.fullmatch(t):
+        return float(t.replace(",", ""))
+    if _PLAIN_DOT.fullmatch(t):
+        return float(t) if t.strip("+-.") else None
+    if _PLAIN_COMMA.fullmatch(t) and t.strip("+-,"):
+        return float(t.replace(",", "."))
+    return None
+
+
+def column_letter(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA (spreadsheet column names, for messages)."""
+    name = ""
+    n = index + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        name = chr(65 + rem) + name
+    return name
+
+
+def column_index(letters: str) -> int:
+    """A → 0, AA → 26."""
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ord(ch) - 64)
+    return n - 1

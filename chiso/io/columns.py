@@ -1,0 +1,311 @@
+"""Which column is which: the canonical columns (generated from the rulebook) and report headers.
+
+The canonical format has one Vietnamese header per field, built from the rulebook so it never drifts
+from the engine: identity, one column per ``Rulebook.inputs`` (header = ``name_vi``), the official total
+and group scores. Internal names (``dossiers_received``) are accepted as headers too.
+
+Monthly report tables use other words ("Tổng số hồ sơ nhận trong tháng", "Tỷ lệ hồ sơ cấp kết quả điện
+tử (%)"). Those are recognised by keyword rules on the folded header (see ``chiso.io.cells.fold``), and
+rates are turned into counts later (``rate:<input key>`` targets). Anything else is returned to the
+caller as an unmapped column, which the user can map with ``column_map``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from chiso.io.cells import fold
+from chiso.rulebook import LEVEL_NAMES_VI, Rulebook
+from chiso.units import PUBLISHED_TOTAL, published_column, published_group_column
+
+# identity and extra fields (not rulebook inputs)
+UNIT_CODE, UNIT_NAME, LEVEL, PARENT, PERIOD = "unit_code", "unit_name", "level", "parent_code", "period"
+STT, IGNORE, SYNTHETIC = "stt", "ignore", "synthetic"
+OVERDUE, OVERDUE_MCDT, TOTAL_DELTA = "dossiers_overdue", "dossiers_overdue_mcdt", "published_total_delta"
+RATE_PREFIX = "rate:"
+
+ID_HEADERS = {
+    UNIT_CODE: "Mã đơn vị",
+    UNIT_NAME: "Tên đơn vị",
+    LEVEL: "Cấp",
+    PARENT: "Mã đơn vị cấp trên",
+    PERIOD: "Kỳ",
+}
+EXTRA_HEADERS = {
+    OVERDUE: "Số hồ sơ xử lý quá hạn",
+    OVERDUE_MCDT: "Số hồ sơ xử lý quá hạn trên phần mềm một cửa điện tử (MCĐT)",
+    TOTAL_DELTA: "Điểm so với kỳ trước",
+    SYNTHETIC: "Dữ liệu giả lập",
+}
+TOTAL_HEADER = "Tổng điểm chính thức"
+LEVEL_VALUES_VI = {  # what the canonical file writes in the «Cấp» column
+    "province": "Cấp tỉnh",
+    "district": "Cấp huyện",
+    "department": "Sở, ban, ngành",
+    "commune": "Cấp xã",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One field of the canonical format."""
+
+    key: str
+    header: str
+    kind: str  # id | count | score | extra
+    note: str
+    required: bool = False
+    max: float | None = None
+
+
+def group_header(name_vi: str) -> str:
+    return f"Điểm nhóm chính thức: {name_vi}"
+
+
+def indicator_header(rb: Rulebook, report_code: str) -> str:
+    members = [i for i in rb.indicators if i.report_code == report_code]
+    if len(members) == 1:
+        return f"Điểm chính thức: {members[0].name_vi}"
+    return f"Điểm chính thức: {rb.group(members[0].group).name_vi} (điểm gộp)"
+
+
+def canonical_columns(rb: Rulebook, per_indicator: bool = False) -> list[Column]:
+    """The canonical columns in file order (``per_indicator`` adds official indicator points)."""
+    cols = [
+        Column(UNIT_CODE, ID_HEADERS[UNIT_CODE], "id", "Mã định danh của đơn vị (ví dụ 000.20.30.H53). Không được trùng trong một kỳ.", True),
+        Column(UNIT_NAME, ID_HEADERS[UNIT_NAME], "id", "Tên đầy đủ của đơn vị.", True),
+        Column(LEVEL, ID_HEADERS[LEVEL], "id", "Một trong: " + "; ".join(LEVEL_VALUES_VI.values()) + ". Để trống: suy ra từ tên (Xã/Phường → cấp xã, Sở → sở, ngành…)."),
+        Column(PARENT, ID_HEADERS[PARENT], "id", "Mã của tỉnh (hoặc huyện) quản lý đơn vị; để trống với cấp tỉnh."),
+        Column(PERIOD, ID_HEADERS[PERIOD], "id", "Kỳ đánh giá, ví dụ 2023-02 (tháng) hoặc 2026-Q3 (quý). Một tệp có thể chứa nhiều kỳ."),
+    ]
+    for inp in rb.inputs:
+        cols.append(Column(inp.key, inp.name_vi, "count", _input_note(rb, inp.key)))
+    cols.append(Column(PUBLISHED_TOTAL, TOTAL_HEADER, "score", "Tổng điểm đã công bố (0–100), nếu có. Dùng để giữ nguyên phần điểm tệp không có số liệu.", max=100.0))
+    for g in rb.groups:
+        cols.append(Column(published_group_column(g.code), group_header(g.name_vi), "score", f"Điểm nhóm «{g.name_vi}» đã công bố (tối đa {g.max:g}), nếu có.", max=g.max))
+    if per_indicator:
+        for code in dict.fromkeys(i.report_code for i in rb.indicators):
+            mx = sum(i.max for i in rb.indicators if i.report_code == code)
+            cols.append(Column(published_column(code), indicator_header(rb, code), "score", f"Điểm đã công bố (tối đa {mx:g}).", max=mx))
+    return cols
+
+
+def extra_columns() -> list[Column]:
+    return [
+        Column(OVERDUE, EXTRA_HEADERS[OVERDUE], "extra", "Nếu tệp không có số hồ sơ đúng hạn: số đúng hạn = tổng số hồ sơ − số quá hạn."),
+        Column(OVERDUE_MCDT, EXTRA_HEADERS[OVERDUE_MCDT], "extra", "Chỉ để tham khảo, không dùng để tính điểm (xem ghi chú về hồ sơ quá hạn)."),
+        Column(TOTAL_DELTA, EXTRA_HEADERS[TOTAL_DELTA], "extra", "Chênh lệch tổng điểm so với kỳ trước, chỉ để tham khảo."),
+        Column(SYNTHETIC, EXTRA_HEADERS[SYNTHETIC], "extra", "«có» nếu là dữ liệu giả lập (mô phỏng), không phải số liệu chính thức."),
+    ]
+
+
+def _input_note(rb: Rulebook, key: str) -> str:
+    inp = rb.input(key)
+    uses = []
+    for ind in rb.indicators:
+        role = "tử số" if ind.numerator == key else ("mẫu số" if ind.denominator == key else None)
+        if role:
+            uses.append(f"{role} của «{ind.name_vi}» ({ind.max:g} điểm)")
+    note = "Số đếm (≥ 0). " + ("; ".join(uses) + "." if uses else "Không dùng trong bộ quy tắc này.")
+    if inp.fallback:
+        note += f" Để trống: dùng «{rb.input(inp.fallback).name_vi}» (giả định, cần xác nhận)."
+    inherited = [i for i in rb.indicators if key in (i.numerator, i.denominator) and "inherited" in i.policy.values()]
+    if inherited:
+        note += " Chỉ cần điền ở dòng cấp tỉnh: sở, ngành và xã nhận số liệu của tỉnh."
+    return note
+
+
+# ---------------------------------------------------------------- mapping targets
+
+
+def rate_denominator(rb: Rulebook, key: str) -> str | None:
+    """The denominator a rate of ``key`` is taken over (the indicator where ``key`` is the numerator)."""
+    for ind in rb.indicators:
+        if ind.numerator == key:
+            return ind.denominator
+    return None
+
+
+def mapping_targets(rb: Rulebook) -> dict[str, str]:
+    """Every field a column can be mapped to, with its Vietnamese label (for the app's mapping form)."""
+    out = {IGNORE: "Bỏ qua cột này"}
+    out.update({k: v for k, v in ID_HEADERS.items()})
+    for inp in rb.inputs:
+        out[inp.key] = f"Số liệu: {inp.name_vi}"
+    for ind in rb.indicators:
+        out.setdefault(RATE_PREFIX + ind.numerator, f"Tỷ lệ (%): {ind.name_vi}")
+    out[OVERDUE] = EXTRA_HEADERS[OVERDUE]
+    out[OVERDUE_MCDT] = EXTRA_HEADERS[OVERDUE_MCDT]
+    out[PUBLISHED_TOTAL] = TOTAL_HEADER
+    out[TOTAL_DELTA] = EXTRA_HEADERS[TOTAL_DELTA]
+    for g in rb.groups:
+        out[published_group_column(g.code)] = group_header(g.name_vi)
+    for code in dict.fromkeys(i.report_code for i in rb.indicators):
+        out[published_column(code)] = indicator_header(rb, code)
+    out[SYNTHETIC] = EXTRA_HEADERS[SYNTHETIC]
+    return out
+
+
+def is_target(rb: Rulebook, key: str) -> bool:
+    return key in mapping_targets(rb) or key == STT
+
+
+# ---------------------------------------------------------------- header matching
+
+
+_VOCAB_CACHE: dict[tuple[str, str], dict[str, str]] = {}
+
+
+def _exact_vocabulary(rb: Rulebook) -> dict[str, str]:
+    """Folded header → target: canonical headers of this rulebook, internal names, identity aliases.
+
+    Group and indicator score headers come from this rulebook only: a group of the same code can have
+    another maximum in another version (ONLINE_SERVICES is 12 points today, 22 in 2022)."""
+    cached = _VOCAB_CACHE.get((rb.id, rb.path))
+    if cached is not None:
+        return cached
+    vocab: dict[str, str] = {}
+    valid = mapping_targets(rb)
+    for col in canonical_columns(rb, per_indicator=True) + extra_columns():
+        vocab.setdefault(fold(col.header), col.key)
+    for key in valid:
+        vocab.setdefault(fold(key), key)
+    for alias, key in _ID_ALIASES.items():
+        vocab.setdefault(fold(alias), key)
+    _VOCAB_CACHE[(rb.id, rb.path)] = vocab
+    return vocab
+
+
+_ID_ALIASES = {
+    "STT": STT,
+    "TT": STT,
+    "Số thứ tự": STT,
+    "Đơn vị": UNIT_NAME,
+    "Tên cơ quan, đơn vị": UNIT_NAME,
+    "Cơ quan, đơn vị": UNIT_NAME,
+    "Tên cơ quan": UNIT_NAME,
+    "Mã định danh": UNIT_CODE,
+    "Mã định danh đơn vị": UNIT_CODE,
+    "Mã cơ quan": UNIT_CODE,
+    "Mã ĐVHC": UNIT_CODE,
+    "Cấp đơn vị": LEVEL,
+    "Cấp hành chính": LEVEL,
+    "Kỳ đánh giá": PERIOD,
+    "Kỳ báo cáo": PERIOD,
+    "Tháng": PERIOD,
+    "Quý": PERIOD,
+    "Xếp hạng": IGNORE,
+    "Ghi chú": IGNORE,
+}
+
+
+Rule = tuple[tuple[str, ...], tuple[tuple[str, ...], ...], tuple[str, ...], str]
+RATE_WORDS = ("ty le", "%", "muc do")
+ON_TIME = ("dung han", "truoc han")
+PAKN = ("pakn", "phan anh")
+
+
+def _rules() -> list[Rule]:
+    """(all of, groups of which one word each must appear, none of, target); first match wins."""
+    r = RATE_WORDS
+    return [
+        (("so voi",), (("truoc",),), (), TOTAL_DELTA),
+        (("tang giam",), (("diem",),), (), TOTAL_DELTA),
+        (("xep hang",), (), (), IGNORE),
+        (("cap tren",), (("ma", "don vi"),), (), PARENT),
+        (("ma",), (("dinh danh", "don vi", "co quan"),), ("cap tren",), UNIT_CODE),
+        (("ten",), (("don vi", "co quan"),), (), UNIT_NAME),
+        (("gia lap",), (), (), SYNTHETIC),
+        # overdue dossiers: the portal's (notified) overdue count feeds the index; the MCĐT one is informative
+        ((), (("qua han", "tre han"),), r + PAKN + ("mcdt", "mot cua"), OVERDUE),
+        ((), (("qua han", "tre han"),), r + PAKN, OVERDUE_MCDT),
+        ((), (PAKN, ON_TIME, r), (), RATE_PREFIX + "petitions_on_time"),
+        ((), (PAKN, ON_TIME), (), "petitions_on_time"),
+        (("hai long",), (PAKN, r), (), RATE_PREFIX + "petitions_satisfied"),
+        (("hai long",), (PAKN,), (), "petitions_satisfied"),
+        ((), (PAKN,), r, "petitions_received"),
+        (("hai long",), (r,), (), RATE_PREFIX + "dossiers_satisfied"),
+        (("ho so",), (ON_TIME, r), (), RATE_PREFIX + "dossiers_on_time"),
+        (("ho so",), (ON_TIME,), (), "dossiers_on_time"),
+        (("truc tuyen", "nop"), (r,), ("thanh toan",), RATE_PREFIX + "dossiers_online"),
+        (("truc tuyen", "nop", "ho so"), (), ("thanh toan",), "dossiers_online"),
+        (("ket qua dien tu",), (r,), (), RATE_PREFIX + "dossiers_e_result"),
+        (("ket qua dien tu",), (), (), "dossiers_e_result"),
+        (("so hoa",), (("tai su dung", "khai thac"), r), (), RATE_PREFIX + "dossiers_reused"),
+        (("so hoa",), (r,), ("chia se", "ket noi"), RATE_PREFIX + "dossiers_digitised"),
+        (("so ho so", "so hoa"), (), ("chia se", "ket noi", "tai su dung", "khai thac"), "dossiers_digitised"),
+        (("chung thuc", "dien tu"), (), r, "e_certified_copies"),
+        (("chung thuc",), (("tong so", "ban sao"),), ("dien tu",) + r, "certified_copies_total"),
+        (("thanh toan truc tuyen",), (r,), ("tthc", "thu tuc"), RATE_PREFIX + "dossiers_paid_online"),
+        (("thanh toan truc tuyen",), (), ("tthc", "thu tuc") + r, "dossiers_paid_online"),
+        (("ho so", "phi"), (("phat sinh", "nghia vu", "co thu"),), ("thanh toan",) + r, "dossiers_fee_bearing"),
+        (
+            ("ho so",),
+            (("tong so ho so", "so ho so tiep nhan", "ho so nhan", "ho so tiep nhan"),),
+            r + ("qua han", "tre han", "truc tuyen", "dien tu", "so hoa", "thanh toan", "chung thuc", "phi"),
+            "dossiers_received",
+        ),
+        (("diem",), (("danh gia", "tong diem", "chinh thuc", "dat duoc"),), ("nhom", "chi tieu", "so voi"), PUBLISHED_TOTAL),
+    ]
+
+
+_RULES = _rules()
+
+
+def _rule_match(key: str) -> str | None:
+    padded = f" {key} "
+
+    def has(word: str) -> bool:
+        return "%" in padded if word == "%" else f" {word} " in padded
+
+    for all_of, groups, none_of, target in _RULES:
+        if (
+            all(has(w) for w in all_of)
+            and all(any(has(w) for w in g) for g in groups)
+            and not any(has(w) for w in none_of)
+        ):
+            return target
+    return None
+
+
+def match_header(parts: list[str], rb: Rulebook) -> str | None:
+    """Target of a header given its parts (top to bottom): the most specific part first."""
+    vocab = _exact_vocabulary(rb)
+    candidates = [parts[-1], " ".join(parts)] if len(parts) > 1 else parts[:1]
+    folded = [fold(c) for c in candidates if c]
+    for key in folded:
+        if key in vocab:
+            return vocab[key]
+    for key in folded:
+        target = _rule_match(key)
+        if target is not None and (target in (STT, IGNORE) or is_target(rb, target)):
+            return target
+    return None
+
+
+LEVEL_WORDS = {
+    "province": ("province", "tinh", "cap tinh", "ubnd tinh"),
+    "district": ("district", "huyen", "cap huyen", "quan", "thi xa", "thanh pho thuoc tinh"),
+    "department": ("department", "so", "so ban nganh", "so nganh", "nganh", "ban nganh", "co quan chuyen mon", "cap so"),
+    "commune": ("commune", "xa", "cap xa", "phuong", "thi tran", "dac khu", "xa phuong"),
+}
+_LEVEL_LOOKUP = {fold(w): lvl for lvl, words in LEVEL_WORDS.items() for w in words}
+_LEVEL_LOOKUP.update({fold(v): k for k, v in LEVEL_NAMES_VI.items()})
+_LEVEL_LOOKUP.update({fold(v): k for k, v in LEVEL_VALUES_VI.items()})
+
+
+def parse_level(text: str) -> str | None:
+    return _LEVEL_LOOKUP.get(fold(text))
+
+
+def infer_level(name: str) -> str | None:
+    """Level from a unit's name, for files without a «Cấp» column (None when unclear)."""
+    n = f" {fold(name)} "
+    if any(w in n for w in (" phuong ", " xa ", " thi tran ", " dac khu ")):
+        return "commune"
+    if any(w in n for w in (" ubnd tinh ", " uy ban nhan dan tinh ")):
+        return "province"
+    if n.startswith((" so ", " ban quan ly ", " van phong ubnd tinh ")) or " cong an tinh " in n:
+        return "department"
+    if any(w in n for w in (" huyen ", " thi xa ", " quan ", " thanh pho ")):
+        return "district"
+    return None

@@ -1,0 +1,89 @@
+"""CSV / TSV bytes → a grid of text cells, whatever Excel or a script wrote.
+
+Encodings: UTF-8 with or without BOM, UTF-16 with BOM (Excel's "Unicode Text"), and, as a last resort,
+Windows-1258 (with a warning, since Vietnamese marks may then be wrong). Separators: ";", ",", tab or
+"|", chosen by which one splits the first lines most consistently (Excel in vi-VN writes ";").
+"""
+from __future__ import annotations
+
+import csv
+import io
+
+from chiso.errors import DataError, Location
+from chiso.io.xlsx import Sheet
+
+SEPARATORS = (";", "\t", ",", "|")
+MAX_CELLS = 5_000_000
+
+
+def decode(data: bytes, file: str, warnings: list[str]) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise DataError("Tệp UTF-16 bị hỏng, không đọc được.", Location(file=file)) from None
+    if b"\x00" in data[:4096]:
+        raise DataError(
+            "Tệp không phải văn bản CSV (có byte rỗng); nếu là Excel hãy lưu dạng .xlsx, "
+            "nếu là văn bản hãy lưu dạng «CSV UTF-8».",
+            Location(file=file),
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp1258")
+    except UnicodeDecodeError:
+        raise DataError(
+            "Không đọc được bảng mã của tệp (không phải UTF-8, UTF-16 hay Windows-1258). "
+            "Hãy mở tệp bằng Excel và lưu lại dạng «CSV UTF-8 (Comma delimited)».",
+            Location(file=file),
+        ) from None
+    warnings.append(
+        "Tệp không phải UTF-8; đã đọc theo bảng mã Windows-1258. Hãy kiểm tra dấu tiếng Việt trong tên "
+        "đơn vị; nếu sai, lưu lại tệp dạng «CSV UTF-8»."
+    )
+    return text
+
+
+def sniff_separator(text: str) -> str:
+    """The separator giving the most columns consistently over the first non-empty lines."""
+    lines = [ln for ln in text.splitlines()[:30] if ln.strip()]
+    best, best_score = ",", -1.0
+    for sep in SEPARATORS:
+        counts = []
+        for ln in lines:
+            try:
+                counts.append(len(next(csv.reader([ln], delimiter=sep))))
+            except (csv.Error, StopIteration):
+                counts.append(1)
+        multi = [c for c in counts if c > 1]
+        if not multi:
+            continue
+        modal = max(set(multi), key=multi.count)
+        score = multi.count(modal) * modal
+        if score > best_score:
+            best, best_score = sep, score
+    return best
+
+
+def read_text(data: bytes, file: str, warnings: list[str]) -> Sheet:
+    text = decode(data, file, warnings)
+    if not text.strip():
+        raise DataError("Tệp rỗng, không có dữ liệu.", Location(file=file))
+    sep = sniff_separator(text)
+    rows: list[list[object]] = []
+    try:
+        for row in csv.reader(io.StringIO(text, newline=""), delimiter=sep):
+            rows.append([c if c.strip() else None for c in row])
+    except csv.Error as exc:
+        raise DataError(
+            f"Tệp CSV sai cấu trúc ở dòng {len(rows) + 1} ({exc}).", Location(file=file, row=len(rows) + 1)
+        ) from None
+    width = max((len(r) for r in rows), default=0)
+    if width * len(rows) > MAX_CELLS:
+        raise DataError("Tệp CSV quá lớn (quá nhiều ô); hãy chia nhỏ tệp.", Location(file=file))
+    for r in rows:
+        r.extend([None] * (width - len(r)))
+    return Sheet("", rows)
