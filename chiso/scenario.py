@@ -148,6 +148,14 @@ def scenario_from_json(data: bytes | str, rb: Rulebook, filename: str = "kịch 
         raise DataError("Tệp kịch bản không phải JSON hợp lệ.", loc) from None
     if not isinstance(doc, dict):
         raise DataError("Tệp kịch bản phải là một đối tượng JSON.", loc)
+    return scenario_from_dict(doc, rb, loc)
+
+
+def scenario_from_dict(doc: dict, rb: Rulebook, loc=None) -> Scenario:
+    """Validate a parsed scenario document (from a JSON file or a link); errors are DataError."""
+    from chiso.errors import Location
+
+    loc = loc or Location()
     if doc.get("schema_version") != SCHEMA_VERSION:
         raise DataError(f"Phiên bản lược đồ «{doc.get('schema_version')}» không được hỗ trợ (cần {SCHEMA_VERSION}).", loc)
     if doc.get("rulebook") != rb.id:
@@ -184,7 +192,166 @@ def clamp_deltas(deltas: np.ndarray, rooms: list[LeverRoom]) -> np.ndarray:
     return np.clip(deltas, lo, hi)
 
 
+# ---------------------------------------------------------------- helpers for the simulator screens
+
+
+def count_bounds(room: LeverRoom) -> tuple[int, int]:
+    """Smallest and largest value the lever's count can take (the room is NaN-free here)."""
+    hi = room.room if room.bounded else 0.0
+    return int(room.current + room.floor), int(room.current + hi)
+
+
+def delta_for_count(room: LeverRoom, count: float) -> int:
+    """Delta that brings the lever's count to ``count``, kept inside what is possible."""
+    lo, hi = count_bounds(room)
+    return int(min(max(round(count), lo), hi) - room.current)
+
+
+def delta_for_rate(room: LeverRoom, rate: float) -> int:
+    """Delta that brings the lever's rate (count / denominator) to ``rate`` (a fraction), bounded."""
+    if not room.denominator or math.isnan(room.denominator):
+        return 0
+    # the smallest whole count whose rate reaches ``rate`` (1e-9 absorbs 0.8 × 1578 noise)
+    return delta_for_count(room, math.ceil(rate * room.denominator - 1e-9))
+
+
+def rate_after(room: LeverRoom, delta: float) -> float:
+    """The lever's rate after ``delta`` (NaN when the denominator is 0 or unknown)."""
+    if not room.denominator or math.isnan(room.denominator):
+        return float("nan")
+    return (room.current + delta) / room.denominator
+
+
+def fixed_reason_vi(room: LeverRoom) -> str:
+    """Why a lever offers nothing to move for this unit ("" when it can move)."""
+    if not room.movable:
+        return room.reason_vi
+    lo, hi = count_bounds(room)
+    if lo < hi:
+        return ""
+    if room.denominator == 0:
+        return "Mẫu số bằng 0 trong kỳ (chưa phát sinh): điểm theo quy tắc mẫu số 0, không có gì để thay đổi."
+    return "Không còn gì để thay đổi với số liệu hiện có."
+
+
+def step_gains(x_row: np.ndarray, level: str, rb: Rulebook, held: float, steps: np.ndarray) -> np.ndarray:
+    """Total points gained by moving each lever alone by its own ``steps[k]`` (one engine call)."""
+    n = len(rb.levers)
+    xs = np.repeat(x_row[None, :], n + 1, axis=0)
+    deltas = np.zeros((n + 1, n))
+    deltas[np.arange(n), np.arange(n)] = steps
+    lv = np.full(n + 1, LEVELS.index(level))
+    s = simulate(xs, lv, rb, deltas, np.full(n + 1, held))
+    return np.round(s.total[:n] - s.total[n], 2)
+
+
+@dataclass(frozen=True)
+class Marginal:
+    """What the next few units of each lever are worth, at the current state of the scenario."""
+
+    step: np.ndarray  # (levers,) the step tried: ~1% of the denominator, at least 1, within the room
+    gain: np.ndarray  # (levers,) total points gained by that step
+    gain_one: np.ndarray  # (levers,) total points gained by one more (often 0,00 after rounding)
+
+    @property
+    def per_unit(self) -> np.ndarray:
+        """Points per extra dossier (or petition, procedure …), averaged over the step."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(self.step > 0, self.gain / self.step, 0.0)
+
+    @property
+    def best(self) -> int:
+        """Index of the lever that pays most per extra unit now (-1 when none pays)."""
+        p = self.per_unit
+        return int(np.argmax(p)) if len(p) and p.max() > 0 else -1
+
+
+def marginal(x_row: np.ndarray, level: str, rb: Rulebook, held: float = 0.0, share: float = 0.01) -> Marginal:
+    """Points per extra unit of each lever over a step of ``share`` of its denominator.
+
+    One more dossier out of 1.578 is worth 0,0038 points, which rounds to 0,00: the step of ~1%
+    shows what each lever really pays while staying local.
+    """
+    rooms = lever_rooms(x_row, level, rb)
+    step = np.array(
+        [
+            min(max(1.0, math.ceil(share * r.denominator)), r.room)
+            if r.movable and not math.isnan(r.denominator)
+            else 0.0
+            for r in rooms
+        ]
+    )
+    one = np.minimum(step, 1.0)
+    gains = step_gains(x_row, level, rb, held, step)
+    gains_one = step_gains(x_row, level, rb, held, one)
+    return Marginal(step=step, gain=gains, gain_one=gains_one)
+
+
+def score_scenarios(
+    x_row: np.ndarray, level: str, rb: Rulebook, held: float, deltas: np.ndarray, code: str = ""
+) -> Scores:
+    """Score several scenarios (rows of ``deltas``) of one unit at once, for side-by-side comparison."""
+    d = np.atleast_2d(np.asarray(deltas, dtype=float))
+    n = d.shape[0]
+    xs = np.repeat(x_row[None, :], n, axis=0)
+    return simulate(xs, np.full(n, LEVELS.index(level)), rb, d, np.full(n, held), np.array([code] * n, dtype=object))
+
+
+# ---------------------------------------------------------------- scenarios as links (query parameters)
+
+LINK_KEYS = ("unit", "rb", "period", "name", "lv")
+
+
+def scenario_to_query(s: Scenario) -> dict[str, str]:
+    """Compact query parameters: ?unit=H44.115&rb=portal-2026&period=…&name=…&lv=e_results:120,digitised:40."""
+    q = {"unit": s.unit_code, "rb": s.rulebook}
+    if s.period:
+        q["period"] = s.period
+    if s.name:
+        q["name"] = s.name
+    lv = ",".join(f"{k}:{int(v)}" for k, v in s.levers.items() if v)
+    if lv:
+        q["lv"] = lv
+    return q
+
+
+def scenario_from_query(params: dict[str, str], rb: Rulebook) -> Scenario:
+    """Parse the query parameters of a shared link with the same validation as a scenario file."""
+    from chiso.errors import Location
+
+    loc = Location(file="liên kết chia sẻ")
+    levers: dict[str, object] = {}
+    for part in filter(None, str(params.get("lv", "")).split(",")):
+        key, sep, val = part.partition(":")
+        try:
+            levers[key.strip()] = int(val) if sep else None
+        except ValueError:
+            levers[key.strip()] = val
+    doc = {
+        "schema_version": SCHEMA_VERSION,
+        "name": str(params.get("name") or "Kịch bản từ liên kết"),
+        "rulebook": params.get("rb"),
+        "unit_code": params.get("unit"),
+        "period": params.get("period", ""),
+        "levers": levers,
+    }
+    return scenario_from_dict(doc, rb, loc)
+
+
 __all__ = [
+    "LINK_KEYS",
+    "Marginal",
+    "count_bounds",
+    "delta_for_count",
+    "delta_for_rate",
+    "fixed_reason_vi",
+    "marginal",
+    "rate_after",
+    "scenario_from_dict",
+    "scenario_from_query",
+    "scenario_to_query",
+    "score_scenarios",
+    "step_gains",
     "LeverRoom",
     "Scenario",
     "apply_deltas",

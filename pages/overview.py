@@ -1,14 +1,85 @@
-"""Tổng quan: every unit with its total and group scores (placeholder until the overview issue lands)."""
+"""Tổng quan: every unit with total and group scores, band and rank inside its cohort; click to open."""
 import streamlit as st
 
-from chiso.fmt import fmt_points
-from ui.state import rulebook_caption, sidebar
+from chiso.cohort import filter_units, ranking_table
+from chiso.fmt import fmt_int, fmt_points
+from chiso.rulebook import LEVEL_NAMES_VI, LEVELS
+from ui.state import UNIT_KEY, UNIT_PAGE, rulebook_caption, sidebar
 
 data = sidebar()
+rb = data.rb
 st.title("Tổng quan")
 rulebook_caption(data)
-frame = data.base.group_frame()
-frame.insert(1, "Tên đơn vị", data.frame["unit_name"].to_numpy())
-st.dataframe(frame, hide_index=True)
-st.metric("Số đơn vị", len(frame))
-st.caption(f"Điểm trung bình: {fmt_points(frame['total'].mean())}")
+
+# ---- cohort context: departments and communes are ranked separately
+stats = data.cohort_stats()
+cols = st.columns(len(stats))
+for col, (c, s) in zip(cols, stats.items()):
+    with col.container(border=True):
+        st.markdown(f"**{LEVEL_NAMES_VI[LEVELS[c]]}** · {fmt_int(s.size)} đơn vị")
+        a, b, d = st.columns(3)
+        a.metric("Trung vị", fmt_points(s.median))
+        b.metric("P75", fmt_points(s.p75))
+        d.metric("Cao nhất", fmt_points(s.best))
+
+table = ranking_table(data.base, data.frame, data.level_idx, data.official)
+
+f1, f2, f3 = st.columns([2, 3, 2])
+present = [lv for lv in LEVELS if lv in set(table["level"])]
+levels = f1.multiselect("Cấp", present, format_func=LEVEL_NAMES_VI.get, key="ov_levels", placeholder="Tất cả các cấp")
+text = f2.text_input("Tìm theo tên hoặc mã", key="ov_search", placeholder="Ví dụ: phường, Thanh Miếu, H44.102")
+bands = f3.multiselect("Xếp loại", [b.name_vi for b in rb.bands], key="ov_bands", placeholder="Tất cả")
+view = filter_units(table, levels, text, bands).sort_values(["level", "rank", "unit_name"]).reset_index(drop=True)
+
+# ---- the table: numbers stay numeric (sortable), shown the Vietnamese way
+groups = {g.code: f"{g.name_vi} ({fmt_int(g.max)})" for g in rb.groups}
+shown = view.assign(level=view["level"].map(LEVEL_NAMES_VI)).rename(
+    columns={
+        "unit_code": "Mã",
+        "unit_name": "Tên đơn vị",
+        "level": "Cấp",
+        "rank": "Xếp hạng trong nhóm",
+        "cohort_size": "Số đơn vị cùng nhóm",
+        "official": "Điểm hiện tại (chính thức)",
+        "total": "Điểm tính lại",
+        "computed": "Điểm tính từ tệp",
+        "held": "Điểm không có trong tệp (giữ nguyên)",
+        "gap": "Chênh lệch so với chính thức",
+        "band": "Xếp loại",
+        **groups,
+    }
+)
+point_cols = ["Điểm hiện tại (chính thức)", "Điểm tính lại", "Điểm tính từ tệp",
+              "Điểm không có trong tệp (giữ nguyên)", "Chênh lệch so với chính thức", *groups.values()]
+styled = shown.style.format(fmt_points, subset=point_cols).format(fmt_int, subset=["Xếp hạng trong nhóm",
+                                                                                    "Số đơn vị cùng nhóm"])
+st.caption(
+    f"{fmt_int(len(view))} / {fmt_int(len(table))} đơn vị. Bấm vào một dòng để mở đơn vị đó. "
+    "Điểm tính lại = điểm tính từ số liệu trong tệp + điểm không có trong tệp (giữ nguyên theo điểm chính thức)."
+)
+event = st.dataframe(
+    styled,
+    hide_index=True,
+    on_select="rerun",
+    selection_mode="single-row",
+    key="ov_table",
+    height=560,
+    column_config={"Tên đơn vị": st.column_config.TextColumn(width="large", pinned=True)},
+)
+rows = event.selection.rows if event is not None else []
+if rows:
+    st.session_state[UNIT_KEY] = str(view["unit_code"].iloc[rows[0]])
+    st.switch_page(UNIT_PAGE)
+
+with st.expander("Mở một đơn vị bằng danh sách (không cần bấm vào bảng)"):
+    codes = list(view["unit_code"])
+    if codes:
+        names = dict(zip(view["unit_code"], view["unit_name"]))
+        pick = st.selectbox("Đơn vị", codes, format_func=lambda c: f"{names[c]} ({c})", key="ov_pick")
+        a, b = st.columns(2)
+        if a.button("Xem chi tiết đơn vị", key="ov_open"):
+            st.session_state[UNIT_KEY] = pick
+            st.switch_page(UNIT_PAGE)
+        if b.button("Mô phỏng đơn vị này", key="ov_sim"):
+            st.session_state[UNIT_KEY] = pick
+            st.switch_page("pages/simulate.py")

@@ -1,4 +1,16 @@
-"""Loading unit data once per (source, rulebook, period) and the shared sidebar."""
+"""Loading unit data once per (source, rulebook, period), the shared sidebar, and the session contract.
+
+Session-state contract between pages (keys of ``st.session_state``):
+
+- ``"unit_code"`` (str): the unit the user is looking at; every page reads and writes it
+  (Tổng quan sets it when a row is clicked, Đơn vị / Mô phỏng / Lập kế hoạch pick from it).
+- ``"pending_scenario"`` (chiso.scenario.Scenario): a scenario to open in the simulator. Any page
+  may set it and then call ``st.switch_page("pages/simulate.py")``; the simulator applies it on its
+  next run (unit, lever values clamped to what is possible, name), removes the key and says so.
+  Its ``rulebook`` must be the one selected in the sidebar, else it is refused with a message.
+  Use ``send_to_simulator(scenario)`` to do both steps. Uploads and shared links go the same way.
+- ``"scenarios"`` (dict[str, Scenario]): scenarios saved in this session, by name.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -6,11 +18,13 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from chiso.calibration import baseline
-from chiso.engine import Scores, input_matrix
+from chiso.calibration import baseline, discrepancy, published_total
+from chiso.cohort import competition_rank, stats_by_cohort
+from chiso.engine import Scores, input_matrix, level_index
 from chiso.errors import ChisoError
-from chiso.rulebook import DEFAULT_RULEBOOK, Rulebook, available_rulebooks, load_rulebook
+from chiso.rulebook import DEFAULT_RULEBOOK, LEVEL_NAMES_VI, LEVELS, Rulebook, available_rulebooks, load_rulebook
 from chiso.samples import available_samples, load_sample, sample
+from chiso.scenario import Scenario, scenario_from_query
 from chiso.units import UnitTable
 
 UPLOAD = "__upload__"
@@ -18,27 +32,78 @@ LAST = "__last__"
 REFERENCE_NOTE = "Số liệu tham khảo, không thay thế số liệu chính thức trên Cổng DVCQG."
 SYNTHETIC_NOTE = "Dữ liệu mô phỏng, không phải số liệu chính thức."
 
+UNIT_KEY = "unit_code"
+PENDING_SCENARIO = "pending_scenario"
+SCENARIOS = "scenarios"
+SIMULATE_PAGE = "pages/simulate.py"
+UNIT_PAGE = "pages/unit.py"
+_LINK_SEEN, _LINK_PARAMS = "_link_seen", "_link_params"
+
 
 @dataclass(frozen=True)
 class AppData:
-    """The loaded data and its read-only baseline under one rulebook."""
+    """The loaded data and its read-only baseline under one rulebook, with cohort ranks."""
 
     table: UnitTable
     rb: Rulebook
     base: Scores
     x: np.ndarray  # (N, inputs) counts with fallbacks applied
     source_label: str
+    source_key: str = ""  # sample key, "" for uploads (links can reopen samples only)
+    level_idx: np.ndarray | None = None  # (N,) LEVELS index = cohort
+    rank: np.ndarray | None = None  # (N,) competition rank inside the cohort
+    official: np.ndarray | None = None  # (N,) published total, NaN when absent
+    gap: np.ndarray | None = None  # (N,) recomputed − official
 
     @property
     def frame(self):
         return self.table.frame
 
+    @property
+    def codes(self) -> np.ndarray:
+        return self.base.codes
+
+    @property
+    def names(self) -> np.ndarray:
+        return self.frame["unit_name"].astype(str).to_numpy(dtype=object)
+
+    @property
+    def period(self) -> str:
+        p = self.table.periods
+        return p[0] if len(p) == 1 else ", ".join(p)
+
     def index_of(self, code: str) -> int:
         return self.base.position(code)
 
+    def level(self, i: int) -> str:
+        return LEVELS[int(self.level_idx[i])]
 
-def _build(table: UnitTable, rb: Rulebook, label: str) -> AppData:
-    return AppData(table, rb, baseline(table, rb), input_matrix(table.frame, rb), label)
+    def cohort_totals(self, i: int, exclude_self: bool = False) -> np.ndarray:
+        mask = self.level_idx == self.level_idx[i]
+        if exclude_self:
+            mask = mask.copy()
+            mask[i] = False
+        return self.base.total[mask]
+
+    def cohort_stats(self):
+        return stats_by_cohort(self.base.total, self.level_idx)
+
+
+def _build(table: UnitTable, rb: Rulebook, label: str, key: str = "") -> AppData:
+    base = baseline(table, rb)
+    lvl = level_index(table.frame["level"])
+    return AppData(
+        table,
+        rb,
+        base,
+        input_matrix(table.frame, rb),
+        label,
+        key,
+        lvl,
+        competition_rank(base.total, lvl),
+        published_total(table.frame),
+        discrepancy(base, table.frame),
+    )
 
 
 @st.cache_resource(show_spinner="Đang đọc dữ liệu mẫu…", max_entries=8)
@@ -46,7 +111,7 @@ def _sample_data(key: str, rulebook_id: str, period: str | None) -> AppData:
     s = sample(key)
     rb = load_rulebook(rulebook_id)
     table = load_sample(s, rb)
-    return _build(table.for_period(period), rb, s.label_vi)
+    return _build(table.for_period(period), rb, s.label_vi, key)
 
 
 @st.cache_resource(show_spinner="Đang đọc tệp…", max_entries=4)
@@ -59,30 +124,62 @@ def _upload_data(files: tuple[tuple[str, bytes], ...], rulebook_id: str, period:
     return _build(table.for_period(period), rb, f"Tệp tải lên: {names}")
 
 
+def _consume_link() -> None:
+    """A shared link (?src=…&rb=…&period=…&unit=…&lv=…) is read once, on the session's first run."""
+    ss = st.session_state
+    if ss.get(_LINK_SEEN):
+        return
+    ss[_LINK_SEEN] = True
+    params = st.query_params.to_dict()
+    if not params.get("unit"):
+        return
+    ss[_LINK_PARAMS] = params
+    if params.get("src") in {s.key for s in available_samples()}:
+        ss["data_source"] = params["src"]
+    if params.get("rb") in available_rulebooks():
+        ss["rulebook_choice"] = params["rb"]
+
+
 def sidebar() -> AppData:
-    """Draw the shared sidebar (data source, rulebook, period) and return the loaded data."""
+    """Draw the shared sidebar (data source, rulebook, period, notices) and return the loaded data."""
+    _consume_link()
+    ss = st.session_state
     sb = st.sidebar
     samples = available_samples()
     labels = {s.key: f"Dữ liệu mẫu: {s.label_vi}" for s in samples}
     labels[UPLOAD] = "Tải tệp lên…"
-    if "last_upload" in st.session_state:
+    if "last_upload" in ss:
         labels[LAST] = "Tệp đã tải gần nhất"
-    source = sb.selectbox("Nguồn dữ liệu", list(labels), format_func=labels.get, key="data_source")
+    if ss.get("data_source") not in labels:
+        ss["data_source"] = next(iter(labels))
+    source = sb.selectbox(
+        "Nguồn dữ liệu", list(labels), format_func=labels.get, key="data_source", persist_state="session"
+    )
     files = _uploaded_files() if source == UPLOAD else None
     rulebooks = available_rulebooks()
-    default_rb = sample(source).rulebook if source in {s.key for s in samples} else DEFAULT_RULEBOOK
+    pending = ss.get(PENDING_SCENARIO)
+    if isinstance(pending, Scenario) and pending.rulebook in rulebooks:
+        ss["rulebook_choice"] = pending.rulebook  # a plan or upload names its rulebook: follow it
+    if ss.get("rulebook_choice") not in rulebooks:
+        is_sample = source in {s.key for s in samples}
+        ss["rulebook_choice"] = sample(source).rulebook if is_sample else DEFAULT_RULEBOOK
     rb_id = sb.selectbox(
         "Bộ quy tắc tính điểm (phiên bản)",
         rulebooks,
-        index=rulebooks.index(default_rb),
         format_func=lambda r: f"{r} — {load_rulebook(r).name_vi}",
         key="rulebook_choice",
+        persist_state="session",
     )
     try:
         data = _load(source, rb_id, files, None)
         periods = data.table.periods
         if len(periods) > 1:
-            period = sb.selectbox("Kỳ đánh giá", periods, key="period_choice")
+            link_period = ss.get(_LINK_PARAMS, {}).get("period")
+            if link_period in periods:
+                ss["period_choice"] = link_period
+            if ss.get("period_choice") not in periods:
+                ss["period_choice"] = periods[-1]
+            period = sb.selectbox("Kỳ đánh giá", periods, key="period_choice", persist_state="session")
             data = _load(source, rb_id, files, period)
         elif periods:
             sb.caption(f"Kỳ đánh giá: {periods[0]}")
@@ -90,11 +187,27 @@ def sidebar() -> AppData:
         st.error(str(exc))
         st.stop()
     if data.table.synthetic:
-        sb.warning(SYNTHETIC_NOTE, icon="⚠️")
+        sb.warning(f"{SYNTHETIC_NOTE} Dữ liệu mẫu / dữ liệu giả lập.", icon="⚠️")
     for msg in data.table.warnings:
         sb.info(msg)
-    sb.caption(f"Bộ quy tắc: **{data.rb.id}**. {REFERENCE_NOTE}")
+    if data.table.rejected:
+        sb.warning(f"{len(data.table.rejected)} dòng dữ liệu bị loại khi đọc tệp (xem trang Đơn vị).")
+    sb.caption(f"Bộ quy tắc tính điểm (phiên bản): **{data.rb.id}**. {REFERENCE_NOTE}")
+    _link_to_pending(data)
     return data
+
+
+def _link_to_pending(data: AppData) -> None:
+    params = st.session_state.pop(_LINK_PARAMS, None)
+    if not params:
+        return
+    try:
+        sc = scenario_from_query(params, data.rb)
+        data.index_of(sc.unit_code)
+    except ChisoError as exc:
+        st.error(f"Không mở được liên kết chia sẻ: {exc}")
+        return
+    st.session_state[PENDING_SCENARIO] = sc
 
 
 def _uploaded_files() -> tuple[tuple[str, bytes], ...]:
@@ -122,4 +235,52 @@ def _load(source: str, rb_id: str, files, period: str | None) -> AppData:
 
 def rulebook_caption(data: AppData) -> None:
     """The rulebook version, named on every screen."""
-    st.caption(f"Bộ quy tắc tính điểm: **{data.rb.id}** — {data.rb.name_vi}. Nguồn: {data.source_label}.")
+    synthetic = f" {SYNTHETIC_NOTE}" if data.table.synthetic else ""
+    st.caption(
+        f"Bộ quy tắc tính điểm (phiên bản): **{data.rb.id}** — {data.rb.name_vi}. "
+        f"Nguồn: {data.source_label}.{synthetic}"
+    )
+
+
+def unit_label(data: AppData, i: int) -> str:
+    return f"{data.names[i]} ({data.codes[i]})"
+
+
+def selected_unit(data: AppData) -> int:
+    """Index of the unit in ``unit_code`` (the first unit when none or unknown)."""
+    code = st.session_state.get(UNIT_KEY)
+    hits = np.flatnonzero(data.codes == code) if code is not None else []
+    return int(hits[0]) if len(hits) else 0
+
+
+def unit_picker(data: AppData, key: str) -> int:
+    """A searchable unit selectbox bound to the shared ``unit_code``; returns the unit's index."""
+    i = selected_unit(data)
+    codes = list(data.codes)
+    names = dict(zip(codes, data.names))
+    levels = dict(zip(codes, (LEVEL_NAMES_VI[LEVELS[j]] for j in data.level_idx)))
+    st.session_state[key] = codes[i]
+
+    def _changed() -> None:
+        st.session_state[UNIT_KEY] = st.session_state[key]
+
+    st.selectbox(
+        "Đơn vị",
+        codes,
+        format_func=lambda c: f"{names[c]} — {levels[c]} ({c})",
+        key=key,
+        on_change=_changed,
+        help="Gõ để tìm theo tên hoặc mã đơn vị.",
+    )
+    st.session_state[UNIT_KEY] = st.session_state[key]
+    return selected_unit(data)
+
+
+def send_to_simulator(scenario: Scenario) -> None:
+    """Hand a scenario (e.g. a plan) to the simulator and open it."""
+    st.session_state[PENDING_SCENARIO] = scenario
+    st.switch_page(SIMULATE_PAGE)
+
+
+def saved_scenarios() -> dict[str, Scenario]:
+    return st.session_state.setdefault(SCENARIOS, {})

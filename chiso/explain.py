@@ -1,0 +1,63 @@
+"""Why a unit has the points it has: one row per indicator with the rule, provenance and warnings.
+
+Builds on ``Scores.explain``; adds what the unit page and exports say in words: the counts came from
+the province, the indicator cannot be moved at this level, and where one dossier swings the rate.
+"""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from chiso.engine import MISSING, Scores
+from chiso.fmt import fmt_int, fmt_number, fmt_points
+from chiso.units import PROVENANCE_VI
+
+SMALL_DENOMINATOR = 10  # up to this many dossiers, one dossier moves the rate by 10 points or more
+
+
+def small_denominator_vi(den: float, max_points: float, threshold: float) -> str:
+    """A warning when one dossier moves the rate a lot ("" otherwise)."""
+    if math.isnan(den) or den <= 0 or den > SMALL_DENOMINATOR:
+        return ""
+    pp = 100.0 / den
+    pts = min(max_points, max_points / (threshold * den))
+    return (
+        f"Mẫu số nhỏ ({fmt_int(den)}): một hồ sơ làm tỷ lệ thay đổi {fmt_number(pp, 1)} điểm phần trăm "
+        f"(tới {fmt_points(pts)} điểm)."
+    )
+
+
+def indicator_rows(scores: Scores, i: int, provenance: pd.DataFrame | None = None) -> pd.DataFrame:
+    """``Scores.explain(i)`` plus ``rule_text``, ``provenance_vi`` and ``warning_vi`` columns."""
+    rb = scores.rulebook
+    ex = scores.explain(i)
+    rules, prov, warn = [], [], []
+    prow = provenance.iloc[i] if provenance is not None and len(provenance) > i else None
+    for k, ind in enumerate(rb.indicators):
+        parts = [ex.rule_vi[k]]
+        if ex.inherited[k]:
+            parts.append("Số liệu của cấp tỉnh, áp dụng chung cho mọi đơn vị")
+        if not ex.movable[k]:
+            parts.append("Đơn vị không thay đổi được chỉ tiêu này ở cấp của mình")
+        rules.append(". ".join(parts) + ".")
+        prov.append(_provenance(prow, ind.numerator, ind.denominator))
+        w = small_denominator_vi(ex.denominator[k], ex.max_points[k], ex.threshold[k]) if ex.movable[k] else ""
+        if int(ex.status[k]) == MISSING:
+            w = "Thiếu số liệu: điểm của chỉ tiêu được giữ nguyên theo điểm chính thức (nếu có)."
+        warn.append(w)
+    ex["rule_text"] = rules
+    ex["provenance_vi"] = prov
+    ex["warning_vi"] = warn
+    return ex
+
+
+def _provenance(prow, num: str, den: str) -> str:
+    """Where the numerator and denominator came from, e.g. "có trong tệp" or "lấy từ cấp tỉnh"."""
+    if prow is None:
+        return ""
+    labels = [PROVENANCE_VI.get(str(prow.get(key, "") or ""), "không có trong tệp") for key in (num, den)]
+    return ", ".join(dict.fromkeys(labels))
+
+
+__all__ = ["SMALL_DENOMINATOR", "indicator_rows", "small_denominator_vi"]

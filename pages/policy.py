@@ -1,0 +1,133 @@
+"""Kịch bản chính sách: apply a lever rule to a group of units and see every unit's new score and rank."""
+import streamlit as st
+
+from chiso.errors import ChisoError
+from chiso.export import ExportMeta, policy_workbook
+from chiso.fmt import fmt_delta, fmt_int, fmt_points
+from chiso.policy import PRESETS_VI, PolicyRule, apply_policy
+from chiso.rulebook import LEVEL_NAMES_VI, LEVELS
+from ui.state import rulebook_caption, sidebar
+
+CUSTOM = "Tự đặt quy tắc…"
+
+data = sidebar()
+rb = data.rb
+st.title("Kịch bản chính sách")
+rulebook_caption(data)
+st.caption("Áp dụng một quy tắc cho cả nhóm đơn vị — mỗi đơn vị chỉ tăng trong giới hạn số liệu của mình — "
+           "rồi xem điểm mới, ai lên hạng, ai xuống hạng, và mức chung của từng nhóm.")
+
+levers = {lv.key: lv for lv in rb.levers}
+presets = {k: v for k, v in PRESETS_VI.items() if all(r.lever in levers for r in v)}
+choice = st.selectbox("Quy tắc", list(presets) + [CUSTOM], key="pol_preset")
+present = [lv for lv in LEVELS if lv in set(data.frame["level"])]
+if choice == CUSTOM:
+    a, b = st.columns([3, 1])
+    lever = a.selectbox("Yếu tố cải thiện", list(levers), format_func=lambda k: levers[k].name_vi, key="pol_lever")
+    rate = b.number_input("Đạt ít nhất (%)", min_value=0, max_value=100, value=80, step=1, key="pol_rate")
+    c, d = st.columns([2, 2])
+    levels = c.multiselect("Áp dụng cho cấp", present, default=[lv for lv in present if lv == "commune"] or present,
+                           format_func=LEVEL_NAMES_VI.get, key="pol_levels")
+    name = d.text_input("Chỉ đơn vị có tên chứa (để trống: tất cả)", key="pol_name", placeholder="Ví dụ: phường")
+    rules = (PolicyRule(lever, rate / 100.0, tuple(levels), name),)
+else:
+    rules = presets[choice]
+
+try:
+    res = apply_policy(rules, data.x, data.level_idx, data.names, data.codes, data.base, rb)
+except ChisoError as exc:
+    st.error(str(exc))
+    st.stop()
+
+for r in rules:
+    st.info(r.describe_vi(rb))
+units = res.units()
+moved = units[units["change"] != 0]
+m = st.columns(4)
+m[0].metric("Số đơn vị được nâng điểm", fmt_int(len(moved)))
+m[1].metric("Tăng hạng", fmt_int(int((units["rank_change"] > 0).sum())))
+m[2].metric("Giảm hạng", fmt_int(int((units["rank_change"] < 0).sum())),
+            help="Đơn vị không thay đổi nhưng bị đơn vị khác vượt qua.")
+m[3].metric("Điểm tăng nhiều nhất", fmt_delta(units["change"].max()) if len(moved) else "0,00")
+
+st.subheader("Mức chung của từng nhóm")
+coh = res.cohorts()
+cohort_names = {**LEVEL_NAMES_VI, "all": "Tất cả đơn vị"}
+st.dataframe(
+    {
+        "Nhóm đơn vị": [cohort_names[c] for c in coh["level"]],
+        "Số đơn vị": [fmt_int(v) for v in coh["size"]],
+        "Số đơn vị phải thay đổi": [fmt_int(v) for v in coh["moved"]],
+        "Trung bình": [f"{fmt_points(a)} → {fmt_points(b)}" for a, b in zip(coh["mean_before"], coh["mean_after"])],
+        "Trung vị": [f"{fmt_points(a)} → {fmt_points(b)}" for a, b in zip(coh["median_before"], coh["median_after"])],
+        "P75": [f"{fmt_points(a)} → {fmt_points(b)}" for a, b in zip(coh["p75_before"], coh["p75_after"])],
+    },
+    hide_index=True,
+    width="stretch",
+    key="pol_cohorts",
+)
+
+lev = res.levers()
+if len(lev):
+    st.markdown("**Cần làm thêm:** " + "; ".join(
+        f"{r.name_vi.lower()}: {fmt_int(r.total)} {r.unit_vi} ở {fmt_int(r.units)} đơn vị" for r in lev.itertuples()))
+else:
+    st.markdown("Không đơn vị nào cần thay đổi: mọi đơn vị trong phạm vi đã đạt quy tắc, hoặc không có số liệu.")
+
+st.subheader("Từng đơn vị")
+only = st.toggle("Chỉ hiện đơn vị có thay đổi điểm hoặc hạng", value=True, key="pol_only")
+view = units[(units["change"] != 0) | (units["rank_change"] != 0)] if only else units
+view = view.sort_values(["level", "rank_after", "unit_name"])
+lever_cols = {c: f"{levers[c.removeprefix('lever__')].name_vi} ({levers[c.removeprefix('lever__')].unit_vi})"
+              for c in view.columns if c.startswith("lever__")}
+shown = view.assign(level=view["level"].map(LEVEL_NAMES_VI)).rename(
+    columns={
+        "unit_code": "Mã",
+        "unit_name": "Tên đơn vị",
+        "level": "Cấp",
+        "total_before": "Điểm trước",
+        "total_after": "Điểm sau",
+        "change": "Chênh lệch",
+        "rank_before": "Hạng trước",
+        "rank_after": "Hạng sau",
+        "rank_change": "Lên (+) / xuống (−) hạng",
+        "band_before": "Xếp loại trước",
+        "band_after": "Xếp loại sau",
+        **lever_cols,
+    }
+)
+styled = (
+    shown.style.format(fmt_points, subset=["Điểm trước", "Điểm sau"])
+    .format(fmt_delta, subset=["Chênh lệch"])
+    .format(lambda v: f"{v:+d}" if v else "0", subset=["Lên (+) / xuống (−) hạng"])
+    .format(fmt_int, subset=["Hạng trước", "Hạng sau", *lever_cols.values()])
+)
+st.dataframe(styled, hide_index=True, width="stretch", height=420, key="pol_units",
+             column_config={"Tên đơn vị": st.column_config.TextColumn(width="large", pinned=True)})
+st.caption(f"{fmt_int(len(view))} / {fmt_int(len(units))} đơn vị. Xếp hạng trong nhóm: sở, ban, ngành và cấp xã "
+           "được xếp riêng; đồng điểm thì đồng hạng (1-2-2-4).")
+
+with st.expander("Theo nhóm chỉ số (điểm trung bình trước → sau)"):
+    grp = res.groups()
+    grp = grp[grp["change"] != 0] if (grp["change"] != 0).any() else grp
+    st.dataframe(
+        {
+            "Nhóm đơn vị": [cohort_names[c] for c in grp["level"]],
+            "Nhóm chỉ số": [rb.group(c).name_vi for c in grp["group"]],
+            "Điểm tối đa": [fmt_points(v) for v in grp["max"]],
+            "Trung bình trước": [fmt_points(v) for v in grp["mean_before"]],
+            "Trung bình sau": [fmt_points(v) for v in grp["mean_after"]],
+            "Chênh lệch": [fmt_delta(v, 4) for v in grp["change"]],
+        },
+        hide_index=True,
+        width="stretch",
+        key="pol_groups",
+    )
+
+meta = ExportMeta(rb=rb, source_label=data.source_label, period=data.period, synthetic=data.table.synthetic)
+title = choice if choice != CUSTOM else rules[0].describe_vi(rb)
+st.download_button(
+    "Tải Excel kịch bản chính sách", data=lambda: policy_workbook(res, meta, title),
+    file_name="kich-ban-chinh-sach.xlsx", key="pol_xlsx", on_click="ignore",
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+)

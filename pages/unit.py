@@ -1,0 +1,103 @@
+"""Đơn vị: group bars against their maxima and every indicator with the rule that produced its points."""
+import math
+
+import streamlit as st
+
+from chiso.explain import indicator_rows
+from chiso.fmt import fmt_delta, fmt_int, fmt_percent, fmt_points
+from chiso.rulebook import LEVEL_NAMES_VI
+from ui.charts import group_bars
+from ui.state import SIMULATE_PAGE, rulebook_caption, sidebar, unit_picker
+
+data = sidebar()
+rb = data.rb
+st.title("Đơn vị")
+rulebook_caption(data)
+i = unit_picker(data, key="unit_pick_unit")
+base = data.base
+level = data.level(i)
+
+c = st.columns(5)
+c[0].metric("Điểm hiện tại (chính thức)", fmt_points(data.official[i]))
+c[1].metric("Điểm tính lại", fmt_points(base.total[i]))
+c[2].metric("Điểm không có trong tệp (giữ nguyên)", fmt_points(base.held[i]))
+c[3].metric("Xếp hạng trong nhóm", f"{data.rank[i]} / {fmt_int(len(data.cohort_totals(i)))}",
+            help=f"Xếp hạng trong nhóm {LEVEL_NAMES_VI[level].lower()} (đồng hạng: 1-2-2-4).")
+c[4].metric("Xếp loại", rb.band(base.total[i]))
+if base.held[i]:
+    st.info(
+        f"Tệp không có đủ số liệu cho mọi chỉ tiêu: {fmt_points(base.held[i])} điểm được giữ nguyên theo điểm "
+        "chính thức (Điểm không có trong tệp) và không đổi khi mô phỏng."
+    )
+elif not math.isnan(data.gap[i]) and data.gap[i] != 0:
+    st.warning(f"Điểm tính lại khác điểm chính thức {fmt_delta(data.gap[i])} điểm: kiểm tra số liệu hoặc bộ quy tắc.")
+
+left, right = st.columns([3, 2])
+with left:
+    st.plotly_chart(group_bars(rb, base.group_points[i]), width="stretch", key="unit_bars")
+with right:
+    st.markdown("**Điểm bị mất nhiều nhất**")
+    rows = indicator_rows(base, i, data.table.provenance)
+    top = rows[rows["lost"] > 0].sort_values("lost", ascending=False).head(5)
+    for r in top.itertuples():
+        mark = "" if r.movable else " · không thay đổi được ở cấp này"
+        st.markdown(f"- {r.name_vi}: **−{fmt_points(r.lost)}** điểm{mark}")
+    if top.empty:
+        st.markdown("Không mất điểm ở chỉ tiêu nào có số liệu.")
+    if st.button("Mô phỏng cải thiện cho đơn vị này", type="primary", key="unit_to_sim"):
+        st.switch_page(SIMULATE_PAGE)
+
+warnings = rows[rows["warning_vi"] != ""]
+small = warnings[~warnings["warning_vi"].str.startswith("Thiếu")]
+if len(small):
+    st.warning("Mẫu số nhỏ — một hồ sơ làm điểm thay đổi nhiều:\n\n" + "\n".join(
+        f"- {r.name_vi}: {r.warning_vi}" for r in small.itertuples()))
+
+st.subheader("Từng chỉ tiêu")
+st.caption("Tỷ lệ = tử số / mẫu số. Điểm = điểm tối đa × min(1, tỷ lệ / ngưỡng), làm tròn 2 chữ số như Cổng DVCQG.")
+for g in rb.groups:
+    part = rows[rows["group"] == g.code]
+    got = float(base.group_points[i, list(rb.group_codes).index(g.code)])
+    with st.expander(f"{g.name_vi}: {fmt_points(got)} / {fmt_points(g.max)} điểm", expanded=got < g.max):
+        table = part.assign(
+            numerator=part["numerator"].map(fmt_int),
+            denominator=part["denominator"].map(fmt_int),
+            rate=part["rate"].map(fmt_percent),
+            threshold=part["threshold"].map(fmt_percent),
+            points=part["points"].map(fmt_points),
+            max_points=part["max_points"].map(fmt_points),
+            lost=part["lost"].map(fmt_points),
+        )[["name_vi", "numerator", "denominator", "rate", "threshold", "points", "max_points", "lost",
+           "rule_text", "provenance_vi", "warning_vi"]].rename(
+            columns={
+                "name_vi": "Chỉ tiêu",
+                "numerator": "Tử số",
+                "denominator": "Mẫu số",
+                "rate": "Tỷ lệ",
+                "threshold": "Ngưỡng đủ điểm",
+                "points": "Điểm",
+                "max_points": "Điểm tối đa",
+                "lost": "Điểm bị mất",
+                "rule_text": "Quy tắc áp dụng",
+                "provenance_vi": "Nguồn số liệu",
+                "warning_vi": "Lưu ý",
+            }
+        )
+        st.dataframe(
+            table,
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "Chỉ tiêu": st.column_config.TextColumn(width="large"),
+                "Quy tắc áp dụng": st.column_config.TextColumn(width="large"),
+                "Lưu ý": st.column_config.TextColumn(width="medium"),
+            },
+        )
+        for ind in rb.indicators_of(g.code):
+            if ind.note_vi:
+                st.caption(f"{ind.name_vi}: {ind.note_vi}")
+
+if data.table.rejected:
+    with st.expander(f"Dòng dữ liệu bị loại khi đọc tệp ({len(data.table.rejected)})"):
+        for err in data.table.rejected[:200]:
+            st.text(str(err))

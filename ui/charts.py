@@ -1,0 +1,80 @@
+"""Plotly figures with Vietnamese labels and Vietnamese number separators (1.234,5)."""
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from chiso.engine import Scores
+from chiso.fmt import fmt_delta, fmt_number, fmt_points
+from chiso.rulebook import Rulebook
+
+FONT = dict(family="DejaVu Sans, Arial, sans-serif", size=13)
+
+
+def _layout(fig: go.Figure, height: int, **kw) -> go.Figure:
+    fig.update_layout(
+        separators=",.",  # decimal ",", thousands "." — the Vietnamese way
+        height=height,
+        margin=dict(l=10, r=30, t=40, b=10),
+        font=FONT,
+        showlegend=kw.pop("showlegend", False),
+        **kw,
+    )
+    return fig
+
+
+def group_bars(rb: Rulebook, points: np.ndarray, title: str = "Điểm theo nhóm chỉ số so với điểm tối đa") -> go.Figure:
+    """Horizontal bars: each group's points against its maximum."""
+    names = [g.name_vi for g in rb.groups][::-1]
+    maxima = [g.max for g in rb.groups][::-1]
+    pts = list(np.asarray(points, dtype=float))[::-1]
+    fig = go.Figure()
+    fig.add_bar(
+        y=names, x=maxima, orientation="h", name="Điểm tối đa", marker_color="#e3e8ef",
+        hovertemplate="%{y}<br>Điểm tối đa: %{x:.2f}<extra></extra>",
+    )
+    fig.add_bar(
+        y=names, x=pts, orientation="h", name="Điểm đạt", marker_color="#2f6db5",
+        text=[f"{fmt_points(p)} / {fmt_number(m)}" for p, m in zip(pts, maxima)], textposition="outside",
+        hovertemplate="%{y}<br>Điểm đạt: %{x:.2f}<extra></extra>",
+    )
+    fig.update_layout(barmode="overlay", title=dict(text=title, font=dict(size=15)))
+    fig.update_xaxes(title_text="Điểm", range=[0, max(maxima) * 1.25])
+    return _layout(fig, 320, showlegend=True, legend=dict(orientation="h", y=-0.2))
+
+
+def waterfall(rb: Rulebook, base: Scores, scen: Scores, i: int = 0) -> go.Figure:
+    """Baseline total → change of every group → scenario total (groups add up exactly)."""
+    b_total, s_total = float(base.total[i]), float(scen.total[0])
+    diffs = np.round(scen.group_points[0] - base.group_points[i], 2)
+    labels = ["Kịch bản gốc"] + [g.name_vi for g in rb.groups] + ["Kịch bản"]
+    fig = go.Figure(
+        go.Waterfall(
+            x=labels,
+            measure=["absolute"] + ["relative"] * len(diffs) + ["total"],
+            y=[b_total] + list(diffs) + [s_total],
+            text=[fmt_points(b_total)] + [fmt_delta(d) for d in diffs] + [fmt_points(s_total)],
+            textposition="outside",
+            increasing=dict(marker=dict(color="#0a7d2c")),
+            decreasing=dict(marker=dict(color="#b3261e")),
+            totals=dict(marker=dict(color="#2f6db5")),
+            connector=dict(line=dict(color="#999", width=1)),
+            hovertemplate="%{x}: %{y:.2f} điểm<extra></extra>",
+        )
+    )
+    lo = min(b_total, s_total)
+    fig.update_yaxes(title_text="Tổng điểm", range=[max(0.0, lo - max(5.0, abs(s_total - b_total) * 2)), min(100.0, max(b_total, s_total) + 5)])
+    fig.update_layout(title=dict(text="Từ kịch bản gốc đến kịch bản: thay đổi theo nhóm", font=dict(size=15)))
+    return _layout(fig, 360)
+
+
+def rank_histogram(totals: np.ndarray, marks: dict[str, float], title: str) -> go.Figure:
+    """Distribution of a cohort's totals with vertical marks (the unit, median, P75)."""
+    fig = go.Figure(go.Histogram(x=totals, nbinsx=30, marker_color="#9db7d8", hovertemplate="%{x}: %{y} đơn vị<extra></extra>"))
+    colors = ["#b3261e", "#0a7d2c", "#6a3d9a", "#444"]
+    for (label, v), c in zip(marks.items(), colors):
+        fig.add_vline(x=v, line_color=c, line_width=2, annotation_text=label, annotation_position="top")
+    fig.update_xaxes(title_text="Tổng điểm")
+    fig.update_yaxes(title_text="Số đơn vị")
+    fig.update_layout(title=dict(text=title, font=dict(size=15)))
+    return _layout(fig, 300)
