@@ -63,3 +63,14 @@ def parse_vn_number(text: str) -> float:
     elif s.count(".") > 1 or (s.count(".") == 1 and len(s.split(".")[1]) == 3 and s.split(".")[0].lstrip("-+")):
         s = s.replace(".", "")  # thousands dots: "1.234" is one thousand two hundred thirty-four
     return float(s)
+
+
+def fmt_small(x: float | None, digits: int = 2) -> str:
+    """Small positive quantities with ``digits`` significant digits: 0.0038 → "0,0038", 0.0000131 → "0,000013"."""
+    if _is_missing(x):
+        return DASH
+    v = float(x)
+    if v == 0 or abs(v) >= 1:
+        return fmt_number(v, 2)
+    decimals = max(2, digits - 1 - math.floor(math.log10(abs(v))))
+    return fmt_number(v, decimals)

@@ -29,11 +29,15 @@ present = [lv for lv in LEVELS if lv in set(table["level"])]
 levels = f1.multiselect("Cấp", present, format_func=LEVEL_NAMES_VI.get, key="ov_levels", placeholder="Tất cả các cấp")
 text = f2.text_input("Tìm theo tên hoặc mã", key="ov_search", placeholder="Ví dụ: phường, Thanh Miếu, H44.102")
 bands = f3.multiselect("Xếp loại", [b.name_vi for b in rb.bands], key="ov_bands", placeholder="Tất cả")
-view = filter_units(table, levels, text, bands).sort_values(["level", "rank", "unit_name"]).reset_index(drop=True)
+view = filter_units(table, levels, text, bands)
+view = view.assign(_order=view["level"].map(LEVELS.index)).sort_values(["_order", "rank", "unit_name"])
+view = view.drop(columns="_order").reset_index(drop=True)
 
 # ---- the table: numbers stay numeric (sortable), shown the Vietnamese way
 groups = {g.code: f"{g.name_vi} ({fmt_int(g.max)})" for g in rb.groups}
-shown = view.assign(level=view["level"].map(LEVEL_NAMES_VI)).rename(
+order = ["unit_name", "unit_code", "level", "total", "band", "rank", "official", "held", "computed", "gap",
+         *groups, "cohort_size"]
+shown = view[order].assign(level=view["level"].map(LEVEL_NAMES_VI)).rename(
     columns={
         "unit_code": "Mã",
         "unit_name": "Tên đơn vị",

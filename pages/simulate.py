@@ -11,7 +11,7 @@ import streamlit as st
 from chiso.cohort import rank_among
 from chiso.errors import ChisoError
 from chiso.export import ExportMeta, UnitReport, UnitScenario, unit_summary_html, unit_workbook
-from chiso.fmt import fmt_delta, fmt_int, fmt_number, fmt_percent, fmt_points
+from chiso.fmt import fmt_delta, fmt_int, fmt_number, fmt_percent, fmt_points, fmt_small
 from chiso.rulebook import LEVEL_NAMES_VI
 from chiso.scenario import (
     Scenario,
@@ -112,14 +112,14 @@ with right:
         if marg.step[k] <= 0 or marg.gain[k] <= 0:
             continue
         lv = rb.levers[k]
-        star = "⭐ " if k == marg.best else ""
+        star = ":material/star: " if k == marg.best else ""
         lines.append(
-            f"{star}**{lv.name_vi}**: {fmt_number(marg.per_unit[k], 4)} điểm / {lv.unit_vi} "
+            f"{star}**{lv.name_vi}**: {fmt_small(marg.per_unit[k])} điểm / {lv.unit_vi} "
             f"(thêm {fmt_int(marg.step[k])} {lv.unit_vi}: {fmt_delta(marg.gain[k])})"
         )
     st.markdown("\n".join(f"{n + 1}. {t}" for n, t in enumerate(lines[:8])) or
                 "Không còn yếu tố nào làm tăng điểm: các chỉ tiêu đã đạt tối đa hoặc không có số liệu.")
-    st.caption("Bước thử ≈ 1% mẫu số của mỗi yếu tố (ít nhất 1). ⭐ = được nhiều điểm nhất lúc này.")
+    st.caption("Bước thử ≈ 1% mẫu số của mỗi yếu tố (ít nhất 1). :material/star: = được nhiều điểm nhất lúc này.")
 
 
 # ---- levers

@@ -17,10 +17,11 @@ i = unit_picker(data, key="unit_pick_unit")
 base = data.base
 level = data.level(i)
 
-c = st.columns(5)
+c = st.columns([1.1, 1, 1.5, 1, 1])
 c[0].metric("Điểm hiện tại (chính thức)", fmt_points(data.official[i]))
 c[1].metric("Điểm tính lại", fmt_points(base.total[i]))
-c[2].metric("Điểm không có trong tệp (giữ nguyên)", fmt_points(base.held[i]))
+c[2].metric("Điểm không có trong tệp (giữ nguyên)", fmt_points(base.held[i]),
+            help="Điểm của các chỉ tiêu tệp không có số liệu, giữ nguyên theo điểm chính thức.")
 c[3].metric("Xếp hạng trong nhóm", f"{data.rank[i]} / {fmt_int(len(data.cohort_totals(i)))}",
             help=f"Xếp hạng trong nhóm {LEVEL_NAMES_VI[level].lower()} (đồng hạng: 1-2-2-4).")
 c[4].metric("Xếp loại", rb.band(base.total[i]))

@@ -146,14 +146,15 @@ def sidebar() -> AppData:
     ss = st.session_state
     sb = st.sidebar
     samples = available_samples()
-    labels = {s.key: f"Dữ liệu mẫu: {s.label_vi}" for s in samples}
+    labels = {s.key: f"Mẫu: {s.label_vi}" for s in samples}
     labels[UPLOAD] = "Tải tệp lên…"
     if "last_upload" in ss:
         labels[LAST] = "Tệp đã tải gần nhất"
     if ss.get("data_source") not in labels:
         ss["data_source"] = next(iter(labels))
     source = sb.selectbox(
-        "Nguồn dữ liệu", list(labels), format_func=labels.get, key="data_source", persist_state="session"
+        "Nguồn dữ liệu", list(labels), format_func=labels.get, key="data_source", persist_state="session",
+        help="Dữ liệu mẫu đi kèm chương trình, hoặc tệp của đơn vị (JSON Cổng DVCQG, CSV, XLSX).",
     )
     files = _uploaded_files() if source == UPLOAD else None
     rulebooks = available_rulebooks()
@@ -166,7 +167,6 @@ def sidebar() -> AppData:
     rb_id = sb.selectbox(
         "Bộ quy tắc tính điểm (phiên bản)",
         rulebooks,
-        format_func=lambda r: f"{r} — {load_rulebook(r).name_vi}",
         key="rulebook_choice",
         persist_state="session",
     )
@@ -192,7 +192,7 @@ def sidebar() -> AppData:
         sb.info(msg)
     if data.table.rejected:
         sb.warning(f"{len(data.table.rejected)} dòng dữ liệu bị loại khi đọc tệp (xem trang Đơn vị).")
-    sb.caption(f"Bộ quy tắc tính điểm (phiên bản): **{data.rb.id}**. {REFERENCE_NOTE}")
+    sb.caption(f"Bộ quy tắc tính điểm (phiên bản): **{data.rb.id}** — {data.rb.name_vi}. {REFERENCE_NOTE}")
     _link_to_pending(data)
     return data
 

@@ -1,0 +1,98 @@
+"""Exports: numeric Excel cells with Vietnamese headers and the rulebook named; injection and HTML escaping."""
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import openpyxl
+import pytest
+
+from chiso.calibration import baseline
+from chiso.engine import input_matrix, level_index
+from chiso.export import ExportMeta, UnitReport, UnitScenario, policy_workbook, safe_text, unit_summary_html, unit_workbook
+from chiso.policy import PRESETS_VI, apply_policy
+from chiso.rulebook import load_rulebook
+from chiso.samples import available_samples, load_sample
+from chiso.scenario import lever_rooms, score_scenarios
+
+RB = load_rulebook("portal-2026")
+EVIL = '=HYPERLINK("http://evil.example","x") <script>alert(1)</script>'
+
+
+@pytest.fixture(scope="module")
+def report():
+    table = load_sample(available_samples()[0], RB)
+    base = baseline(table, RB)
+    x = input_matrix(table.frame, RB)
+    i = int(np.flatnonzero(table.frame["level"] == "commune")[0])
+    held, code = float(base.held[i]), str(table.frame["unit_code"][i])
+    levers = {"e_results": 100, "overdue_avoided": 20}
+    keys = [lv.key for lv in RB.levers]
+    d = np.array([levers.get(k, 0) for k in keys], dtype=float)
+    meta = ExportMeta(rb=RB, source_label=EVIL, period="Quý 3/2026", synthetic=True)
+    return UnitReport(
+        meta=meta, unit_code=code, unit_name=EVIL, level="commune", official_total=float(table.frame["published_total"][i]),
+        base=score_scenarios(x[i], "commune", RB, held, np.zeros(len(keys)), code), base_rank=40, cohort_size=148,
+        rooms=lever_rooms(x[i], "commune", RB),
+        current=UnitScenario("+Kịch bản", levers, score_scenarios(x[i], "commune", RB, held, d, code), 30),
+        saved=[UnitScenario("Khác", {"digitised": 5}, score_scenarios(x[i], "commune", RB, held, d * 0, code), 40)],
+    )
+
+
+def test_safe_text_neutralises_formulas():
+    for bad in ("=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1"):
+        assert safe_text(bad).startswith("'")
+    assert safe_text("UBND xã A") == "UBND xã A"
+
+
+def test_unit_workbook_cells(report):
+    wb = openpyxl.load_workbook(io.BytesIO(unit_workbook(report)))
+    assert wb.sheetnames == ["Tóm tắt", "Chỉ tiêu", "Yếu tố cải thiện", "So sánh kịch bản"]
+    for ws in wb.worksheets:
+        assert "portal-2026" in ws["A1"].value
+    summary = {r[0]: r[1:] for r in wb["Tóm tắt"].iter_rows(values_only=True) if r and r[0]}
+    assert summary["Đơn vị"][0] == "'" + EVIL  # formula neutralised, text kept
+    total = summary["Tổng điểm (Điểm tính lại)"]
+    assert total[0] == pytest.approx(float(report.base.total[0]))
+    assert total[1] == pytest.approx(float(report.current.scores.total[0]))
+    assert isinstance(total[2], float) and total[2] == pytest.approx(total[1] - total[0], abs=1e-9)
+    rows = list(wb["Chỉ tiêu"].iter_rows(values_only=True))
+    head = next(n for n, r in enumerate(rows) if r[0] == "Nhóm")
+    assert rows[head][:4] == ("Nhóm", "Mã chỉ tiêu", "Chỉ tiêu", "Điểm tối đa")
+    by_code = {r[1]: r for r in rows[head + 1:]}
+    e = by_code["ORIGINAL_RESULT_AVAILABLE"]
+    k = RB.indicator_codes.index("ORIGINAL_RESULT_AVAILABLE")
+    assert e[9] == report.base.numerator[0, k] + 100  # scenario numerator is numeric
+    assert e[12] == pytest.approx(float(report.current.scores.points[0, k]))
+    assert isinstance(e[6], float) and 0 <= e[6] <= 1  # rate stays a fraction with a % format
+    online = by_code["ONLINE_SUBMISSION"]
+    assert online[7] is None  # missing data stays empty, not 0
+    levers = {r[0]: r for r in wb["Yếu tố cải thiện"].iter_rows(values_only=True) if r and r[0]}
+    assert levers["Cấp thêm kết quả điện tử"][3] == 100
+    cmp = {r[0]: r for r in wb["So sánh kịch bản"].iter_rows(values_only=True) if r and r[0]}
+    assert cmp["Chỉ số"][2] == "'+Kịch bản"
+
+
+def test_summary_html_escapes_and_names_rulebook(report):
+    page = unit_summary_html(report)
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    assert "portal-2026" in page and "Dữ liệu mô phỏng" in page and "@page" in page
+    assert "Cấp thêm kết quả điện tử" in page
+
+
+def test_policy_workbook(report):
+    table = load_sample(available_samples()[0], RB)
+    base = baseline(table, RB)
+    x = input_matrix(table.frame, RB)
+    res = apply_policy(PRESETS_VI["Không còn hồ sơ quá hạn ở cấp xã"], x, level_index(table.frame["level"]),
+                       table.frame["unit_name"].to_numpy(object), table.frame["unit_code"].to_numpy(object), base, RB)
+    wb = openpyxl.load_workbook(io.BytesIO(policy_workbook(res, ExportMeta(RB, "Mẫu"))))
+    assert wb.sheetnames == ["Tóm tắt", "Đơn vị", "Nhóm chỉ số", "Yếu tố cải thiện"]
+    rows = list(wb["Đơn vị"].iter_rows(values_only=True))
+    head = next(n for n, r in enumerate(rows) if r[0] == "Mã đơn vị")
+    data = {r[0]: r for r in rows[head + 1:]}
+    units = res.units().set_index("unit_code")
+    code = units["change"].idxmax()
+    assert data[code][4] == pytest.approx(units.loc[code, "total_after"])
+    assert data[code][8] == units.loc[code, "rank_change"]
+    assert len(data) == len(units)

@@ -1,0 +1,93 @@
+"""Policy rules over many units: vectorised bounds agree with lever_rooms; deltas reach the rule."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from chiso.calibration import baseline
+from chiso.engine import input_matrix, level_index
+from chiso.errors import DataError
+from chiso.policy import PRESETS_VI, PolicyRule, apply_policy, in_scope, lever_matrix, rule_deltas
+from chiso.rulebook import load_rulebook
+from chiso.samples import available_samples, load_sample
+from chiso.scenario import lever_rooms, simulate
+
+RB = load_rulebook("portal-2026")
+
+
+@pytest.fixture(scope="module")
+def sample():
+    table = load_sample(available_samples()[0], RB)
+    x = input_matrix(table.frame, RB)
+    lvl = level_index(table.frame["level"])
+    return table, x, lvl, baseline(table, RB)
+
+
+def test_lever_matrix_equals_lever_rooms_for_every_unit(sample):
+    table, x, lvl, _ = sample
+    m = lever_matrix(x, lvl, RB)
+    for i in range(len(x)):
+        for k, r in enumerate(lever_rooms(x[i], table.frame["level"][i], RB)):
+            assert r.movable == m.movable[i, k]
+            assert r.floor == m.floor[i, k]
+            for a, b in ((r.room, m.room[i, k]), (r.current, m.current[i, k]), (r.denominator, m.denominator[i, k])):
+                assert (math.isnan(a) and math.isnan(b)) or a == b
+
+
+def test_min_rate_rule_brings_wards_to_80_percent(sample):
+    table, x, lvl, base = sample
+    rule = PRESETS_VI["Mọi phường đạt ít nhất 80% kết quả điện tử"][0]
+    names = table.frame["unit_name"].to_numpy(object)
+    d = rule_deltas(rule, x, lvl, names, RB)
+    k = [lv.key for lv in RB.levers].index("e_results")
+    scope = in_scope(rule, lvl, names)
+    assert scope.sum() > 0 and not d[~scope].any()
+    assert (d[:, [j for j in range(d.shape[1]) if j != k]] == 0).all()
+    m = lever_matrix(x, lvl, RB)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        new_rate = (m.current[:, k] + d[:, k]) / m.denominator[:, k]
+    reached = scope & m.movable[:, k]
+    assert (new_rate[reached] >= 0.8 - 1e-12).all()
+    # the smallest whole number of dossiers: one fewer would fall short where a delta was needed
+    needed = reached & (d[:, k] > 0)
+    assert ((m.current[needed, k] + d[needed, k] - 1) / m.denominator[needed, k] < 0.8).all()
+
+
+def test_no_overdue_rule_and_rescoring(sample):
+    table, x, lvl, base = sample
+    rules = PRESETS_VI["Không còn hồ sơ quá hạn ở cấp xã"]
+    names = table.frame["unit_name"].to_numpy(object)
+    codes = table.frame["unit_code"].to_numpy(object)
+    res = apply_policy(rules, x, lvl, names, codes, base, RB)
+    expect = simulate(x, lvl, RB, res.deltas, base.held, codes)
+    np.testing.assert_array_equal(res.after.total, expect.total)
+    units = res.units()
+    communes = units["level"] == "commune"
+    assert (units.loc[~communes, "change"] == 0).all()
+    assert (units.loc[communes, "change"] >= 0).all() and (units.loc[communes, "change"] > 0).any()
+    k = RB.indicator_codes.index("PROGRESS_ON_TIME")
+    moved = res.moved & (lvl == 3)
+    np.testing.assert_allclose(res.after.points[moved, k], 20.0)
+    assert (units["rank_change"] == units["rank_before"] - units["rank_after"]).all()
+    coh = res.cohorts().set_index("level")
+    assert coh.loc["commune", "mean_after"] > coh.loc["commune", "mean_before"]
+    assert coh.loc["all", "size"] == len(units)
+    assert coh.loc["department", "mean_after"] == coh.loc["department", "mean_before"]
+    lev = res.levers()
+    assert lev["lever"].tolist() == ["overdue_avoided"] and lev["total"].iloc[0] == int(res.deltas.sum())
+    grp = res.groups()
+    prog = grp[(grp["level"] == "commune") & (grp["group"] == "PROGRESS")].iloc[0]
+    assert prog["mean_after"] > prog["mean_before"]
+
+
+def test_rules_are_validated_and_described():
+    with pytest.raises(DataError):
+        PolicyRule("nope", 0.5).validate(RB)
+    with pytest.raises(DataError):
+        PolicyRule("e_results", 1.5).validate(RB)
+    with pytest.raises(DataError):
+        PolicyRule("e_results", 0.5, ()).validate(RB)
+    text = PolicyRule("e_results", 0.8, ("commune",), "phường").describe_vi(RB)
+    assert "80%" in text and "«phường»" in text and "cấp xã" in text
