@@ -37,6 +37,7 @@ PENDING_SCENARIO = "pending_scenario"
 SCENARIOS = "scenarios"
 SIMULATE_PAGE = "pages/simulate.py"
 UNIT_PAGE = "pages/unit.py"
+SOURCE, RULEBOOK, PERIOD = "data_source", "rulebook_choice", "period_choice"  # sidebar choices
 _LINK_SEEN, _LINK_PARAMS = "_link_seen", "_link_params"
 
 
@@ -135,9 +136,20 @@ def _consume_link() -> None:
         return
     ss[_LINK_PARAMS] = params
     if params.get("src") in {s.key for s in available_samples()}:
-        ss["data_source"] = params["src"]
+        ss[SOURCE] = params["src"]
     if params.get("rb") in available_rulebooks():
-        ss["rulebook_choice"] = params["rb"]
+        ss[RULEBOOK] = params["rb"]
+
+
+def _bound_selectbox(where, label: str, options: list, state_key: str, **kw):
+    """A selectbox whose value lives in ``state_key``: survives page switches (widget ids are per page)."""
+    widget_key = f"_w_{state_key}"
+    st.session_state[widget_key] = st.session_state[state_key]
+
+    def _changed() -> None:
+        st.session_state[state_key] = st.session_state[widget_key]
+
+    return where.selectbox(label, options, key=widget_key, on_change=_changed, **kw)
 
 
 def sidebar() -> AppData:
@@ -150,36 +162,31 @@ def sidebar() -> AppData:
     labels[UPLOAD] = "Tải tệp lên…"
     if "last_upload" in ss:
         labels[LAST] = "Tệp đã tải gần nhất"
-    if ss.get("data_source") not in labels:
-        ss["data_source"] = next(iter(labels))
-    source = sb.selectbox(
-        "Nguồn dữ liệu", list(labels), format_func=labels.get, key="data_source", persist_state="session",
+    if ss.get(SOURCE) not in labels:
+        ss[SOURCE] = next(iter(labels))
+    source = _bound_selectbox(
+        sb, "Nguồn dữ liệu", list(labels), SOURCE, format_func=labels.get,
         help="Dữ liệu mẫu đi kèm chương trình, hoặc tệp của đơn vị (JSON Cổng DVCQG, CSV, XLSX).",
     )
     files = _uploaded_files() if source == UPLOAD else None
     rulebooks = available_rulebooks()
     pending = ss.get(PENDING_SCENARIO)
     if isinstance(pending, Scenario) and pending.rulebook in rulebooks:
-        ss["rulebook_choice"] = pending.rulebook  # a plan or upload names its rulebook: follow it
-    if ss.get("rulebook_choice") not in rulebooks:
+        ss[RULEBOOK] = pending.rulebook  # a plan or upload names its rulebook: follow it
+    if ss.get(RULEBOOK) not in rulebooks:
         is_sample = source in {s.key for s in samples}
-        ss["rulebook_choice"] = sample(source).rulebook if is_sample else DEFAULT_RULEBOOK
-    rb_id = sb.selectbox(
-        "Bộ quy tắc tính điểm (phiên bản)",
-        rulebooks,
-        key="rulebook_choice",
-        persist_state="session",
-    )
+        ss[RULEBOOK] = sample(source).rulebook if is_sample else DEFAULT_RULEBOOK
+    rb_id = _bound_selectbox(sb, "Bộ quy tắc tính điểm (phiên bản)", rulebooks, RULEBOOK)
     try:
         data = _load(source, rb_id, files, None)
         periods = data.table.periods
         if len(periods) > 1:
             link_period = ss.get(_LINK_PARAMS, {}).get("period")
             if link_period in periods:
-                ss["period_choice"] = link_period
-            if ss.get("period_choice") not in periods:
-                ss["period_choice"] = periods[-1]
-            period = sb.selectbox("Kỳ đánh giá", periods, key="period_choice", persist_state="session")
+                ss[PERIOD] = link_period
+            if ss.get(PERIOD) not in periods:
+                ss[PERIOD] = periods[-1]
+            period = _bound_selectbox(sb, "Kỳ đánh giá", periods, PERIOD)
             data = _load(source, rb_id, files, period)
         elif periods:
             sb.caption(f"Kỳ đánh giá: {periods[0]}")

@@ -1,0 +1,92 @@
+"""AppTest helpers: the real entry point (st.navigation), the sample data, and captured downloads."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.runtime.media_file_manager import MediaFileManager
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.testing.v1 import AppTest
+
+from chiso.calibration import baseline
+from chiso.engine import input_matrix, level_index
+from chiso.rulebook import load_rulebook
+from chiso.samples import available_samples, load_sample
+
+APP = Path(__file__).parents[2] / "app.py"
+
+
+def open_page(page: str | None = None, query: dict | None = None, state: dict | None = None) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    for k, v in (state or {}).items():
+        at.session_state[k] = v
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+class Sample:
+    """The default sample as the app loads it, scored by the engine (expected values come from here)."""
+
+    def __init__(self):
+        s = available_samples()[0]
+        self.rb = load_rulebook(s.rulebook)
+        self.table = load_sample(s, self.rb)
+        self.frame = self.table.frame
+        self.base = baseline(self.table, self.rb)
+        self.x = input_matrix(self.frame, self.rb)
+        self.level_idx = level_index(self.frame["level"])
+        self.codes = self.frame["unit_code"].to_numpy(object)
+
+    def index(self, code: str) -> int:
+        return int(np.flatnonzero(self.codes == code)[0])
+
+    def first(self, level: str) -> str:
+        return str(self.frame.loc[self.frame["level"] == level, "unit_code"].iloc[0])
+
+
+@pytest.fixture(scope="session")
+def sample() -> Sample:
+    return Sample()
+
+
+@pytest.fixture
+def downloads(monkeypatch):
+    """Every file a download button offers in this test, by file name (deferred ones are generated)."""
+    files: dict[str, bytes] = {}
+    eager = MemoryMediaFileStorage.load_and_get_id
+
+    def load_and_get_id(self, path_or_data, mimetype, kind, filename=None):
+        if filename:
+            files[filename] = path_or_data if isinstance(path_or_data, bytes) else str(path_or_data).encode()
+        return eager(self, path_or_data, mimetype, kind, filename)
+
+    deferred = MediaFileManager.add_deferred
+
+    def add_deferred(self, data_callable, mimetype, coordinates, file_name=None, **kw):
+        if file_name:
+            files[file_name] = _as_bytes(data_callable())
+        return deferred(self, data_callable, mimetype, coordinates, file_name, **kw)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", load_and_get_id)
+    monkeypatch.setattr(MediaFileManager, "add_deferred", add_deferred)
+    return files
+
+
+def _as_bytes(data) -> bytes:
+    if isinstance(data, bytes):
+        return data
+    if isinstance(data, str):
+        return data.encode("utf-8")
+    return data.read()
+
+
+def metric(at: AppTest, label: str):
+    hits = [m for m in at.metric if m.label == label or m.label.startswith(label)]
+    assert hits, f"no metric {label!r} in {[m.label for m in at.metric]}"
+    return hits[0]

@@ -1,0 +1,48 @@
+"""Tổng quan: all units with ranks and held points; filters; clicking a row opens the unit."""
+from __future__ import annotations
+
+import numpy as np
+
+from chiso.cohort import competition_rank
+
+from conftest import open_page
+
+
+def test_loads_every_unit_with_rank_and_held_points(sample):
+    at = open_page()
+    assert [t.value for t in at.title] == ["Tổng quan"]
+    assert any("portal-2026" in c.value for c in at.caption)
+    table = at.dataframe[0].value
+    assert len(table) == len(sample.frame)
+    for col in ("Điểm hiện tại (chính thức)", "Điểm tính lại", "Điểm không có trong tệp (giữ nguyên)",
+                "Xếp hạng trong nhóm", "Xếp loại"):
+        assert col in table.columns
+    ranks = competition_rank(sample.base.total, sample.level_idx)
+    got = table.set_index("Mã")
+    for code in (sample.first("commune"), sample.first("department")):
+        i = sample.index(code)
+        assert got.loc[code, "Xếp hạng trong nhóm"] == ranks[i]
+        assert got.loc[code, "Điểm tính lại"] == sample.base.total[i]
+        assert got.loc[code, "Điểm không có trong tệp (giữ nguyên)"] == sample.base.held[i]
+    communes = sample.base.total[sample.level_idx == 3]
+    assert any(m.label == "Trung vị" and m.value == f"{np.median(communes):.2f}".replace(".", ",") for m in at.metric)
+
+
+def test_filters_level_search_band():
+    at = open_page()
+    at.multiselect(key="ov_levels").set_value(["department"]).run()
+    assert set(at.dataframe[0].value["Cấp"]) == {"Sở, ban, ngành"}
+    at.multiselect(key="ov_levels").set_value([]).run()
+    at.text_input(key="ov_search").input("phường").run()
+    names = at.dataframe[0].value["Tên đơn vị"]
+    assert len(names) > 0 and names.str.casefold().str.contains("phường").all()
+
+
+def test_clicking_a_row_opens_the_unit():
+    at = open_page()
+    code = at.dataframe[0].value["Mã"].iloc[5]
+    at.session_state["ov_table"] = {"selection": {"rows": [5], "columns": [], "cells": []}}
+    at.run()
+    assert [t.value for t in at.title] == ["Đơn vị"]
+    assert at.session_state["unit_code"] == code
+    assert at.selectbox(key="unit_pick_unit").value == code

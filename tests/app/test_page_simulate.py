@@ -1,0 +1,153 @@
+"""Mô phỏng: levers move the score by what the engine says; reset; save/compare; JSON; links; exports."""
+from __future__ import annotations
+
+import io
+import json
+
+import numpy as np
+import openpyxl
+
+from chiso.cohort import rank_among
+from chiso.fmt import fmt_delta, fmt_points
+from chiso.scenario import Scenario, lever_rooms, simulate
+
+from conftest import APP, AppTest, metric, open_page
+
+SIM = "pages/simulate.py"
+
+
+def expected_total(sample, code: str, levers: dict[str, int]) -> float:
+    i = sample.index(code)
+    d = np.array([[levers.get(lv.key, 0) for lv in sample.rb.levers]], dtype=float)
+    s = simulate(sample.x[i][None], sample.level_idx[i:i + 1], sample.rb, d, sample.base.held[i:i + 1])
+    return float(s.total[0])
+
+
+def open_sim(sample, code: str, **kw):
+    return open_page(SIM, state={"unit_code": code}, **kw)
+
+
+def test_moving_a_lever_changes_score_and_rank(sample):
+    code = sample.first("commune")
+    i = sample.index(code)
+    at = open_sim(sample, code)
+    assert metric(at, "Tổng điểm (kịch bản)").value == fmt_points(sample.base.total[i])
+    room = next(r for r in lever_rooms(sample.x[i], "commune", sample.rb) if r.lever.key == "overdue_avoided")
+    target = int(room.current + room.room)  # no overdue dossier left
+    at.slider(key="lv_n_overdue_avoided").set_value(target).run()
+    want = expected_total(sample, code, {"overdue_avoided": int(room.room)})
+    assert want > sample.base.total[i]
+    m = metric(at, "Tổng điểm (kịch bản)")
+    assert m.value == fmt_points(want)
+    assert m.delta == fmt_delta(want - sample.base.total[i])
+    others = np.delete(sample.base.total, i)[np.delete(sample.level_idx, i) == sample.level_idx[i]]
+    assert metric(at, "Xếp hạng trong nhóm").value == str(rank_among(want, others))
+    assert metric(at, "Kịch bản gốc").value == fmt_points(sample.base.total[i])  # baseline is read-only
+
+
+def test_rate_input_sets_count_and_resets(sample):
+    code = sample.first("commune")
+    i = sample.index(code)
+    at = open_sim(sample, code)
+    room = next(r for r in lever_rooms(sample.x[i], "commune", sample.rb) if r.lever.key == "e_results")
+    at.number_input(key="lv_r_e_results").set_value(95).run()
+    delta = at.session_state["sim"]["levers"]["e_results"]
+    assert (room.current + delta) / room.denominator >= 0.95 > (room.current + delta - 1) / room.denominator
+    assert at.slider(key="lv_n_e_results").value == room.current + delta
+    assert metric(at, "Tổng điểm (kịch bản)").value == fmt_points(expected_total(sample, code, {"e_results": delta}))
+    at.slider(key="lv_n_digitised").set_value(int(at.slider(key="lv_n_digitised").value) + 50).run()
+    at.button(key="lv_x_e_results").click().run()
+    assert at.session_state["sim"]["levers"] == {"digitised": 50}
+    assert metric(at, "Tổng điểm (kịch bản)").value == fmt_points(expected_total(sample, code, {"digitised": 50}))
+    at.button(key="reset_all").click().run()
+    assert not any(at.session_state["sim"]["levers"].values())
+    assert metric(at, "Tổng điểm (kịch bản)").value == fmt_points(sample.base.total[i])
+
+
+def test_levers_that_cannot_move_are_listed_with_reason(sample):
+    at = open_sim(sample, sample.first("commune"))
+    text = " ".join(m.value for m in at.markdown)
+    assert "Chứng thực điện tử thêm bản sao" in text and "không làm đổi điểm" in text
+    assert not [s for s in at.slider if s.key == "lv_n_e_certified_copies"]
+
+
+def test_save_compare_and_json_round_trip(sample, downloads):
+    code = sample.first("commune")
+    at = open_sim(sample, code)
+    at.text_input(key="sim_name").input("Giảm quá hạn").run()
+    at.slider(key="lv_n_overdue_avoided").set_value(int(at.slider(key="lv_n_overdue_avoided").value) + 30).run()
+    at.button(key="save_scenario").click().run()
+    at.slider(key="lv_n_digitised").set_value(int(at.slider(key="lv_n_digitised").value) + 200).run()
+    at.text_input(key="sim_name").input("Thêm số hóa").run()
+    at.button(key="save_scenario").click().run()
+    saved = at.session_state["scenarios"]
+    assert set(saved) == {"Giảm quá hạn", "Thêm số hóa"}
+    table = at.dataframe[0].value
+    assert list(table.columns[:3]) == ["Chỉ số", "Kịch bản gốc", "Đang mô phỏng"]
+    totals = dict(zip(table.columns[1:], table.iloc[0, 1:]))
+    assert totals["Giảm quá hạn"] == fmt_points(expected_total(sample, code, {"overdue_avoided": 30}))
+    assert totals["Thêm số hóa"] == fmt_points(expected_total(sample, code, {"overdue_avoided": 30, "digitised": 200}))
+    doc = json.loads(downloads[f"kich-ban-{code}.json"])
+    assert doc["levers"] == {"digitised": 200, "overdue_avoided": 30} and doc["rulebook"] == "portal-2026"
+
+    # upload it into a fresh session: the simulator reopens the same state
+    doc["name"] = "Từ tệp"
+    fresh = open_sim(sample, sample.first("department"))
+    fresh.file_uploader(key="sim_upload").upload("kb.json", json.dumps(doc).encode(), "application/json").run()
+    assert fresh.session_state["unit_code"] == code
+    assert fresh.session_state["sim"]["levers"] == {"digitised": 200, "overdue_avoided": 30}
+    assert "Từ tệp" in fresh.session_state["scenarios"]
+    assert metric(fresh, "Tổng điểm (kịch bản)").value == fmt_points(
+        expected_total(sample, code, {"overdue_avoided": 30, "digitised": 200}))
+
+
+def test_bad_upload_is_a_vietnamese_error(sample):
+    at = open_sim(sample, sample.first("commune"))
+    at.file_uploader(key="sim_upload").upload("x.json", b"{not json", "application/json").run()
+    assert any("không phải JSON hợp lệ" in e.value for e in at.error)
+
+
+def test_shared_link_reopens_state(sample):
+    code = sample.first("commune")
+    query = {"src": "phu-tho", "rb": "portal-2026", "unit": code, "lv": "e_results:40,overdue_avoided:10", "name": "Họp"}
+    # the link is the simulator URL with its query: the query is there on the session's first run
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    for k, v in query.items():
+        at.query_params[k] = v
+    at.run()
+    at.switch_page(SIM).run()
+    assert at.session_state["unit_code"] == code
+    assert at.session_state["sim"] == {"unit": code, "levers": {"e_results": 40, "overdue_avoided": 10}, "name": "Họp"}
+    assert metric(at, "Tổng điểm (kịch bản)").value == fmt_points(
+        expected_total(sample, code, {"e_results": 40, "overdue_avoided": 10}))
+    link = next(c.value for c in at.code)
+    assert "unit=" + code in link and "lv=e_results%3A40%2Coverdue_avoided%3A10" in link and "src=phu-tho" in link
+
+
+def test_pending_scenario_contract_clamps_to_room(sample):
+    code = sample.first("commune")
+    i = sample.index(code)
+    room = next(r for r in lever_rooms(sample.x[i], "commune", sample.rb) if r.lever.key == "e_results")
+    plan = Scenario("Kế hoạch", "portal-2026", code, "", {"e_results": int(room.room) + 999, "e_certified_copies": 5})
+    at = open_page(SIM, state={"pending_scenario": plan})
+    assert "pending_scenario" not in at.session_state
+    assert at.session_state["sim"]["levers"] == {"e_results": int(room.room)}
+    assert any("đã điều chỉnh" in w.value for w in at.warning)
+    assert any("Kế hoạch" in s.value for s in at.success)
+
+
+def test_excel_and_printable_exports(sample, downloads):
+    code = sample.first("commune")
+    at = open_sim(sample, code)
+    at.slider(key="lv_n_e_results").set_value(int(at.slider(key="lv_n_e_results").value) + 25).run()
+    wb = openpyxl.load_workbook(io.BytesIO(downloads[f"mo-phong-{code}.xlsx"]))
+    assert "portal-2026" in wb["Tóm tắt"]["A1"].value
+    rows = {r[0]: r for r in wb["Tóm tắt"].iter_rows(values_only=True) if r and r[0]}
+    want = expected_total(sample, code, {"e_results": 25})
+    assert rows["Tổng điểm (Điểm tính lại)"][2] == want
+    assert rows["Tổng điểm (Điểm tính lại)"][1] == sample.base.total[sample.index(code)]
+    ind = {r[1]: r for r in wb["Chỉ tiêu"].iter_rows(values_only=True) if r and r[1]}
+    k = sample.rb.indicator_codes.index("ORIGINAL_RESULT_AVAILABLE")
+    assert ind["ORIGINAL_RESULT_AVAILABLE"][9] == sample.base.numerator[sample.index(code), k] + 25
+    page = downloads[f"tom-tat-{code}.html"].decode()
+    assert "portal-2026" in page and fmt_points(want) in page
