@@ -4,7 +4,7 @@ import streamlit as st
 
 from chiso.cheatsheet import cheatsheet_html
 from chiso.engine import STATUS_VI
-from chiso.fmt import fmt_delta, fmt_int, fmt_percent, fmt_points
+from chiso.fmt import fmt_int, fmt_percent, fmt_points
 from chiso.guide import (
     CONFIDENCE_SHORT_VI,
     POLICY_SHORT_VI,
@@ -24,6 +24,7 @@ from chiso.rulebook import LEVEL_NAMES_VI, available_rulebooks, load_rulebook
 from ui.guide_charts import count_figure, rate_figure
 from ui.safe_md import md
 from ui.state import rulebook_caption, sidebar, unit_picker
+from ui.vn_metric import delta_args
 
 data = sidebar()
 rb = data.rb
@@ -134,7 +135,8 @@ with tab_curve:
         "điểm thay đổi thế nào khi đơn vị có thêm hoặc bớt hồ sơ (mẫu số giữ nguyên). Đường nét đứt là ngưỡng đủ điểm."
     )
     if st.session_state.get("guide_curve_ind") not in rb.indicator_codes:
-        st.session_state.pop("guide_curve_ind", None)
+        first = lever_indicator(rb, E_RESULT_LEVER)  # the indicator of the first worked example
+        st.session_state["guide_curve_ind"] = first.code if first else rb.indicator_codes[0]
     a, b = st.columns(2)
     with a:
         code = st.selectbox(
@@ -199,8 +201,8 @@ with tab_examples:
         st.markdown(f"**{md(over.unit_name)}**: một hồ sơ quá hạn bị trừ điểm ở cả tiến độ lẫn mức độ hài lòng.")
         c = st.columns(len(over.parts) + 1)
         for col, p in zip(c, over.parts):
-            col.metric(p.indicator.name_vi, fmt_points(p.after), fmt_delta(-p.drop))
-        c[-1].metric("Tổng điểm", fmt_points(over.total_after), fmt_delta(-over.cost))
+            col.metric(p.indicator.name_vi, fmt_points(p.after), **delta_args(-p.drop))
+        c[-1].metric("Tổng điểm", fmt_points(over.total_after), **delta_args(-over.cost))
         st.markdown("\n".join(f"{n}. {md(s)}" for n, s in enumerate(over.steps_vi, 1)))
 
     pet = petition_example(units)
@@ -212,8 +214,8 @@ with tab_examples:
                     "PAKN đầu tiên xử lý quá hạn lấy đi toàn bộ.")
         c = st.columns(3)
         c[0].metric("Không có PAKN", fmt_points(pet.total_before))
-        c[1].metric("PAKN đầu tiên quá hạn", fmt_points(pet.total_late), fmt_delta(-pet.lost))
-        c[2].metric("PAKN đầu tiên đúng hạn, hài lòng", fmt_points(pet.total_good), fmt_delta(pet.total_good - pet.total_before))
+        c[1].metric("PAKN đầu tiên quá hạn", fmt_points(pet.total_late), **delta_args(-pet.lost))
+        c[2].metric("PAKN đầu tiên đúng hạn, hài lòng", fmt_points(pet.total_good), **delta_args(pet.total_good - pet.total_before))
         st.markdown("\n".join(f"{n}. {md(s)}" for n, s in enumerate(pet.steps_vi, 1)))
 
 # ================================================================ exercises
