@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -20,6 +21,7 @@ from chiso.rulebook import Rulebook
 from chiso.units import UnitTable
 
 SHEET_DATA = "Dữ liệu"
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # not storable in xlsx; dropped from text cells
 
 
 def neutralise(text: str) -> str:
@@ -83,7 +85,7 @@ def to_xlsx_bytes(frame: pd.DataFrame, sheet: str = SHEET_DATA) -> bytes:
     bold = Font(bold=True)
     header = []
     for h in frame.columns:
-        cell = WriteOnlyCell(ws, value=neutralise(str(h)))
+        cell = WriteOnlyCell(ws, value=_xlsx_value(str(h)))
         cell.font = bold
         header.append(cell)
     ws.append(header)
@@ -100,7 +102,7 @@ def _xlsx_value(v: object) -> object:
     if isinstance(v, (float, int, np.floating, np.integer)) and not isinstance(v, bool):
         x = float(v)
         return None if math.isnan(x) else (int(x) if x == int(x) and abs(x) < 1e15 else x)
-    return neutralise(str(v))
+    return neutralise(_CONTROL.sub("", str(v)))
 
 
 def write_canonical(table: UnitTable, rb: Rulebook, path: str, per_indicator: bool | None = None) -> None:

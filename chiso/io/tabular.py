@@ -186,13 +186,17 @@ def _first_table(sheets: list[Sheet], rb: Rulebook, cmap: dict[str, str], file: 
 def _filled_top(sh: Sheet, limit: int) -> list[list[object]]:
     """The first rows with merged ranges filled (header cells only; data rows are never filled)."""
     top = [list(r) for r in sh.rows[:limit]]
+    budget = 200_000  # cells filled at most: hostile files can declare huge overlapping merges
     for r0, c0, r1, c1 in sh.merges:
-        if r0 >= len(top) or c0 >= (len(top[r0]) if top else 0):
+        if r0 >= len(top) or c0 >= len(top[r0]):
             continue
         value = top[r0][c0]
         for r in range(r0, min(r1, len(top) - 1) + 1):
-            for c in range(c0, min(c1, len(top[r]) - 1) + 1):
-                top[r][c] = value
+            stop = min(c1, len(top[r]) - 1) + 1
+            budget -= max(0, stop - c0)
+            if budget < 0:
+                return top
+            top[r][c0:stop] = [value] * max(0, stop - c0)
     return top
 
 

@@ -10,7 +10,7 @@ import csv
 import io
 
 from chiso.errors import DataError, Location
-from chiso.io.xlsx import Sheet
+from chiso.io.xlsx import MAX_COLUMNS, Sheet
 
 SEPARATORS = (";", "\t", ",", "|")
 MAX_CELLS = 5_000_000
@@ -82,8 +82,11 @@ def read_text(data: bytes, file: str, warnings: list[str]) -> Sheet:
             f"Tệp CSV sai cấu trúc ở dòng {len(rows) + 1} ({exc}).", Location(file=file, row=len(rows) + 1)
         ) from None
     width = max((len(r) for r in rows), default=0)
-    if width * len(rows) > MAX_CELLS:
-        raise DataError("Tệp CSV quá lớn (quá nhiều ô); hãy chia nhỏ tệp.", Location(file=file))
+    if width * len(rows) > MAX_CELLS or width > MAX_COLUMNS:
+        raise DataError(
+            f"Tệp CSV quá lớn ({len(rows)} dòng × {width} cột; tối đa {MAX_COLUMNS} cột); hãy chia nhỏ tệp.",
+            Location(file=file),
+        )
     for r in rows:
         r.extend([None] * (width - len(r)))
     return Sheet("", rows)

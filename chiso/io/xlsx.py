@@ -16,6 +16,7 @@ import math
 import posixpath
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from xml.parsers import expat
 
@@ -24,6 +25,8 @@ from chiso.io.cells import column_index
 
 MAX_UNZIPPED = 200 * 1024 * 1024  # total inflated size of the parts we read
 MAX_CELLS = 5_000_000
+MAX_COLUMNS = 1_000
+MAX_MERGES = 10_000
 _PERCENT_IDS = {9, 10}
 _REF = re.compile(r"([A-Z]{1,3})(\d+)")
 
@@ -69,7 +72,7 @@ def _open(data: bytes, file: str) -> zipfile.ZipFile:
     try:
         z = zipfile.ZipFile(io.BytesIO(data))
         names = set(z.namelist())
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError):
+    except (zipfile.BadZipFile, zlib.error, ValueError, OSError, EOFError, NotImplementedError):
         raise DataError("Tệp Excel bị hỏng hoặc không đọc được (không phải tệp .xlsx hợp lệ).", Location(file=file)) from None
     if "xl/workbook.xml" not in names:
         z.close()
@@ -92,7 +95,8 @@ def _part(z: zipfile.ZipFile, name: str, file: str) -> bytes | None:
         return z.read(name)
     except KeyError:
         return None
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError, RuntimeError):
+    except (zipfile.BadZipFile, zlib.error, ValueError, OSError, EOFError, NotImplementedError, RuntimeError):
+        # RuntimeError: encrypted entry; NotImplementedError: unknown compression method
         raise DataError(f"Tệp Excel bị hỏng (phần «{name}» không giải nén được).", Location(file=file)) from None
 
 
@@ -233,50 +237,51 @@ def _read_sheet(
         raise DataError(f"Tệp Excel bị hỏng (thiếu trang tính «{name}»).", Location(file=file, sheet=name))
     cells: dict[tuple[int, int], object] = {}
     merges: list[tuple[int, int, int, int]] = []
-    cur = {"row": 0, "col": -1, "ref": None, "t": None, "s": None, "text": None}
     text: list[str] = []
     letters: dict[str, int] = {}
+    row, col, ref, kind, style, in_text = 0, -1, None, None, None, False
 
     def start(tag, attrs):
-        tag = _local(tag)
+        nonlocal row, col, ref, kind, style, in_text
+        if ":" in tag:
+            tag = tag.rpartition(":")[2]
         if tag == "c":
-            cur["ref"] = attrs.get("r")
-            cur["t"] = attrs.get("t")
-            cur["s"] = attrs.get("s")
-            cur["col"] += 1
-            cur["text"] = None
+            ref, kind, style = attrs.get("r"), attrs.get("t"), attrs.get("s")
+            col += 1
+            in_text = False
             text.clear()
         elif tag == "v" or tag == "t":
-            cur["text"] = True
+            in_text = True
         elif tag == "row":
             r = attrs.get("r")
-            cur["row"] = int(r) - 1 if r and r.isdigit() else cur["row"] + 1
-            cur["col"] = -1
-        elif tag == "mergeCell":
+            row = int(r) - 1 if r and r.isdigit() else row + 1
+            col = -1
+        elif tag == "mergeCell" and len(merges) < MAX_MERGES:
             _add_merge(merges, attrs.get("ref", ""))
 
     def end(tag):
-        tag = _local(tag)
+        nonlocal row, col, in_text
+        if ":" in tag:
+            tag = tag.rpartition(":")[2]
         if tag == "v" or tag == "t":
-            cur["text"] = None
+            in_text = False
         elif tag == "c":
-            ref = cur["ref"]
             if ref:
-                m = _REF.fullmatch(ref)
-                if m:
-                    col = letters.get(m.group(1))
-                    if col is None:
-                        col = letters[m.group(1)] = column_index(m.group(1))
-                    cur["col"] = col
-                    cur["row"] = int(m.group(2)) - 1
-            value = _cell_value("".join(text), cur["t"], cur["s"], shared, percent)
+                head = ref.rstrip("0123456789")
+                tail = ref[len(head):]
+                if tail and 0 < len(head) <= 3 and head.isascii() and head.isalpha() and head.isupper():
+                    c = letters.get(head)
+                    if c is None:
+                        c = letters[head] = column_index(head)
+                    col, row = c, int(tail) - 1
+            value = _cell_value("".join(text), kind, style, shared, percent)
             if value is not None:
                 if len(cells) >= MAX_CELLS:
                     raise _TooBig
-                cells[(cur["row"], cur["col"])] = value
+                cells[(row, col)] = value
 
     def chars(data):
-        if cur["text"]:
+        if in_text:
             text.append(data)
 
     try:
@@ -331,8 +336,11 @@ def _grid(cells: dict[tuple[int, int], object]) -> list[list[object]]:
         return []
     n_rows = max(r for r, _ in cells) + 1
     n_cols = max(c for _, c in cells) + 1
-    if n_rows * n_cols > 4 * MAX_CELLS:
-        raise DataError("Bảng tính quá thưa hoặc quá lớn (ô ở vị trí quá xa); hãy xóa các ô thừa.")
+    if n_cols > MAX_COLUMNS or n_rows * n_cols > 2 * MAX_CELLS:
+        raise DataError(
+            f"Trang tính quá rộng hoặc quá thưa (có ô ở dòng {n_rows}, cột {n_cols}); "
+            f"tối đa {MAX_COLUMNS} cột — hãy xóa các ô thừa ở xa bảng số liệu."
+        )
     rows: list[list[object]] = [[None] * n_cols for _ in range(n_rows)]
     for (r, c), v in cells.items():
         if r >= 0 and c >= 0:
