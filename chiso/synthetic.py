@@ -110,7 +110,8 @@ def synthetic_frame(
 def _aggregate_provinces(f: pd.DataFrame, rng: np.random.Generator) -> None:
     """A province row sums its units' dossier counts; procedure counts and transparency are its own."""
     is_prov = f["level"] == "province"
-    summed = [c for c in f.columns if c.startswith(("dossiers_", "petitions_")) or c in ("e_certified_copies", "certified_copies_total")]
+    copies = ("e_certified_copies", "certified_copies_total")
+    summed = [c for c in f.columns if c.startswith(("dossiers_", "petitions_")) or c in copies]
     sums = f[~is_prov].groupby("parent_code")[summed].sum()
     f.loc[is_prov, summed] = sums.reindex(f.loc[is_prov, "unit_code"]).to_numpy()
     m = int(is_prov.sum())

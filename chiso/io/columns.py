@@ -68,34 +68,43 @@ def indicator_header(rb: Rulebook, report_code: str) -> str:
     return f"Điểm chính thức: {rb.group(members[0].group).name_vi} (điểm gộp)"
 
 
+ID_NOTES = {
+    UNIT_CODE: "Mã định danh của đơn vị (ví dụ 000.20.30.H53). Không được trùng trong một kỳ.",
+    UNIT_NAME: "Tên đầy đủ của đơn vị.",
+    LEVEL: "Một trong: " + "; ".join(LEVEL_VALUES_VI.values())
+    + ". Để trống: suy ra từ tên (Xã/Phường → cấp xã, Sở → sở, ngành…).",
+    PARENT: "Mã của tỉnh (hoặc huyện) quản lý đơn vị; để trống với cấp tỉnh.",
+    PERIOD: "Kỳ đánh giá, ví dụ 2023-02 (tháng) hoặc 2026-Q3 (quý). Một tệp có thể chứa nhiều kỳ.",
+}
+EXTRA_NOTES = {
+    OVERDUE: "Nếu tệp không có số hồ sơ đúng hạn: số đúng hạn = tổng số hồ sơ − số quá hạn.",
+    OVERDUE_MCDT: "Chỉ để tham khảo: không trừ thêm vào số hồ sơ đúng hạn "
+    "(số đúng hạn = tổng số hồ sơ − «Số hồ sơ xử lý quá hạn»).",
+    TOTAL_DELTA: "Chênh lệch tổng điểm so với kỳ trước, chỉ để tham khảo.",
+    SYNTHETIC: "«có» nếu là dữ liệu giả lập (mô phỏng), không phải số liệu chính thức.",
+}
+
+
 def canonical_columns(rb: Rulebook, per_indicator: bool = False) -> list[Column]:
     """The canonical columns in file order (``per_indicator`` adds official indicator points)."""
-    cols = [
-        Column(UNIT_CODE, ID_HEADERS[UNIT_CODE], "id", "Mã định danh của đơn vị (ví dụ 000.20.30.H53). Không được trùng trong một kỳ.", True),
-        Column(UNIT_NAME, ID_HEADERS[UNIT_NAME], "id", "Tên đầy đủ của đơn vị.", True),
-        Column(LEVEL, ID_HEADERS[LEVEL], "id", "Một trong: " + "; ".join(LEVEL_VALUES_VI.values()) + ". Để trống: suy ra từ tên (Xã/Phường → cấp xã, Sở → sở, ngành…)."),
-        Column(PARENT, ID_HEADERS[PARENT], "id", "Mã của tỉnh (hoặc huyện) quản lý đơn vị; để trống với cấp tỉnh."),
-        Column(PERIOD, ID_HEADERS[PERIOD], "id", "Kỳ đánh giá, ví dụ 2023-02 (tháng) hoặc 2026-Q3 (quý). Một tệp có thể chứa nhiều kỳ."),
-    ]
-    for inp in rb.inputs:
-        cols.append(Column(inp.key, inp.name_vi, "count", _input_note(rb, inp.key)))
-    cols.append(Column(PUBLISHED_TOTAL, TOTAL_HEADER, "score", "Tổng điểm đã công bố (0–100), nếu có. Dùng để giữ nguyên phần điểm tệp không có số liệu.", max=100.0))
+    cols = [Column(k, h, "id", ID_NOTES[k], k in (UNIT_CODE, UNIT_NAME)) for k, h in ID_HEADERS.items()]
+    cols += [Column(i.key, i.name_vi, "count", _input_note(rb, i.key)) for i in rb.inputs]
+    total_note = "Tổng điểm đã công bố (0–100), nếu có. Dùng để giữ nguyên phần điểm tệp không có số liệu."
+    cols.append(Column(PUBLISHED_TOTAL, TOTAL_HEADER, "score", total_note, max=100.0))
     for g in rb.groups:
-        cols.append(Column(published_group_column(g.code), group_header(g.name_vi), "score", f"Điểm nhóm «{g.name_vi}» đã công bố (tối đa {g.max:g}), nếu có.", max=g.max))
+        note = f"Điểm nhóm «{g.name_vi}» đã công bố (tối đa {g.max:g}), nếu có."
+        cols.append(Column(published_group_column(g.code), group_header(g.name_vi), "score", note, max=g.max))
     if per_indicator:
         for code in dict.fromkeys(i.report_code for i in rb.indicators):
             mx = sum(i.max for i in rb.indicators if i.report_code == code)
-            cols.append(Column(published_column(code), indicator_header(rb, code), "score", f"Điểm đã công bố (tối đa {mx:g}).", max=mx))
+            note = f"Điểm đã công bố (tối đa {mx:g})."
+            cols.append(Column(published_column(code), indicator_header(rb, code), "score", note, max=mx))
     return cols
 
 
 def extra_columns() -> list[Column]:
-    return [
-        Column(OVERDUE, EXTRA_HEADERS[OVERDUE], "extra", "Nếu tệp không có số hồ sơ đúng hạn: số đúng hạn = tổng số hồ sơ − số quá hạn."),
-        Column(OVERDUE_MCDT, EXTRA_HEADERS[OVERDUE_MCDT], "extra", "Chỉ để tham khảo, không dùng để tính điểm (xem ghi chú về hồ sơ quá hạn)."),
-        Column(TOTAL_DELTA, EXTRA_HEADERS[TOTAL_DELTA], "extra", "Chênh lệch tổng điểm so với kỳ trước, chỉ để tham khảo."),
-        Column(SYNTHETIC, EXTRA_HEADERS[SYNTHETIC], "extra", "«có» nếu là dữ liệu giả lập (mô phỏng), không phải số liệu chính thức."),
-    ]
+    """Optional columns the importer understands besides the rulebook's (not in the template grid)."""
+    return [Column(k, EXTRA_HEADERS[k], "extra", EXTRA_NOTES[k]) for k in EXTRA_HEADERS]
 
 
 def _input_note(rb: Rulebook, key: str) -> str:
@@ -244,7 +253,12 @@ def _rules() -> list[Rule]:
             r + ("qua han", "tre han", "truc tuyen", "dien tu", "so hoa", "thanh toan", "chung thuc", "phi"),
             "dossiers_received",
         ),
-        (("diem",), (("danh gia", "tong diem", "chinh thuc", "dat duoc"),), ("nhom", "chi tieu", "so voi"), PUBLISHED_TOTAL),
+        (
+            ("diem",),
+            (("danh gia", "tong diem", "chinh thuc", "dat duoc"),),
+            ("nhom", "chi tieu", "so voi"),
+            PUBLISHED_TOTAL,
+        ),
     ]
 
 
@@ -285,7 +299,9 @@ def match_header(parts: list[str], rb: Rulebook) -> str | None:
 LEVEL_WORDS = {
     "province": ("province", "tinh", "cap tinh", "ubnd tinh"),
     "district": ("district", "huyen", "cap huyen", "quan", "thi xa", "thanh pho thuoc tinh"),
-    "department": ("department", "so", "so ban nganh", "so nganh", "nganh", "ban nganh", "co quan chuyen mon", "cap so"),
+    "department": (
+        "department", "so", "so ban nganh", "so nganh", "nganh", "ban nganh", "co quan chuyen mon", "cap so",
+    ),
     "commune": ("commune", "xa", "cap xa", "phuong", "thi tran", "dac khu", "xa phuong"),
 }
 _LEVEL_LOOKUP = {fold(w): lvl for lvl, words in LEVEL_WORDS.items() for w in words}

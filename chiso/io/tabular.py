@@ -37,6 +37,11 @@ MAX_ROWS = 100_000
 HEADER_SCAN = 30
 RATE_COLUMN = "rate__"  # frame column keeping a rate (%) exactly as the file gave it
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_OTHER_FORMATS = (
+    (b"\x89PNG", "ảnh PNG"), (b"\xff\xd8\xff", "ảnh JPEG"), (b"Rar!", "tệp nén RAR"),
+    (b"7z\xbc\xaf", "tệp nén 7z"), (b"\x1f\x8b", "tệp nén gzip"),
+)
+_NOT_VALUES = (None, C.IGNORE, C.STT, C.UNIT_NAME, C.UNIT_CODE, C.LEVEL, C.PARENT, C.PERIOD)  # not numeric columns
 _PERIOD_IN_NAME = (
     (re.compile(r"(20\d\d)[-_. ]?[qQ]([1-4])(?!\d)"), "{0}-Q{1}"),
     (re.compile(r"[qQ]([1-4])[-_. ]?(20\d\d)"), "{1}-Q{0}"),
@@ -48,7 +53,9 @@ _PERIOD_IN_TITLE = (
     (re.compile(r"quy (\d|i{1,3}|iv) (?:nam )?(20\d\d)"), "quarter"),
 )
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
-_TOTAL_ROW = ("tong cong", "tong", "cong", "tong so", "toan tinh", "toan thanh pho", "toan huyen", "binh quan", "trung binh")
+_TOTAL_ROW = (
+    "tong cong", "tong", "cong", "tong so", "toan tinh", "toan thanh pho", "toan huyen", "binh quan", "trung binh",
+)
 _NOTE_LEADS = ("ghi chu", "chu thich", "nguon", "luu y", "ghi nhan")
 _MA_DINH_DANH = re.compile(r"(\d{3})\.(\d{2})\.(\d{2})\.([A-Z]\d{2})")
 _TRUE = {"co", "x", "1", "true", "yes", "dung", "gia lap"}
@@ -104,10 +111,8 @@ def load_tabular(
     to a field of ``chiso.io.columns.mapping_targets``; ``sheet`` picks a worksheet by name.
     """
     if len(data) > MAX_BYTES:
-        raise DataError(
-            f"Tệp lớn hơn {MAX_BYTES // (1024 * 1024)} MB ({len(data) / 1024 / 1024:.1f} MB); hãy chia nhỏ tệp.".replace(".", ",", 1),
-            Location(file=name),
-        )
+        size = _vn(round(len(data) / 1024 / 1024, 1))
+        raise DataError(f"Tệp lớn hơn {MAX_BYTES // (1024 * 1024)} MB ({size} MB); hãy chia nhỏ tệp.", Location(file=name))
     if not data.strip():
         raise DataError("Tệp rỗng, không có dữ liệu.", Location(file=name))
     cmap = _check_column_map(column_map, rb)
@@ -138,7 +143,7 @@ def _refuse_known_binaries(name: str, data: bytes) -> None:
         )
     if data.startswith(b"%PDF"):
         raise DataError("Tệp PDF không đọc được số liệu; hãy dùng bảng Excel (.xlsx) hoặc CSV.", Location(file=name))
-    for magic, kind in ((b"\x89PNG", "ảnh PNG"), (b"\xff\xd8\xff", "ảnh JPEG"), (b"Rar!", "tệp nén RAR"), (b"7z\xbc\xaf", "tệp nén 7z"), (b"\x1f\x8b", "tệp nén gzip")):
+    for magic, kind in _OTHER_FORMATS:
         if data.startswith(magic):
             raise DataError(f"Đây là {kind}, không phải bảng số liệu (.xlsx hoặc .csv).", Location(file=name))
 
@@ -316,7 +321,8 @@ def _build(sh: Sheet, layout: _Layout, rb: Rulebook, file: str, period: str, war
         )
     kept, skipped = _classify_rows(sh, layout, loc)
     if skipped:
-        warnings.append("Bỏ qua các dòng không phải số liệu đơn vị: " + "; ".join(skipped[:10]) + ("…" if len(skipped) > 10 else "") + ".")
+        more = "…" if len(skipped) > 10 else ""
+        warnings.append("Bỏ qua các dòng không phải số liệu đơn vị: " + "; ".join(skipped[:10]) + more + ".")
     if not kept:
         raise DataError("Tệp không có dòng số liệu nào dưới dòng tiêu đề.", loc)
     if len(kept) > MAX_ROWS:
@@ -374,10 +380,8 @@ def _check_required(layout: _Layout, rb: Rulebook, loc: Location, warnings: list
         if any(k in targets for k in chain):
             continue
         if chain and chain[-1] == "dossiers_received":
-            raise DataError(
-                f"Thiếu cột bắt buộc «{rb.input('dossiers_received').name_vi}»: cần để suy ra số hồ sơ từ cột «{col.header}».",
-                loc,
-            )
+            total = rb.input("dossiers_received").name_vi
+            raise DataError(f"Thiếu cột bắt buộc «{total}»: cần để suy ra số hồ sơ từ cột «{col.header}».", loc)
         warnings.append(
             f"Cột «{col.header}» là tỷ lệ trên «{rb.input(chain[0]).name_vi if chain else 'mẫu số'}», "
             "nhưng tệp không có cột này nên chưa dùng được; hãy thêm cột mẫu số hoặc nhập số lượng."
@@ -395,7 +399,7 @@ def _fallback_chain(rb: Rulebook, key: str) -> list[str]:
 def _classify_rows(sh: Sheet, layout: _Layout, loc: Location) -> tuple[list[int], list[str]]:
     """Indexes of data rows; descriptions of skipped title/section/total/footnote rows."""
     name_c, code_c = layout.col(C.UNIT_NAME), layout.col(C.UNIT_CODE)
-    value_idx = [c.index for c in layout.cols if c.target not in (None, C.IGNORE, C.STT, C.UNIT_NAME, C.UNIT_CODE, C.LEVEL, C.PARENT, C.PERIOD)]
+    value_idx = [c.index for c in layout.cols if c.target not in _NOT_VALUES]
     kept, skipped = [], []
     for i in range(layout.first_data, len(sh.rows)):
         row = sh.rows[i]
@@ -446,7 +450,7 @@ class _RowParser:
     def _texts(self) -> list[str]:
         out: list[str] = []
         for c in self.layout.cols:
-            if c.target in (None, C.IGNORE, C.STT, C.UNIT_NAME, C.UNIT_CODE, C.LEVEL, C.PARENT, C.PERIOD):
+            if c.target in _NOT_VALUES:
                 continue
             for i in self.kept[:2000]:
                 v = self.sh.rows[i][c.index] if c.index < len(self.sh.rows[i]) else None
@@ -486,7 +490,7 @@ class _RowParser:
         rates: dict[str, tuple[_Col, np.ndarray]] = {}
         for col in self.layout.cols:
             t = col.target
-            if t is None or t in (C.IGNORE, C.STT, C.UNIT_NAME, C.UNIT_CODE, C.LEVEL, C.PARENT, C.PERIOD, C.SYNTHETIC):
+            if t in _NOT_VALUES or t == C.SYNTHETIC:
                 continue
             x = self.numbers(col)
             if t.startswith(C.RATE_PREFIX):
@@ -517,7 +521,7 @@ class _RowParser:
 
     def _check_score(self, t: str, col: _Col, x: np.ndarray) -> None:
         if t == C.TOTAL_DELTA:
-            self.check(np.abs(x) > 100, col, lambda p: f"Chênh lệch điểm {_vn(x[p])} không hợp lệ (phải trong khoảng −100 đến 100).")
+            self.check(np.abs(x) > 100, col, lambda p: f"Chênh lệch điểm {_vn(x[p])} nằm ngoài khoảng −100 đến 100.")
             return
         mx = next((c.max for c in C.canonical_columns(self.rb, per_indicator=True) if c.key == t), None)
         if mx is None:
@@ -556,7 +560,8 @@ class _RowParser:
             level = C.parse_level(text) if text else None
             if text and level is None:
                 allowed = "; ".join(C.LEVEL_VALUES_VI.values())
-                self.problems.add(pos, f"Cấp «{_short(text)}» không hợp lệ; dùng một trong: {allowed}.", self.where(pos, col))
+                message = f"Cấp «{_short(text)}» không hợp lệ; dùng một trong: {allowed}."
+                self.problems.add(pos, message, self.where(pos, col))
             elif not text:
                 level = C.infer_level(name)
                 inferred += 1
@@ -568,7 +573,10 @@ class _RowParser:
                     )
             out.append(level or "")
         if inferred:
-            self.notes.append(f"Cấp đơn vị của {inferred} dòng được suy ra từ tên (Xã/Phường → cấp xã, Sở → sở, ngành, thành phố/huyện → cấp huyện).")
+            self.notes.append(
+                f"Cấp đơn vị của {inferred} dòng được suy ra từ tên "
+                "(Xã/Phường → cấp xã, Sở → sở, ngành, thành phố/huyện → cấp huyện)."
+            )
         return out
 
     def _parents(self, codes: list[str]) -> list[str]:
@@ -595,7 +603,8 @@ class _RowParser:
         default = period or from_name or from_title or ""
         if from_name and from_title and from_name != from_title and not period:
             self.notes.append(
-                f"Kỳ lấy từ tên tệp ({from_name}) khác kỳ ghi trong tiêu đề bảng ({from_title}); đang dùng {from_name}. "
+                f"Kỳ lấy từ tên tệp ({from_name}) khác kỳ ghi trong tiêu đề bảng ({from_title}); "
+                f"đang dùng {from_name}. "
                 "Hãy kiểm tra lại kỳ báo cáo."
             )
         if col is None:
@@ -609,7 +618,8 @@ class _RowParser:
             den_key = C.rate_denominator(rb, key)
             den = self._resolved(counts, den_key)
             have = ~np.isnan(pct)
-            self.check(have & np.isnan(den), col, lambda p, d=den_key: f"Thiếu «{rb.input(d).name_vi}» nên không suy ra được số lượng từ tỷ lệ.")
+            missing = f"Thiếu «{rb.input(den_key).name_vi}» nên không suy ra được số lượng từ tỷ lệ."
+            self.check(have & np.isnan(den), col, lambda p, m=missing: m)
             derived = pct / 100.0 * den
             if key in counts:  # the file also has the count: the count wins, the rate fills its gaps
                 fill = np.isnan(counts[key]) & have
@@ -623,12 +633,18 @@ class _RowParser:
             overdue = np.asarray(data[C.OVERDUE], dtype=float)
             received = counts.get("dossiers_received", np.full(self.n, np.nan))
             col = self.layout.col(C.OVERDUE)
-            self.check(overdue > received, col, lambda p: f"Số hồ sơ quá hạn ({_vn(overdue[p])}) lớn hơn tổng số hồ sơ ({_vn(received[p])}).")
-            self.check(~np.isnan(overdue) & np.isnan(received), col, lambda p: "Thiếu tổng số hồ sơ nên không tính được số hồ sơ đúng hạn.")
+            self.check(
+                overdue > received,
+                col,
+                lambda p: f"Số hồ sơ quá hạn ({_vn(overdue[p])}) lớn hơn tổng số hồ sơ ({_vn(received[p])}).",
+            )
+            no_total = "Thiếu tổng số hồ sơ nên không tính được số hồ sơ đúng hạn."
+            self.check(~np.isnan(overdue) & np.isnan(received), col, lambda p: no_total)
             on_time = counts.get("dossiers_on_time", np.full(self.n, np.nan))
             fill = np.isnan(on_time) & ~np.isnan(overdue)
             counts["dossiers_on_time"] = np.where(fill, received - overdue, on_time)
-            prov["dossiers_on_time"] = np.where(fill, DERIVED, prov.get("dossiers_on_time", np.full(self.n, "", dtype=object)))
+            before = prov.get("dossiers_on_time", np.full(self.n, "", dtype=object))
+            prov["dossiers_on_time"] = np.where(fill, DERIVED, before)
 
     def _resolved(self, counts: dict[str, np.ndarray], key: str) -> np.ndarray:
         """A count with the rulebook's fallbacks applied (what the engine will divide by)."""
@@ -712,7 +728,7 @@ def _flag_assumptions(table: UnitTable, rb: Rulebook) -> None:
     """Denominators a unit needs but the file lacks: provenance «assumed» and one warning per count."""
     f, prov = table.frame, table.provenance
     missing: dict[str, int] = {}
-    fallback_used: dict[str, int] = {}
+    fallback_used: set[str] = set()
     for ind in rb.indicators:
         scored = f["level"].map(ind.policy).isin(["computed", "inherited"])
         need = f[ind.numerator].notna() & f[ind.denominator].isna() & scored
@@ -727,7 +743,7 @@ def _flag_assumptions(table: UnitTable, rb: Rulebook) -> None:
         if no_value.any():
             missing[ind.denominator] = max(missing.get(ind.denominator, 0), int(no_value.sum()))
         if (need & resolved.notna()).any():
-            fallback_used[ind.denominator] = max(fallback_used.get(ind.denominator, 0), int((need & resolved.notna()).sum()))
+            fallback_used.add(ind.denominator)
     if missing:
         items = "; ".join(f"«{rb.input(k).name_vi}» ({n} đơn vị)" for k, n in missing.items())
         table.warnings.append(

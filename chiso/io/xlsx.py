@@ -73,7 +73,8 @@ def _open(data: bytes, file: str) -> zipfile.ZipFile:
         z = zipfile.ZipFile(io.BytesIO(data))
         names = set(z.namelist())
     except (zipfile.BadZipFile, zlib.error, ValueError, OSError, EOFError, NotImplementedError):
-        raise DataError("Tệp Excel bị hỏng hoặc không đọc được (không phải tệp .xlsx hợp lệ).", Location(file=file)) from None
+        message = "Tệp Excel bị hỏng hoặc không đọc được (không phải tệp .xlsx hợp lệ)."
+        raise DataError(message, Location(file=file)) from None
     if "xl/workbook.xml" not in names:
         z.close()
         raise DataError(
