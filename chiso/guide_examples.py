@@ -70,15 +70,23 @@ class LossExample:
     steps_full: int | None  # more counted dossiers for full points
     peer_median_rate: float
     peers: int
+    at_zero: int  # units of the same level still at 0%
     steps_vi: tuple[str, ...]
 
 
 def pick_loss_unit(units: Units, code: str) -> int | None:
-    """The unit (a commune when possible) that loses most on ``code`` by its own counts."""
+    """The unit (a commune when possible) that loses most on ``code`` by its own counts.
+
+    Units at 0% are left out when others exist: a zero usually means the work has not started or is not
+    reported yet, a different story from a unit that does it but too rarely (Phường 1, 2,78%).
+    """
     k = units.rb.indicator_codes.index(code)
     lost = units.base.lost[:, k]
     ok = units.decided(k) & (np.nan_to_num(lost) > 0)
-    cands = _prefer_level(units, np.flatnonzero(ok))
+    started = ok & (units.base.numerator[:, k] > 0)
+    cands = _prefer_level(units, np.flatnonzero(started))
+    if not len(cands):
+        cands = _prefer_level(units, np.flatnonzero(ok))
     if not len(cands):
         return None
     order = np.lexsort((-units.base.denominator[cands, k], -lost[cands]))  # most lost, then most dossiers
@@ -95,7 +103,7 @@ def loss_example(units: Units, code: str, i: int | None = None) -> LossExample |
     ind = rb.indicators[k]
     b = units.base
     num, den, pts = float(b.numerator[i, k]), float(b.denominator[i, k]), float(b.points[i, k])
-    hi = int(den - num)
+    hi = int(np.ceil(den - num - 1e-9))  # counts derived from a rate can be fractional (10,15 of 365)
 
     def gain(extra: int) -> float:
         p = indicator_points(units, rb, code, np.array([num, num + extra]), den, i=i)
@@ -119,6 +127,7 @@ def loss_example(units: Units, code: str, i: int | None = None) -> LossExample |
         steps_full=full,
         peer_median_rate=median,
         peers=int(same.sum()),
+        at_zero=int((same & (b.numerator[:, k] == 0)).sum()),
         steps_vi=(),
     )
     return _with_loss_steps(units, ex)
@@ -147,7 +156,10 @@ def _with_loss_steps(units: Units, ex: LossExample) -> LossExample:
         )
     if ex.peers > 1:
         level = LEVEL_NAMES_VI[units.level(ex.unit)].lower()
-        steps.append(f"Để so sánh: tỷ lệ trung vị của {fmt_int(ex.peers)} đơn vị {level} là {fmt_percent(ex.peer_median_rate)}.")
+        zero = f"; {fmt_int(ex.at_zero)} đơn vị vẫn ở mức 0%" if ex.at_zero else ""
+        steps.append(
+            f"Để so sánh: tỷ lệ trung vị của {fmt_int(ex.peers)} đơn vị {level} là {fmt_percent(ex.peer_median_rate)}{zero}."
+        )
     return LossExample(**{**ex.__dict__, "steps_vi": tuple(steps)})
 
 
@@ -177,6 +189,7 @@ class OverdueExample:
     total_before: float
     total_after: float
     total_none_overdue: float  # total if every overdue dossier had been handled on time (NaN if unknown)
+    overdue_until_all_hit: int | None  # more overdue dossiers before every indicator loses points (0: already)
     steps_vi: tuple[str, ...]
 
     @property
@@ -245,9 +258,23 @@ def overdue_example(units: Units, i: int | None = None) -> OverdueExample | None
         total_before=float(b.total[i]),
         total_after=float(after.total[0]),
         total_none_overdue=_total_none_overdue(units, i),
+        overdue_until_all_hit=_until_all_hit(units, i, fed),
         steps_vi=(),
     )
     return OverdueExample(**{**ex.__dict__, "steps_vi": _overdue_steps(ex)})
+
+
+def _until_all_hit(units: Units, i: int, fed: list[int]) -> int | None:
+    """How many more overdue dossiers it takes before every indicator they feed loses points."""
+    move = _moves_row(units.rb, OVERDUE_LEVER)
+    hi = int(np.min(units.x[i, move > 0]))
+    base = units.base.points[i, fed]
+
+    def all_hit(m: int) -> float:
+        after = rescore(units, i, (units.x[i] - m * move)[None, :]).points[0, fed]
+        return float(np.all(np.round(base - after, 2) > 0))
+
+    return smallest_steps(all_hit, 1.0, hi)
 
 
 def _total_none_overdue(units: Units, i: int) -> float:
@@ -291,6 +318,12 @@ def _overdue_steps(ex: OverdueExample) -> tuple[str, ...]:
                 f"Vì sao: ở «{ind.name_vi}», mỗi hồ sơ quá hạn luôn làm mất {fmt_max(ind.max)} ÷ {den} ≈ "
                 f"{fmt_number(ind.max / ex.received, 4)} điểm."
             )
+    if ex.overdue_until_all_hit and ex.overdue_until_all_hit > 1:
+        steps.append(
+            f"Tỷ lệ hài lòng còn trên ngưỡng nên lần này chỉ bị trừ một lần; từ hồ sơ quá hạn thứ "
+            f"{fmt_int(ex.overdue_until_all_hit)} (thêm vào số hiện có), mỗi hồ sơ quá hạn bị trừ ở cả "
+            f"{len(ex.parts)} chỉ tiêu."
+        )
     if not np.isnan(ex.total_none_overdue):
         steps.append(
             f"Ngược lại, nếu {fmt_int(ex.overdue)} hồ sơ quá hạn đều được giải quyết đúng hạn, tổng điểm sẽ là "

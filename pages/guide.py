@@ -185,8 +185,10 @@ with tab_examples:
     if loss is None:
         st.info("Dữ liệu đang mở không có đơn vị nào mất điểm ở chỉ tiêu này.")
     else:
+        who = "trong các đơn vị đã có kết quả điện tử, đây là đơn vị mất nhiều điểm nhất" if loss.numerator > 0 \
+            else "đơn vị mất nhiều điểm nhất ở chỉ tiêu này"
         st.markdown(f"**{md(loss.unit_name)}** mất **{md(fmt_points(loss.lost))} điểm** ở «{md(loss.indicator.name_vi)}» — "
-                    "đơn vị mất nhiều điểm nhất ở chỉ tiêu này.")
+                    f"{who}.")
         c = st.columns(3)
         c[0].metric("Tỷ lệ", fmt_percent(loss.rate))
         c[1].metric("Điểm", f"{fmt_points(loss.points)} / {fmt_max(loss.indicator.max)}")
@@ -198,7 +200,8 @@ with tab_examples:
     if over is None:
         st.info("Dữ liệu đang mở không đủ số liệu tiến độ và mức độ hài lòng để tính ví dụ này.")
     else:
-        st.markdown(f"**{md(over.unit_name)}**: một hồ sơ quá hạn bị trừ điểm ở cả tiến độ lẫn mức độ hài lòng.")
+        st.markdown(f"**{md(over.unit_name)}**: một hồ sơ quá hạn bị trừ điểm ở tiến độ, và khi tỷ lệ hài lòng "
+                    "dưới ngưỡng thì bị trừ thêm ở mức độ hài lòng.")
         c = st.columns(len(over.parts) + 1)
         for col, p in zip(c, over.parts):
             col.metric(p.indicator.name_vi, fmt_points(p.after), **delta_args(-p.drop))

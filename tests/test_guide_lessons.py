@@ -67,9 +67,9 @@ def test_loss_example_picks_the_commune_that_loses_most(data):
     ind = lever_indicator(rb, E_RESULT_LEVER)
     ex = loss_example(units, ind.code)
     k = rb.indicator_codes.index(ind.code)
-    communes = np.flatnonzero((units.base.level == COMMUNE) & units.decided(k))
-    assert units.base.level[ex.unit] == COMMUNE
-    assert ex.lost == pytest.approx(np.nanmax(units.base.lost[communes, k]))
+    started = (units.base.level == COMMUNE) & units.decided(k) & (units.base.numerator[:, k] > 0)
+    assert units.base.level[ex.unit] == COMMUNE and ex.numerator > 0
+    assert ex.lost == pytest.approx(np.nanmax(units.base.lost[started, k]))
     assert ex.lost == pytest.approx(ind.max - ex.points)
     assert ex.unit_name == frame["unit_name"].iloc[ex.unit]
     # the "+1 point" and "full points" counts, re-checked with the engine on the unit's row
@@ -121,19 +121,45 @@ def test_examples_on_a_small_hand_made_table():
     rb = load_rulebook("portal-2026")
     frame = pd.DataFrame(
         {
-            "unit_code": ["A", "B", "P"],
-            "unit_name": ["Xã A", "Xã B", "Tỉnh"],
-            "level": ["commune", "commune", "province"],
-            "dossiers_e_result": [10.0, 50.0, 1.0],
-            "dossiers_e_result_base": [100.0, 100.0, 100.0],
+            "unit_code": ["A", "B", "C", "P"],
+            "unit_name": ["Xã A", "Xã B", "Xã C", "Tỉnh"],
+            "level": ["commune", "commune", "commune", "province"],
+            "dossiers_e_result": [10.0, 50.0, 0.0, 1.0],
+            "dossiers_e_result_base": [100.0, 100.0, 100.0, 100.0],
         }
     )
     s = score(frame, rb)
     units = Units(s, input_matrix(frame, rb), tuple(frame["unit_name"]))
     ex = loss_example(units, "ORIGINAL_RESULT_AVAILABLE")
-    assert ex.unit_name == "Xã A"  # communes first, even though the province loses more
+    # communes first (the province loses more), and a commune that has started (C at 0% is another story)
+    assert ex.unit_name == "Xã A" and ex.at_zero == 1
+    assert loss_example(units, "ORIGINAL_RESULT_AVAILABLE", 2).lost == 6
     assert overdue_example(units) is None  # no progress or satisfaction counts in this table
     assert petition_example(units) is None  # petitions absent: nothing to show rather than a guess
+
+
+def test_tay_ninh_report_phuong_1():
+    """The Tây Ninh report of 02/2023 ("Phường 1 đạt 2,78% kết quả điện tử"): picked by computation."""
+    from chiso.io.load import load_paths
+    from chiso.rulebook import RULEBOOK_DIR
+
+    path = RULEBOOK_DIR.parents[1] / "sample_data" / "canonical" / "tay-ninh-2023-02.csv"
+    rb = load_rulebook("qd766-2022")
+    table = load_paths([path], rb)
+    units = Units(baseline(table, rb), input_matrix(table.frame, rb), tuple(table.frame["unit_name"].astype(str)))
+    ex = loss_example(units, lever_indicator(rb, E_RESULT_LEVER).code)
+    assert ex.unit_name == "UBND Phường 1"
+    assert "= 2,78%." in ex.steps_vi[1]
+    assert ex.lost == pytest.approx(6 - ex.points) and ex.lost > 5.8
+    assert ex.at_zero == 2  # Bình Minh and Thạnh Tân report 0%: counted, not picked
+    # satisfaction is above 90% everywhere: the second cost only starts after a few more overdue dossiers
+    over = overdue_example(units)
+    m = over.overdue_until_all_hit
+    assert m is not None and m > 1
+    frame, moves = table.frame, rb.lever("overdue_avoided").moves
+    k = rb.indicator_codes.index("DOSSIER_RECEIVING_SATISFACTION")
+    sat = [indicator_after(units, frame, over.unit, rb.indicators[k].code, **{key: -n for key in moves}) for n in (0, m - 1, m)]
+    assert sat[0] == sat[1] > sat[2]
 
 
 # ---------------------------------------------------------------- exercises
