@@ -19,6 +19,7 @@ Lệnh / commands:
   score      tính điểm từng chỉ tiêu của từng đơn vị / score every indicator of every unit
   rulebooks  liệt kê các bộ quy tắc tính điểm / list the shipped rulebooks
   template   tạo tệp mẫu số liệu (.xlsx có trang hướng dẫn, hoặc .csv) / write the data template
+  plan       lập kế hoạch đạt điểm mục tiêu / plan the fewest levers that reach a target score
 
 Số liệu tham khảo, không thay thế số liệu chính thức trên Cổng DVCQG.
 For reference; not a replacement for the portal's official figures.
@@ -47,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m chiso", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    sub = parser.add_subparsers(dest="command", metavar="{score,rulebooks,template}")
+    sub = parser.add_subparsers(dest="command", metavar="{score,rulebooks,template,plan}")
     sc = sub.add_parser(
         "score",
         help="tính điểm / score units",
@@ -71,6 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_rulebook_option(tp)
     tp.add_argument("--output", required=True, metavar="FILE", help="FILE.xlsx hoặc FILE.csv")
     tp.set_defaults(func=cmd_template)
+    from chiso.cli_plan import add_plan_parser
+
+    add_plan_parser(sub, add_rulebook_option)
     return parser
 
 
