@@ -15,6 +15,7 @@ from chiso.guide import (
     commune_reachable_max,
     fmt_max,
     formula_vi,
+    indicator_numbers,
     rulebook_guide,
 )
 from chiso.rulebook import Rulebook
@@ -24,19 +25,19 @@ REFERENCE_NOTE = "Số liệu tham khảo, không thay thế số liệu chính 
 CSS = """
 @page { size: A4 landscape; margin: 8mm; }
 * { box-sizing: border-box; }
-body { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; font-size: 8.4pt; line-height: 1.25;
+body { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; font-size: 8pt; line-height: 1.2;
        color: #111; margin: 0 auto; max-width: 281mm; padding: 4mm; }
 h1 { font-size: 13pt; margin: 0 0 1mm; }
 .sub { margin: 0 0 2mm; color: #333; }
 table { width: 100%; border-collapse: collapse; }
-th, td { border: 0.6pt solid #999; padding: 0.6mm 1.2mm; vertical-align: top; text-align: left; }
+th, td { border: 0.6pt solid #999; padding: 0.3mm 1.2mm; vertical-align: top; text-align: left; }
 th { background: #e8eef6; font-weight: bold; }
 td.num, th.num { text-align: right; white-space: nowrap; }
 tr.group td { background: #f2f2f2; font-weight: bold; }
 tr { break-inside: avoid; page-break-inside: avoid; }
 .notes { display: grid; grid-template-columns: 1fr 1fr; gap: 1mm 6mm; margin-top: 2mm; }
 .notes p { margin: 0; }
-.foot { margin-top: 2mm; color: #444; font-size: 7.6pt; }
+.foot { margin-top: 1.5mm; color: #444; font-size: 7.2pt; }
 .hint { background: #fff8d6; padding: 1.5mm; margin-bottom: 2mm; border: 0.6pt solid #e0c200; }
 @media print { .hint { display: none; } body { padding: 0; } }
 """
@@ -69,18 +70,19 @@ def _rows(rb: Rulebook) -> list[str]:
 def cheatsheet_notes(rb: Rulebook) -> list[str]:
     """The rules worth remembering, read from the rulebook (plain text)."""
     notes = [ROUNDING_VI]
-    free = [i.name_vi for i in rb.indicators if i.zero_rule == "full" and i.movable_at("commune")]
+    number = indicator_numbers(rb)  # the table names them; notes refer to them by number to fit one page
+    free = [number[i.code] for i in rb.indicators if i.zero_rule == "full" and i.movable_at("commune")]
     if free:
         notes.append(
-            "Mẫu số bằng 0 (không phát sinh) được đủ điểm: " + "; ".join(free)
-            + ". Phát sinh đầu tiên mà xử lý không tốt có thể làm mất toàn bộ số điểm này."
+            f"Mẫu số bằng 0 (không phát sinh) được đủ điểm ở {', '.join(free)}: "
+            "phát sinh đầu tiên mà xử lý không tốt có thể làm mất toàn bộ số điểm này."
         )
     capped = [i for i in rb.indicators if i.curve == "threshold" and i.threshold < 1.0]
     if capped:
         notes.append(
-            "Có ngưỡng: vượt ngưỡng không được thêm điểm ("
-            + "; ".join(f"{i.name_vi} từ {fmt_max(i.threshold * 100)}%" for i in capped)
-            + ")."
+            "Có ngưỡng, vượt ngưỡng không được thêm điểm: "
+            + "; ".join(f"{number[i.code]} từ {fmt_max(i.threshold * 100)}%" for i in capped)
+            + "."
         )
     for lv in rb.levers:
         if len(lv.moves) > 1 and lv.note_vi:

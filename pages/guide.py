@@ -235,7 +235,8 @@ with tab_ex:
         with st.container(border=True):
             st.markdown(f"**Câu {n}.** {md(ex.question_vi)}")
             c_in, c_btn = st.columns([3, 1], vertical_alignment="bottom")
-            text = c_in.text_input(f"Câu trả lời ({ex.unit_vi})", key=f"guide_ans_{key}", placeholder="ví dụ: 1,25")
+            text = c_in.text_input(f"Câu trả lời ({ex.unit_vi})", key=f"guide_ans_{key}",
+                                 placeholder="ví dụ: 120" if ex.decimals == 0 else "ví dụ: 1,25")
             if c_btn.button("Kiểm tra", key=f"guide_check_{key}"):
                 st.session_state[f"guide_checked_{key}"] = text
             checked = st.session_state.get(f"guide_checked_{key}")

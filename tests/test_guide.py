@@ -208,4 +208,4 @@ def test_cheatsheet_follows_the_rulebook_file_and_escapes_it(tmp_path):
     assert re.search(r'<td class="num">1\.3</td><td>[^<]*</td><td class="num">3</td><td>3 × tỷ lệ</td>', page)
     assert "6 × min(1; tỷ lệ ÷ 60%)" in page
     notes = " ".join(cheatsheet_notes(rb))
-    assert "Tỷ lệ hồ sơ nộp trực tuyến từ 60%" in notes
+    assert f"{indicator_numbers(rb)['ONLINE_SUBMISSION']} từ 60%" in notes
