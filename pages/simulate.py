@@ -139,6 +139,9 @@ def _reset_all() -> None:
     ss["sim"]["levers"] = {}
 
 
+# the slider's own numbers cannot be formatted the Vietnamese way: the label carries them instead
+st.html("<style>.stSlider [data-testid='stSliderThumbValue'], .stSlider [data-testid='stSliderTickBar']"
+        "{visibility: hidden; height: 0.2rem;}</style>")
 head, btn = st.columns([4, 1])
 head.subheader("Yếu tố cải thiện")
 btn.button("Đặt lại tất cả", on_click=_reset_all, key="reset_all", width="stretch",
@@ -158,10 +161,10 @@ for n, room in enumerate(rooms):
     rate = rate_after(room, d)
     ss[f"lv_n_{lv.key}"] = new
     ss[f"lv_r_{lv.key}"] = int(np.floor(rate * 100 + 1e-9)) if not np.isnan(rate) else 0
-    change = f" · thay đổi **{'+' if d > 0 else '−'}{fmt_int(abs(d))}**" if d else ""
+    change = f" · thay đổi {'+' if d > 0 else '−'}{fmt_int(abs(d))}" if d else ""
     c1, c2, c3 = st.columns([6, 1.4, 1], vertical_alignment="bottom")
     c1.slider(
-        f"**{lv.name_vi}**: {fmt_int(new)} / {fmt_int(room.denominator)} {lv.unit_vi} ({fmt_percent(rate)}){change}",
+        f"{lv.name_vi}: {fmt_int(new)} / {fmt_int(room.denominator)} {lv.unit_vi} ({fmt_percent(rate)}){change}",
         min_value=lo, max_value=hi, step=1, key=f"lv_n_{lv.key}",
         on_change=_on_count, args=(lv.key, n),
         help=(lv.note_vi or None),

@@ -17,7 +17,7 @@ i = unit_picker(data, key="unit_pick_unit")
 base = data.base
 level = data.level(i)
 
-c = st.columns([1.1, 1, 1.5, 1, 1])
+c = st.columns([1.1, 1, 1.5, 1, 1.2])
 c[0].metric("Điểm hiện tại (chính thức)", fmt_points(data.official[i]))
 c[1].metric("Điểm tính lại", fmt_points(base.total[i]))
 c[2].metric("Điểm không có trong tệp (giữ nguyên)", fmt_points(base.held[i]),
@@ -68,32 +68,23 @@ for g in rb.groups:
             points=part["points"].map(fmt_points),
             max_points=part["max_points"].map(fmt_points),
             lost=part["lost"].map(fmt_points),
-        )[["name_vi", "numerator", "denominator", "rate", "threshold", "points", "max_points", "lost",
-           "rule_text", "provenance_vi", "warning_vi"]].rename(
+        )[["name_vi", "rate", "points", "max_points", "lost", "rule_text", "numerator", "denominator", "threshold",
+           "provenance_vi", "warning_vi"]].rename(
             columns={
                 "name_vi": "Chỉ tiêu",
-                "numerator": "Tử số",
-                "denominator": "Mẫu số",
                 "rate": "Tỷ lệ",
-                "threshold": "Ngưỡng đủ điểm",
                 "points": "Điểm",
                 "max_points": "Điểm tối đa",
                 "lost": "Điểm bị mất",
                 "rule_text": "Quy tắc áp dụng",
+                "numerator": "Tử số",
+                "denominator": "Mẫu số",
+                "threshold": "Ngưỡng đủ điểm",
                 "provenance_vi": "Nguồn số liệu",
                 "warning_vi": "Lưu ý",
             }
         )
-        st.dataframe(
-            table,
-            hide_index=True,
-            width="stretch",
-            column_config={
-                "Chỉ tiêu": st.column_config.TextColumn(width="large"),
-                "Quy tắc áp dụng": st.column_config.TextColumn(width="large"),
-                "Lưu ý": st.column_config.TextColumn(width="medium"),
-            },
-        )
+        st.table(table.set_index("Chỉ tiêu"))
         for ind in rb.indicators_of(g.code):
             if ind.note_vi:
                 st.caption(f"{ind.name_vi}: {ind.note_vi}")

@@ -158,7 +158,7 @@ def sidebar() -> AppData:
     ss = st.session_state
     sb = st.sidebar
     samples = available_samples()
-    labels = {s.key: f"Mẫu: {s.label_vi}" for s in samples}
+    labels = {s.key: f"Mẫu: {s.label_vi.split(' (')[0]}" for s in samples}  # short: the sidebar is narrow
     labels[UPLOAD] = "Tải tệp lên…"
     if "last_upload" in ss:
         labels[LAST] = "Tệp đã tải gần nhất"
@@ -199,7 +199,8 @@ def sidebar() -> AppData:
         sb.info(msg)
     if data.table.rejected:
         sb.warning(f"{len(data.table.rejected)} dòng dữ liệu bị loại khi đọc tệp (xem trang Đơn vị).")
-    sb.caption(f"Bộ quy tắc tính điểm (phiên bản): **{data.rb.id}** — {data.rb.name_vi}. {REFERENCE_NOTE}")
+    sb.caption(f"Nguồn: {data.source_label}.  \nBộ quy tắc tính điểm (phiên bản): **{data.rb.id}** — "
+               f"{data.rb.name_vi}.  \n{REFERENCE_NOTE}")
     _link_to_pending(data)
     return data
 
