@@ -612,7 +612,17 @@ class _RowParser:
         return [_period_text(self.sh.rows[i], col) or default for i in self.kept]
 
     def _derive(self, counts, prov, rates, data) -> None:
-        """Counts from rates (rate × denominator) and on-time dossiers from overdue ones, exactly."""
+        """Counts from rates (rate × denominator) and on-time dossiers from overdue ones, exactly.
+
+        Rates: count = rate/100 × the indicator's denominator (its fallback, usually the total of
+        dossiers), unrounded, so the engine gives back the published rate and its points to the cent.
+
+        Overdue: on time = received − «hồ sơ (thông báo) xử lý quá hạn» (``OVERDUE``). Monthly reports
+        such as TP. Tây Ninh 02/2023 also carry «xử lý quá hạn trên MCĐT» (``OVERDUE_MCDT``); it is kept
+        for reference and NOT subtracted again: the report's own text counts 76 overdue dossiers, which
+        is the sum of the first column (57 + 6 + 2 + 2 + 2 + 5 + 2), and the second (4, city agencies
+        only, ≤ the first) is the one-stop software's view of the same dossiers, not extra ones.
+        """
         rb = self.rb
         for key, (col, pct) in rates.items():
             den_key = C.rate_denominator(rb, key)

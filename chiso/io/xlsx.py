@@ -240,19 +240,42 @@ def _read_sheet(
     merges: list[tuple[int, int, int, int]] = []
     text: list[str] = []
     letters: dict[str, int] = {}
-    row, col, ref, kind, style, in_text = 0, -1, None, None, None, False
+    row, col, ref, kind, style, in_text, pending = 0, -1, None, None, None, False, False
+
+    # No end-element handler (it would run once per element, the main cost): a cell is stored when the
+    # next cell, row or merge starts, or when the sheet ends; text is collected only inside <v>/<t>.
+    def flush():
+        nonlocal row, col, pending
+        pending = False
+        if ref:
+            head = ref.rstrip("0123456789")
+            tail = ref[len(head):]
+            if tail and 0 < len(head) <= 3 and head.isascii() and head.isalpha() and head.isupper():
+                c = letters.get(head)
+                if c is None:
+                    c = letters[head] = column_index(head)
+                col, row = c, int(tail) - 1
+        value = _cell_value("".join(text).strip(), kind, style, shared, percent)
+        if value is not None:
+            if len(cells) >= MAX_CELLS:
+                raise _TooBig
+            cells[(row, col)] = value
 
     def start(tag, attrs):
-        nonlocal row, col, ref, kind, style, in_text
+        nonlocal row, col, ref, kind, style, in_text, pending
         if ":" in tag:
             tag = tag.rpartition(":")[2]
+        if tag == "v" or tag == "t":
+            in_text = True
+            return
+        in_text = False
+        if pending and (tag == "c" or tag == "row"):
+            flush()
         if tag == "c":
             ref, kind, style = attrs.get("r"), attrs.get("t"), attrs.get("s")
             col += 1
-            in_text = False
             text.clear()
-        elif tag == "v" or tag == "t":
-            in_text = True
+            pending = True
         elif tag == "row":
             r = attrs.get("r")
             row = int(r) - 1 if r and r.isdigit() else row + 1
@@ -260,33 +283,14 @@ def _read_sheet(
         elif tag == "mergeCell" and len(merges) < MAX_MERGES:
             _add_merge(merges, attrs.get("ref", ""))
 
-    def end(tag):
-        nonlocal row, col, in_text
-        if ":" in tag:
-            tag = tag.rpartition(":")[2]
-        if tag == "v" or tag == "t":
-            in_text = False
-        elif tag == "c":
-            if ref:
-                head = ref.rstrip("0123456789")
-                tail = ref[len(head):]
-                if tail and 0 < len(head) <= 3 and head.isascii() and head.isalpha() and head.isupper():
-                    c = letters.get(head)
-                    if c is None:
-                        c = letters[head] = column_index(head)
-                    col, row = c, int(tail) - 1
-            value = _cell_value("".join(text), kind, style, shared, percent)
-            if value is not None:
-                if len(cells) >= MAX_CELLS:
-                    raise _TooBig
-                cells[(row, col)] = value
-
     def chars(data):
         if in_text:
             text.append(data)
 
     try:
-        _parse(raw, start, end, chars, file=file, part=path)
+        _parse(raw, start, None, chars, file=file, part=path)
+        if pending:
+            flush()
     except _TooBig:
         raise DataError(
             f"Trang tính «{name}» có hơn {MAX_CELLS:,} ô; hãy chia nhỏ tệp.".replace(",", "."),
