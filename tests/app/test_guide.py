@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import shutil
 
 import numpy as np
@@ -193,3 +194,21 @@ def test_page_through_the_navigation(sample, downloads):
     assert at.title[0].value == "Học chỉ số"
     assert at.tabs[0].label.endswith("Bộ chỉ số") and at.tabs[-1].label.endswith("Sổ tay in")
     assert downloads[f"so-tay-chi-so-766-{sample.rb.id}.html"].decode("utf-8") == cheatsheet_html(sample.rb)
+
+
+def test_hostile_unit_names_are_shown_as_plain_text(sample):
+    """Unit names are user data: a name carrying markdown, HTML or LaTeX is escaped wherever the guide shows it."""
+    path = RULEBOOK_DIR.parents[1] / "sample_data" / "canonical" / "phu-tho-2026-q3.csv"
+    units = units_of(sample)
+    victim = loss_example(units, lever_indicator(sample.rb, E_RESULT_LEVER).code).unit_name
+    hostile = "[Xã Độc](https://evil.example) <img src=x onerror=alert(1)> $x^2$ **đậm**"
+    data = path.read_text(encoding="utf-8-sig").replace(victim, hostile).encode("utf-8-sig")
+    at = open_page(PAGE)
+    box = [s for s in at.sidebar.selectbox if s.label == "Nguồn dữ liệu"][0]
+    box.set_value("__upload__").run()
+    at.sidebar.file_uploader(key="uploader").upload("don-vi.csv", data, "text/csv").run()
+    assert not at.exception, [e.value for e in at.exception]
+    text = markdown_text(at)
+    assert md(hostile) in text  # the loss example names the unit, escaped
+    for raw in ("](", "<img", "$x", "**đậm"):  # nothing left that markdown would interpret
+        assert not re.search(r"(?<!\\)" + re.escape(raw), text), raw
