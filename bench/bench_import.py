@@ -3,13 +3,15 @@
     .venv/bin/python bench/bench_import.py [--units 5000] [--repeat 7]
 
 The workbook is generated in memory from the synthetic set (canonical format, every portal-2026 count
-filled, one sheet) and also in the monthly-report layout is not needed: the cost is per cell. Timed:
+filled, one sheet; the cost is per cell, so a report layout with fewer columns is cheaper). Timed:
 ``load_tabular(name, bytes, rb)`` — sniffing, parsing the xlsx, header matching, row checks and the
-UnitTable — and, for reference, the xlsx cell reader alone.
+UnitTable — and, for reference, the xlsx cell reader alone and the same data as CSV. The machine's
+load average is printed because the medians move with it.
 """
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -50,6 +52,7 @@ def main() -> None:
     xlsx = to_xlsx_bytes(frame)
     csv = to_csv_bytes(frame)
     print(f"{len(frame)} units × {frame.shape[1]} columns; xlsx {len(xlsx) / 1e6:.2f} MB, csv {len(csv) / 1e6:.2f} MB")
+    print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
     table = load_tabular("bench.xlsx", xlsx, rb)
     assert len(table.frame) == len(frame) and not table.rejected, "benchmark data must load cleanly"
     cases = [
