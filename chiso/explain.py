@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
 from chiso.engine import MISSING, Scores
@@ -60,4 +61,10 @@ def _provenance(prow, num: str, den: str) -> str:
     return ", ".join(dict.fromkeys(labels))
 
 
-__all__ = ["SMALL_DENOMINATOR", "indicator_rows", "small_denominator_vi"]
+def missing_groups(scores: Scores, i: int) -> np.ndarray:
+    """(G,) True where a group has an indicator without data: its shown points leave out held points."""
+    c = scores.rulebook.compiled
+    return (np.isnan(scores.points[i]).astype(float) @ c.group_onehot) > 0
+
+
+__all__ = ["SMALL_DENOMINATOR", "indicator_rows", "missing_groups", "small_denominator_vi"]

@@ -90,7 +90,7 @@ shown = view.assign(level=view["level"].map(LEVEL_NAMES_VI)).rename(
         "change": "Chênh lệch",
         "rank_before": "Hạng trước",
         "rank_after": "Hạng sau",
-        "rank_change": "Lên (+) / xuống (−) hạng",
+        "rank_change": "Đổi hạng",
         "band_before": "Xếp loại trước",
         "band_after": "Xếp loại sau",
         **lever_cols,
@@ -99,11 +99,12 @@ shown = view.assign(level=view["level"].map(LEVEL_NAMES_VI)).rename(
 styled = (
     shown.style.format(fmt_points, subset=["Điểm trước", "Điểm sau"])
     .format(fmt_delta, subset=["Chênh lệch"])
-    .format(lambda v: f"{v:+d}" if v else "0", subset=["Lên (+) / xuống (−) hạng"])
+    .format(lambda v: f"{v:+d}" if v else "0", subset=["Đổi hạng"])
     .format(fmt_int, subset=["Hạng trước", "Hạng sau", *lever_cols.values()])
 )
 st.dataframe(styled, hide_index=True, width="stretch", height=420, key="pol_units",
-             column_config={"Tên đơn vị": st.column_config.TextColumn(width="large", pinned=True)})
+             column_config={"Tên đơn vị": st.column_config.TextColumn(width="medium", pinned=True),
+                            "Đổi hạng": st.column_config.NumberColumn(help="Số bậc lên (+) hoặc xuống (−) trong nhóm.")})
 st.caption(f"{fmt_int(len(view))} / {fmt_int(len(units))} đơn vị. Xếp hạng trong nhóm: sở, ban, ngành và cấp xã "
            "được xếp riêng; đồng điểm thì đồng hạng (1-2-2-4).")
 

@@ -10,6 +10,7 @@ import streamlit as st
 
 from chiso.cohort import rank_among
 from chiso.errors import ChisoError
+from chiso.explain import missing_groups
 from chiso.export import ExportMeta, UnitReport, UnitScenario, unit_summary_html, unit_workbook
 from chiso.fmt import fmt_delta, fmt_int, fmt_number, fmt_percent, fmt_points, fmt_small
 from chiso.rulebook import LEVEL_NAMES_VI
@@ -80,23 +81,25 @@ cohort_n = len(others) + 1
 
 # ---- results
 m = st.columns([1.2, 1.2, 1, 1])
-m[0].metric("Tổng điểm (kịch bản)", fmt_points(s_total), fmt_delta(s_total - b_total),
-            delta_color="normal" if s_total != b_total else "off")
+m[0].metric("Tổng điểm (kịch bản)", fmt_points(s_total), fmt_delta(s_total - b_total) if s_total != b_total else None)
 m[1].metric("Kịch bản gốc (Điểm tính lại)", fmt_points(b_total),
             help=f"Điểm hiện tại (chính thức): {fmt_points(data.official[i])}. "
                  f"Điểm không có trong tệp (giữ nguyên): {fmt_points(held)}.")
-m[2].metric(f"Xếp hạng trong nhóm ({fmt_int(cohort_n)})", f"{rank_new}",
-            f"{rank_now - rank_new:+d} bậc" if rank_new != rank_now else "không đổi",
-            delta_color="normal" if rank_new != rank_now else "off")
+m[2].metric(f"Xếp hạng trong nhóm ({fmt_int(cohort_n)} đơn vị)", f"{rank_new}",
+            f"{rank_now - rank_new:+d} bậc (gốc: {rank_now})" if rank_new != rank_now else None,
+            help="Đồng điểm thì đồng hạng (1-2-2-4). Các đơn vị khác giữ điểm gốc.")
 m[3].metric("Xếp loại", rb.band(s_total), rb.band(b_total) if rb.band(s_total) != rb.band(b_total) else None,
             delta_color="off")
 g = st.columns(len(rb.groups))
+miss = missing_groups(base, i)
 for n, grp in enumerate(rb.groups):
     d = float(scen.group_points[0, n] - base.group_points[i, n])
-    g[n].metric(grp.name_vi, f"{fmt_points(scen.group_points[0, n])} / {fmt_number(grp.max)}",
+    star = "*" if miss[n] else ""
+    g[n].metric(grp.name_vi, f"{fmt_points(scen.group_points[0, n])}{star} / {fmt_number(grp.max)}",
                 fmt_delta(d) if d else None)
 if held:
-    st.caption(f"Điểm không có trong tệp (giữ nguyên): {fmt_points(held)} — đã tính trong tổng, không đổi khi mô phỏng.")
+    st.caption(f"Điểm không có trong tệp (giữ nguyên): {fmt_points(held)} — đã tính trong tổng, không đổi khi mô phỏng."
+               + (" * Nhóm thiếu số liệu: phần thiếu nằm trong điểm giữ nguyên." if miss.any() else ""))
 
 x_now = apply_deltas(x_row[None, :], deltas[None, :], rb)[0]
 marg = marginal(x_now, level, rb, held)

@@ -3,7 +3,7 @@ import math
 
 import streamlit as st
 
-from chiso.explain import indicator_rows
+from chiso.explain import indicator_rows, missing_groups
 from chiso.fmt import fmt_delta, fmt_int, fmt_percent, fmt_points
 from chiso.rulebook import LEVEL_NAMES_VI
 from ui.charts import group_bars
@@ -35,7 +35,10 @@ elif not math.isnan(data.gap[i]) and data.gap[i] != 0:
 
 left, right = st.columns([3, 2])
 with left:
-    st.plotly_chart(group_bars(rb, base.group_points[i]), width="stretch", key="unit_bars")
+    miss = missing_groups(base, i)
+    st.plotly_chart(group_bars(rb, base.group_points[i], miss), width="stretch", key="unit_bars")
+    if miss.any():
+        st.caption("* Nhóm thiếu số liệu trong tệp: phần thiếu nằm trong Điểm không có trong tệp (giữ nguyên).")
 with right:
     st.markdown("**Điểm bị mất nhiều nhất**")
     rows = indicator_rows(base, i, data.table.provenance)

@@ -23,9 +23,26 @@ def _layout(fig: go.Figure, height: int, **kw) -> go.Figure:
     return fig
 
 
-def group_bars(rb: Rulebook, points: np.ndarray, title: str = "Điểm theo nhóm chỉ số so với điểm tối đa") -> go.Figure:
-    """Horizontal bars: each group's points against its maximum."""
-    names = [g.name_vi for g in rb.groups][::-1]
+def _wrap(label: str, width: int = 14) -> str:
+    """Two-line axis labels instead of slanted ones: "Công khai,<br>minh bạch"."""
+    words, lines, cur = label.split(), [], ""
+    for w in words:
+        if cur and len(cur) + 1 + len(w) > width:
+            lines.append(cur)
+            cur = w
+        else:
+            cur = f"{cur} {w}".strip()
+    lines.append(cur)
+    return "<br>".join(lines)
+
+
+def group_bars(
+    rb: Rulebook, points: np.ndarray, missing: np.ndarray | None = None,
+    title: str = "Điểm theo nhóm chỉ số so với điểm tối đa",
+) -> go.Figure:
+    """Horizontal bars: each group's points against its maximum (groups lacking data are marked)."""
+    miss = list(np.zeros(len(rb.groups), bool) if missing is None else missing)[::-1]
+    names = [g.name_vi + (" *" if m else "") for g, m in zip(rb.groups[::-1], miss)]
     maxima = [g.max for g in rb.groups][::-1]
     pts = list(np.asarray(points, dtype=float))[::-1]
     fig = go.Figure()
@@ -35,11 +52,12 @@ def group_bars(rb: Rulebook, points: np.ndarray, title: str = "Điểm theo nhó
     )
     fig.add_bar(
         y=names, x=pts, orientation="h", name="Điểm đạt", marker_color="#2f6db5",
-        text=[f"{fmt_points(p)} / {fmt_number(m)}" for p, m in zip(pts, maxima)], textposition="outside",
+        text=[f"{fmt_points(p)} / {fmt_number(m)}" + (" (thiếu số liệu)" if ms else "")
+              for p, m, ms in zip(pts, maxima, miss)], textposition="outside",
         hovertemplate="%{y}<br>Điểm đạt: %{x:.2f}<extra></extra>",
     )
     fig.update_layout(barmode="overlay", title=dict(text=title, font=dict(size=15)))
-    fig.update_xaxes(title_text="Điểm", range=[0, max(maxima) * 1.25])
+    fig.update_xaxes(title_text="Điểm", range=[0, max(maxima) * 1.45])
     return _layout(fig, 320, showlegend=True, legend=dict(orientation="h", y=-0.2))
 
 
@@ -47,7 +65,7 @@ def waterfall(rb: Rulebook, base: Scores, scen: Scores, i: int = 0) -> go.Figure
     """Baseline total → change of every group → scenario total (groups add up exactly)."""
     b_total, s_total = float(base.total[i]), float(scen.total[0])
     diffs = np.round(scen.group_points[0] - base.group_points[i], 2)
-    labels = ["Kịch bản gốc"] + [g.name_vi for g in rb.groups] + ["Kịch bản"]
+    labels = ["Kịch bản gốc"] + [_wrap(g.name_vi) for g in rb.groups] + ["Kịch bản"]
     fig = go.Figure(
         go.Waterfall(
             x=labels,
@@ -65,6 +83,7 @@ def waterfall(rb: Rulebook, base: Scores, scen: Scores, i: int = 0) -> go.Figure
     lo = min(b_total, s_total)
     fig.update_yaxes(title_text="Tổng điểm", range=[max(0.0, lo - max(5.0, abs(s_total - b_total) * 2)), min(100.0, max(b_total, s_total) + 5)])
     fig.update_layout(title=dict(text="Từ kịch bản gốc đến kịch bản: thay đổi theo nhóm", font=dict(size=15)))
+    fig.update_xaxes(tickangle=0)
     return _layout(fig, 360)
 
 
