@@ -102,7 +102,8 @@ def steps_for_gain(units: Units, i: int, lever_key: str, target: float) -> int |
     room = lever_room(units, i, lever_key)
     if np.isnan(room) or room <= 0:
         return None
-    return smallest_steps(lambda k: lever_gain(units, i, lever_key, k), target, int(room))
+    hi = int(np.ceil(room - 1e-9))  # counts derived from a rate can leave a fractional room
+    return smallest_steps(lambda k: lever_gain(units, i, lever_key, k), target, hi)
 
 
 # ---------------------------------------------------------------- curves of one indicator

@@ -66,13 +66,24 @@ def parse_answer(text: str) -> float | None:
     return value if np.isfinite(value) else None
 
 
-def _pick(rng: random.Random, units: Units, candidates: np.ndarray) -> int | None:
-    """A random candidate, a commune when there is one (trainees are mostly commune officials)."""
+def _pick(
+    rng: random.Random, units: Units, candidates: np.ndarray, fits: Callable[[int], bool] | None = None
+) -> int | None:
+    """A random candidate, a commune when there is one (trainees are mostly commune officials).
+
+    ``fits`` is an extra, costlier condition: candidates are tried in random order until one fits, so
+    a national file of thousands of units costs a few engine calls, not one per unit.
+    """
     if not len(candidates):
         return None
     pref = candidates[units.base.level[candidates] == LEVELS.index(PREFERRED_LEVEL)]
-    pool = pref if len(pref) else candidates
-    return int(rng.choice(list(pool)))
+    others = candidates[units.base.level[candidates] != LEVELS.index(PREFERRED_LEVEL)]
+    for pool in (list(pref), list(others)):
+        rng.shuffle(pool)
+        for i in pool:
+            if fits is None or fits(int(i)):
+                return int(i)
+    return None
 
 
 # ---------------------------------------------------------------- from the rulebook alone
@@ -151,11 +162,12 @@ def ex_need_one_point(units: Units, rng: random.Random) -> Exercise | None:
         return None
     k = rb.indicator_codes.index(ind.code)
     cands = np.flatnonzero(units.decided(k) & (units.base.lost[:, k] >= 1.0))
-    reach = [i for i in cands if _max_gain(units, int(i), E_RESULT_LEVER) >= 1.0]
-    i = _pick(rng, units, np.array(reach, dtype=int))
+    i = _pick(rng, units, cands, lambda j: _max_gain(units, j, E_RESULT_LEVER) >= 1.0)
     if i is None:
         return None
     steps = steps_for_gain(units, i, E_RESULT_LEVER, 1.0)
+    if steps is None:
+        return None
     lever = rb.lever(E_RESULT_LEVER)
     b = units.base
     num, den = b.numerator[i, k], b.denominator[i, k]
