@@ -109,6 +109,8 @@ def load_tabular(
 
     ``column_map`` maps a column header (as listed in ``UnitTable.unmapped_columns``, or its letter)
     to a field of ``chiso.io.columns.mapping_targets``; ``sheet`` picks a worksheet by name.
+    ``period`` labels rows whose file has no «Kỳ» value; without it the period comes from the file
+    name (…-2023-02.xlsx, …-2026-Q3.csv) or the table title ("tháng 02 năm 2023").
     """
     if len(data) > MAX_BYTES:
         size = _vn(round(len(data) / 1024 / 1024, 1))
@@ -310,7 +312,7 @@ def _columns(top: list[list[object]], block: list[int], sh: Sheet, rb: Rulebook,
 
 def _build(sh: Sheet, layout: _Layout, rb: Rulebook, file: str, period: str, warnings: list[str]) -> UnitTable:
     loc = Location(file=file, sheet=sh.name or None)
-    _check_duplicate_targets(layout, loc)
+    _check_duplicate_targets(layout, rb, loc)
     _check_required(layout, rb, loc, warnings)
     unmapped = [c.header for c in layout.cols if c.target is None]
     if unmapped:
@@ -349,14 +351,15 @@ def _build(sh: Sheet, layout: _Layout, rb: Rulebook, file: str, period: str, war
     return table
 
 
-def _check_duplicate_targets(layout: _Layout, loc: Location) -> None:
+def _check_duplicate_targets(layout: _Layout, rb: Rulebook, loc: Location) -> None:
+    labels = C.mapping_targets(rb)
     seen: dict[str, _Col] = {}
     for c in layout.cols:
         if c.target in (None, C.IGNORE, C.STT):
             continue
         if c.target in seen:
             raise DataError(
-                f"Hai cột cùng được hiểu là «{c.target}»: «{seen[c.target].label}» và «{c.label}». "
+                f"Hai cột cùng được hiểu là «{labels.get(c.target, c.target)}»: «{seen[c.target].label}» và «{c.label}». "
                 "Hãy gán lại một trong hai cột (hoặc bỏ qua cột thừa).",
                 loc,
             )
