@@ -54,7 +54,8 @@ tab_book, tab_curve, tab_examples, tab_ex, tab_sheet = st.tabs(
 # ================================================================ the rulebook, indicator by indicator
 with tab_book:
     if switched:
-        st.info(f"Vừa chuyển bộ quy tắc từ «{_prev}» sang «{rb.id}». Xem các thay đổi ngay bên dưới.", icon=":material/sync_alt:")
+        st.info(f"Vừa chuyển bộ quy tắc từ «{_prev}» sang «{rb.id}». Xem các thay đổi ngay bên dưới.",
+                icon=":material/sync_alt:")
     others = [r for r in available_rulebooks() if r != rb.id]
     if others:
         if switched and _prev in others:
