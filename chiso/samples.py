@@ -29,7 +29,21 @@ class Sample:
 
 
 SAMPLES: tuple[Sample, ...] = (
-    Sample("phu-tho", "Phú Thọ, quý 3/2026 (Cổng DVCQG)", "portal/phu-tho-2026-q3", "portal-2026", "Quý 3/2026"),
+    Sample("phu-tho", "Phú Thọ, quý 3/2026 (Cổng DVCQG)", "portal/phu-tho-2026-q3", "portal-2026", "2026-Q3"),
+    Sample(
+        "tay-ninh",
+        "TP. Tây Ninh, tháng 02/2023 (báo cáo tháng)",
+        "bao-cao-thang/tay-ninh-2023-02.xlsx",
+        "qd766-2022",
+        "2023-02",
+    ),
+    Sample(
+        "gia-lap",
+        "Dữ liệu giả lập toàn quốc (34 tỉnh, không phải số liệu thật)",
+        "gia-lap/gia-lap-toan-quoc-2026-q3.csv",
+        "portal-2026",
+        synthetic=True,
+    ),
 )
 
 
