@@ -221,7 +221,7 @@ def test_every_expected_answer_is_the_engines(data, seed):
 
 
 def test_threshold_questions_follow_the_rulebook_file(tmp_path):
-    from test_guide import modified_rulebook
+    from test_guide_rulebook import modified_rulebook
 
     rb = load_rulebook(str(modified_rulebook(tmp_path)))
     table = load_sample(available_samples()[0], rb)
