@@ -209,8 +209,8 @@ def relax(pb: Problem, keep: np.ndarray) -> Relaxation | None:
 
 
 def best(pb: Problem, objective: str) -> Solution | None:
-    """Lexicographic optimum: ``levers`` = fewest levers then least effort; ``effort`` = least
-    effort then fewest levers. None when the model finds the target out of reach."""
+    """``levers``: fewest levers, then least effort among them; ``effort``: least effort.
+    None when the model finds the target out of reach."""
     if pb.deficit <= 0:
         return Solution(np.zeros(pb.n_levers, dtype=np.int64), True)
     if pb.n_levers == 0 or pb.gains.sum() < pb.deficit:

@@ -17,11 +17,12 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
+from chiso.cohort import rank_among
 from chiso.engine import Scores, input_matrix, score_matrix
 from chiso.errors import DataError, RulebookError
 from chiso.fmt import fmt_delta, fmt_int, fmt_number, fmt_percent
@@ -162,7 +163,7 @@ class Plan:
             )
         return (
             f"Không thể đạt {target} điểm. Điểm cao nhất có thể đạt: {fmt_number(self.best_reachable, 2)}"
-            + (f" (kế hoạch dưới đây đạt mức này)." if self.steps else ".")
+            + (" (kế hoạch dưới đây đạt mức này)." if self.steps else ".")
         )
 
     def to_scenario(self, name: str | None = None, period: str = "") -> Scenario:
@@ -272,8 +273,7 @@ def plan(
 ) -> Plan:
     """Plan for one unit: ``x_row`` its fallback-resolved counts (``engine.input_matrix`` row).
 
-    objective ``"levers"``: fewest levers, then least effort; ``"effort"``: least effort, then fewest
-    levers. ``caps`` {lever: most extra steps}, ``locks`` levers that must not change, ``weights``
+    objective ``"levers"``: fewest levers, then least effort; ``"effort"``: least effort. ``caps`` {lever: most extra steps}, ``locks`` levers that must not change, ``weights``
     {lever: effort per step} overriding ``Lever.effort``. With ``alternatives`` the other objective's
     plan is attached when it differs.
     """
@@ -296,7 +296,7 @@ def plan(
     main, alt = plans[0], (plans[1] if len(plans) > 1 and _better_other(plans[0], plans[1]) else None)
     blocked = () if feasible else _blockers(unit, best_scores, locks, caps)
     elapsed = (time.perf_counter() - started) * 1000.0
-    return _replace(main, blocked_by=blocked, alternative=alt, solve_ms=elapsed)
+    return replace(main, blocked_by=blocked, alternative=alt, solve_ms=elapsed)
 
 
 def _better_other(main: Plan, other: Plan) -> bool:
@@ -452,7 +452,8 @@ def _build(unit, sol, goal, target, objective, feasible, baseline, best, code, o
     rb = unit.rb
     steps = _steps(unit, deltas)
     final = unit.total(deltas)
-    assert cents(final) >= need_cents(goal), "engine re-check failed"  # guarded by _checked/_repair
+    if cents(final) < need_cents(goal):  # cannot happen: _checked returns re-checked or repaired plans
+        raise RuntimeError(f"plan for {code} misses {goal} after the engine re-check")
     return Plan(
         unit_code=str(code),
         rulebook=rb.id,
@@ -609,23 +610,12 @@ def _names(rb: Rulebook, keys: list[str]) -> str:
     return ", ".join(f"«{rb.lever(k).name_vi}»" for k in keys)
 
 
-def _replace(p: Plan, **kw) -> Plan:
-    from dataclasses import replace
-
-    return replace(p, **kw)
-
-
 # ---------------------------------------------------------------- units of a table, many units
 
 
 def cohort_mask(base: Scores, i: int) -> np.ndarray:
     """Units ranked together with unit ``i``: same level in the same data (Xếp hạng trong nhóm)."""
     return base.level == base.level[i]
-
-
-def rank_of(score: float, others: np.ndarray) -> int:
-    """1 + number of other units strictly above ``score`` (ties share a rank)."""
-    return 1 + int((np.asarray(others) > score + 1e-9).sum())
 
 
 def plan_unit(table: UnitTable, base: Scores, code: str, target: float, **kw) -> Plan:
@@ -641,10 +631,10 @@ def _with_rank(p: Plan, base: Scores, i: int) -> Plan:
     mask[i] = False
     others = base.total[mask]
     alt = _with_rank(p.alternative, base, i) if p.alternative else None
-    return _replace(
+    return replace(
         p,
-        rank_before=rank_of(p.baseline, others),
-        rank_after=rank_of(p.final_score, others),
+        rank_before=rank_among(p.baseline, others),
+        rank_after=rank_among(p.final_score, others),
         cohort_size=int(mask.sum()) + 1,
         alternative=alt,
     )
@@ -748,6 +738,5 @@ __all__ = [
     "plan_table",
     "plan_unit",
     "quiet_stdout_fd",
-    "rank_of",
     "summary_frame",
 ]

@@ -48,7 +48,7 @@ def cohort_target(score: float, cohort_totals: np.ndarray, q: float = 0.5) -> Ta
     """The cohort's quantile ``q`` (0.5 median, 0.75 P75), rounded up to 2 decimals."""
     totals = np.asarray(cohort_totals, dtype=float)
     totals = totals[~np.isnan(totals)]
-    value = ceil_cents(float(np.quantile(totals, q))) if len(totals) else float("nan")
+    value = ceil_cents(float(np.percentile(totals, q * 100))) if len(totals) else float("nan")
     key, name = (MEDIAN, "Trung vị") if q == 0.5 else (P75, f"Phân vị {round(q * 100):d}")
     return TargetPreset(key, value, f"{name} của nhóm ({fmt_number(value, 2)} điểm)", score >= value - 1e-9)
 
