@@ -125,3 +125,23 @@ def test_cheatsheet_prints_on_one_a4_page(browser, artifacts, rb_id):
     ctx.close()
     pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
     assert pages == 1, f"{rb_id}: the cheat sheet prints on {pages} pages"
+
+
+def test_tay_ninh_report_worked_example(tall, server_url, artifacts):
+    """The issue's headline, live: with the Tây Ninh 02/2023 sample, the e-result example is Phường 1 (2,78%)."""
+    tn = next((s for s in available_samples() if s.key == "tay-ninh"), None)
+    if tn is None:
+        pytest.fail("the Tây Ninh sample (sample_data/bao-cao-thang) is not registered")
+    rb = load_rulebook(tn.rulebook)
+    t = load_sample(tn, rb)
+    units = Units(baseline(t, rb), input_matrix(t.frame, rb), tuple(t.frame["unit_name"].astype(str)))
+    loss = loss_example(units, lever_indicator(rb, E_RESULT_LEVER).code)
+    pg = tall
+    open_guide(pg, server_url)
+    pg.locator('[data-testid="stSidebar"]').get_by_role("combobox", name="Nguồn dữ liệu").click()
+    pg.get_by_role("option", name=re.compile("Tây Ninh")).click()
+    expect(pg.get_by_text(f"Nguồn: {tn.label_vi}").first).to_be_visible()
+    pg.get_by_role("tab", name=re.compile("Ví dụ minh họa")).click()
+    expect(pg.get_by_text(f"{loss.unit_name} mất {fmt_points(loss.lost)} điểm")).to_be_visible()
+    expect(pg.locator('[data-testid="stMetricValue"]').filter(has_text="2,78%").first).to_be_visible()
+    shot(pg, artifacts, "vi-du-tay-ninh")
