@@ -1,7 +1,7 @@
 """chiso — Streamlit entry point: page config, navigation, shared sidebar."""
 import streamlit as st
 
-st.set_page_config(page_title="chiso — Bộ chỉ số 766", page_icon=":material/analytics:", layout="wide")
+st.set_page_config(page_title="chiso — Bộ chỉ số 766", layout="wide")  # no page_icon: it would load from a CDN
 
 # One list of pages; each page draws the shared sidebar itself (ui.state.sidebar).
 PAGES = [

@@ -67,226 +67,235 @@ sim = ss.get("sim")
 if not sim or sim.get("unit") != code:
     sim = {"unit": code, "levers": {}, "name": "Kịch bản 1"}
     ss["sim"] = sim
-rooms = lever_rooms(x_row, level, rb)
-keys = [lv.key for lv in rb.levers]
-deltas = np.array([float(sim["levers"].get(k, 0)) for k in keys])
 
-scen = score_scenarios(x_row, level, rb, held, deltas, code)
-base = data.base
-b_total, s_total = float(base.total[i]), float(scen.total[0])
-others = data.cohort_totals(i, exclude_self=True)
-rank_now = int(data.rank[i])
-rank_new = rank_among(s_total, others)
-cohort_n = len(others) + 1
 
-# ---- results
-m = st.columns([1.2, 1.2, 1, 1])
-m[0].metric("Tổng điểm (kịch bản)", fmt_points(s_total), fmt_delta(s_total - b_total) if s_total != b_total else None)
-m[1].metric("Kịch bản gốc (Điểm tính lại)", fmt_points(b_total),
-            help=f"Điểm hiện tại (chính thức): {fmt_points(data.official[i])}. "
-                 f"Điểm không có trong tệp (giữ nguyên): {fmt_points(held)}.")
-m[2].metric(f"Xếp hạng trong nhóm ({fmt_int(cohort_n)} đơn vị)", f"{rank_new}",
-            f"{rank_now - rank_new:+d} bậc (gốc: {rank_now})" if rank_new != rank_now else None,
-            help="Đồng điểm thì đồng hạng (1-2-2-4). Các đơn vị khác giữ điểm gốc.")
-m[3].metric("Xếp loại", rb.band(s_total), rb.band(b_total) if rb.band(s_total) != rb.band(b_total) else None,
-            delta_color="off")
-g = st.columns(len(rb.groups))
-miss = missing_groups(base, i)
-for n, grp in enumerate(rb.groups):
-    d = float(scen.group_points[0, n] - base.group_points[i, n])
-    star = "*" if miss[n] else ""
-    g[n].metric(grp.name_vi, f"{fmt_points(scen.group_points[0, n])}{star} / {fmt_number(grp.max)}",
-                fmt_delta(d) if d else None)
-if held:
-    st.caption(f"Điểm không có trong tệp (giữ nguyên): {fmt_points(held)} — đã tính trong tổng, không đổi khi mô phỏng."
-               + (" * Nhóm thiếu số liệu: phần thiếu nằm trong điểm giữ nguyên." if miss.any() else ""))
+@st.fragment
+def simulator() -> None:
+    """Everything a lever moves: reruns alone on a lever change (the unit list and sidebar stay put)."""
+    rooms = lever_rooms(x_row, level, rb)
+    keys = [lv.key for lv in rb.levers]
+    deltas = np.array([float(sim["levers"].get(k, 0)) for k in keys])
 
-x_now = apply_deltas(x_row[None, :], deltas[None, :], rb)[0]
-marg = marginal(x_now, level, rb, held)
+    scen = score_scenarios(x_row, level, rb, held, deltas, code)
+    base = data.base
+    b_total, s_total = float(base.total[i]), float(scen.total[0])
+    others = data.cohort_totals(i, exclude_self=True)
+    rank_now = int(data.rank[i])
+    rank_new = rank_among(s_total, others)
+    cohort_n = len(others) + 1
 
-left, right = st.columns([3, 2])
-with left:
-    st.plotly_chart(waterfall(rb, base, scen, i), width="stretch", key="sim_waterfall")
-with right:
-    st.markdown("**Điểm thêm cho mỗi đơn vị tăng thêm** (tính từ kịch bản hiện tại)")
-    order = np.argsort(-marg.per_unit)
-    lines = []
-    for k in order:
-        if marg.step[k] <= 0 or marg.gain[k] <= 0:
+    # ---- results
+    m = st.columns([1.2, 1.2, 1, 1])
+    m[0].metric("Tổng điểm (kịch bản)", fmt_points(s_total), fmt_delta(s_total - b_total) if s_total != b_total else None)
+    m[1].metric("Kịch bản gốc (Điểm tính lại)", fmt_points(b_total),
+                help=f"Điểm hiện tại (chính thức): {fmt_points(data.official[i])}. "
+                     f"Điểm không có trong tệp (giữ nguyên): {fmt_points(held)}.")
+    m[2].metric(f"Xếp hạng trong nhóm ({fmt_int(cohort_n)} đơn vị)", f"{rank_new}",
+                f"{rank_now - rank_new:+d} bậc (gốc: {rank_now})" if rank_new != rank_now else None,
+                help="Đồng điểm thì đồng hạng (1-2-2-4). Các đơn vị khác giữ điểm gốc.")
+    m[3].metric("Xếp loại", rb.band(s_total), rb.band(b_total) if rb.band(s_total) != rb.band(b_total) else None,
+                delta_color="off")
+    g = st.columns(len(rb.groups))
+    miss = missing_groups(base, i)
+    for n, grp in enumerate(rb.groups):
+        d = float(scen.group_points[0, n] - base.group_points[i, n])
+        star = "*" if miss[n] else ""
+        g[n].metric(grp.name_vi, f"{fmt_points(scen.group_points[0, n])}{star} / {fmt_number(grp.max)}",
+                    fmt_delta(d) if d else None)
+    if held:
+        st.caption(f"Điểm không có trong tệp (giữ nguyên): {fmt_points(held)} — đã tính trong tổng, không đổi khi mô phỏng."
+                   + (" * Nhóm thiếu số liệu: phần thiếu nằm trong điểm giữ nguyên." if miss.any() else ""))
+
+    x_now = apply_deltas(x_row[None, :], deltas[None, :], rb)[0]
+    marg = marginal(x_now, level, rb, held)
+
+    left, right = st.columns([3, 2])
+    with left:
+        st.plotly_chart(waterfall(rb, base, scen, i), width="stretch", key="sim_waterfall",
+                        config={"staticPlot": True})  # redrawn on every lever change: keep it light
+    with right:
+        st.markdown("**Điểm thêm cho mỗi đơn vị tăng thêm** (tính từ kịch bản hiện tại)")
+        order = np.argsort(-marg.per_unit)
+        lines = []
+        for k in order:
+            if marg.step[k] <= 0 or marg.gain[k] <= 0:
+                continue
+            lv = rb.levers[k]
+            star = ":material/star: " if k == marg.best else ""
+            lines.append(
+                f"{star}**{lv.name_vi}**: {fmt_small(marg.per_unit[k])} điểm / {lv.unit_vi} "
+                f"(thêm {fmt_int(marg.step[k])} {lv.unit_vi}: {fmt_delta(marg.gain[k])})"
+            )
+        st.markdown("\n".join(f"{n + 1}. {t}" for n, t in enumerate(lines[:8])) or
+                    "Không còn yếu tố nào làm tăng điểm: các chỉ tiêu đã đạt tối đa hoặc không có số liệu.")
+        st.caption("Bước thử ≈ 1% mẫu số của mỗi yếu tố (ít nhất 1). :material/star: = được nhiều điểm nhất lúc này.")
+
+
+    # ---- levers
+    def _on_count(key: str, n: int) -> None:
+        ss["sim"]["levers"][key] = delta_for_count(rooms[n], ss[f"lv_n_{key}"])
+
+
+    def _on_rate(key: str, n: int) -> None:
+        ss["sim"]["levers"][key] = delta_for_rate(rooms[n], (ss[f"lv_r_{key}"] or 0) / 100.0)
+
+
+    def _reset(key: str) -> None:
+        ss["sim"]["levers"].pop(key, None)
+
+
+    def _reset_all() -> None:
+        ss["sim"]["levers"] = {}
+
+
+    # the slider's own numbers cannot be formatted the Vietnamese way: the label carries them instead
+    st.html("<style>.stSlider [data-testid='stSliderThumbValue'], .stSlider [data-testid='stSliderTickBar']"
+            "{visibility: hidden; height: 0.2rem;}</style>")
+    head, btn = st.columns([4, 1])
+    head.subheader("Yếu tố cải thiện")
+    btn.button("Đặt lại tất cả", on_click=_reset_all, key="reset_all", width="stretch",
+               disabled=not any(sim["levers"].values()))
+    st.caption("Kéo thanh trượt (hoặc dùng phím mũi tên) để đặt số lượng, hoặc nhập tỷ lệ mục tiêu (%). "
+               "Giới hạn theo số liệu: không vượt quá mẫu số, không nhỏ hơn 0.")
+    fixed = []
+    for n, room in enumerate(rooms):
+        lv = room.lever
+        reason = fixed_reason_vi(room)
+        if reason:
+            fixed.append((lv, reason))
             continue
-        lv = rb.levers[k]
-        star = ":material/star: " if k == marg.best else ""
-        lines.append(
-            f"{star}**{lv.name_vi}**: {fmt_small(marg.per_unit[k])} điểm / {lv.unit_vi} "
-            f"(thêm {fmt_int(marg.step[k])} {lv.unit_vi}: {fmt_delta(marg.gain[k])})"
+        d = int(sim["levers"].get(lv.key, 0))
+        lo, hi = count_bounds(room)
+        new = int(room.current + d)
+        rate = rate_after(room, d)
+        ss[f"lv_n_{lv.key}"] = new
+        ss[f"lv_r_{lv.key}"] = int(np.floor(rate * 100 + 1e-9)) if not np.isnan(rate) else 0
+        change = f" · thay đổi {'+' if d > 0 else '−'}{fmt_int(abs(d))}" if d else ""
+        c1, c2, c3 = st.columns([6, 1.4, 1], vertical_alignment="bottom")
+        c1.slider(
+            f"{lv.name_vi}: {fmt_int(new)} / {fmt_int(room.denominator)} {lv.unit_vi} ({fmt_percent(rate)}){change}",
+            min_value=lo, max_value=hi, step=1, key=f"lv_n_{lv.key}",
+            on_change=_on_count, args=(lv.key, n),
+            help=(lv.note_vi or None),
         )
-    st.markdown("\n".join(f"{n + 1}. {t}" for n, t in enumerate(lines[:8])) or
-                "Không còn yếu tố nào làm tăng điểm: các chỉ tiêu đã đạt tối đa hoặc không có số liệu.")
-    st.caption("Bước thử ≈ 1% mẫu số của mỗi yếu tố (ít nhất 1). :material/star: = được nhiều điểm nhất lúc này.")
+        c2.number_input("Tỷ lệ (%)", min_value=0, max_value=100, step=1, key=f"lv_r_{lv.key}",
+                        on_change=_on_rate, args=(lv.key, n), disabled=np.isnan(rate))
+        c3.button("Đặt lại", key=f"lv_x_{lv.key}", on_click=_reset, args=(lv.key,), disabled=not d, width="stretch")
+        if marg.step[n] > 0:
+            c1.caption(f"Thêm {fmt_int(marg.step[n])} {lv.unit_vi}: {fmt_delta(marg.gain[n])} điểm · "
+                       f"thêm 1 {lv.unit_vi}: {fmt_delta(marg.gain_one[n])} điểm · tối đa {fmt_int(hi)}")
+        elif d >= 0 and room.room == d:
+            c1.caption("Đã đạt giới hạn: không thể tăng thêm.")
+    if fixed:
+        with st.container(border=True):
+            st.markdown(f"**Yếu tố không làm đổi điểm của đơn vị này** ({LEVEL_NAMES_VI[level].lower()})")
+            for lv, reason in fixed:
+                st.markdown(f"- {lv.name_vi}: {reason}")
 
+    # ---- scenarios: save, compare, download/upload, share
+    current = Scenario(name=sim["name"], rulebook=rb.id, unit_code=code, period=data.period,
+                       levers={k: int(v) for k, v in sim["levers"].items() if v})
+    saved = saved_scenarios()
+    st.divider()
+    tab_save, tab_cmp, tab_share, tab_export = st.tabs(["Lưu kịch bản", "So sánh kịch bản", "Tải lên / chia sẻ", "Xuất báo cáo"])
 
-# ---- levers
-def _on_count(key: str, n: int) -> None:
-    ss["sim"]["levers"][key] = delta_for_count(rooms[n], ss[f"lv_n_{key}"])
+    with tab_save:
+        def _rename() -> None:
+            ss["sim"]["name"] = (ss["sim_name"] or "").strip()[:200] or "Kịch bản"
 
-
-def _on_rate(key: str, n: int) -> None:
-    ss["sim"]["levers"][key] = delta_for_rate(rooms[n], (ss[f"lv_r_{key}"] or 0) / 100.0)
-
-
-def _reset(key: str) -> None:
-    ss["sim"]["levers"].pop(key, None)
-
-
-def _reset_all() -> None:
-    ss["sim"]["levers"] = {}
-
-
-# the slider's own numbers cannot be formatted the Vietnamese way: the label carries them instead
-st.html("<style>.stSlider [data-testid='stSliderThumbValue'], .stSlider [data-testid='stSliderTickBar']"
-        "{visibility: hidden; height: 0.2rem;}</style>")
-head, btn = st.columns([4, 1])
-head.subheader("Yếu tố cải thiện")
-btn.button("Đặt lại tất cả", on_click=_reset_all, key="reset_all", width="stretch",
-           disabled=not any(sim["levers"].values()))
-st.caption("Kéo thanh trượt (hoặc dùng phím mũi tên) để đặt số lượng, hoặc nhập tỷ lệ mục tiêu (%). "
-           "Giới hạn theo số liệu: không vượt quá mẫu số, không nhỏ hơn 0.")
-fixed = []
-for n, room in enumerate(rooms):
-    lv = room.lever
-    reason = fixed_reason_vi(room)
-    if reason:
-        fixed.append((lv, reason))
-        continue
-    d = int(sim["levers"].get(lv.key, 0))
-    lo, hi = count_bounds(room)
-    new = int(room.current + d)
-    rate = rate_after(room, d)
-    ss[f"lv_n_{lv.key}"] = new
-    ss[f"lv_r_{lv.key}"] = int(np.floor(rate * 100 + 1e-9)) if not np.isnan(rate) else 0
-    change = f" · thay đổi {'+' if d > 0 else '−'}{fmt_int(abs(d))}" if d else ""
-    c1, c2, c3 = st.columns([6, 1.4, 1], vertical_alignment="bottom")
-    c1.slider(
-        f"{lv.name_vi}: {fmt_int(new)} / {fmt_int(room.denominator)} {lv.unit_vi} ({fmt_percent(rate)}){change}",
-        min_value=lo, max_value=hi, step=1, key=f"lv_n_{lv.key}",
-        on_change=_on_count, args=(lv.key, n),
-        help=(lv.note_vi or None),
-    )
-    c2.number_input("Tỷ lệ (%)", min_value=0, max_value=100, step=1, key=f"lv_r_{lv.key}",
-                    on_change=_on_rate, args=(lv.key, n), disabled=np.isnan(rate))
-    c3.button("Đặt lại", key=f"lv_x_{lv.key}", on_click=_reset, args=(lv.key,), disabled=not d, width="stretch")
-    if marg.step[n] > 0:
-        c1.caption(f"Thêm {fmt_int(marg.step[n])} {lv.unit_vi}: {fmt_delta(marg.gain[n])} điểm · "
-                   f"thêm 1 {lv.unit_vi}: {fmt_delta(marg.gain_one[n])} điểm · tối đa {fmt_int(hi)}")
-    elif d >= 0 and room.room == d:
-        c1.caption("Đã đạt giới hạn: không thể tăng thêm.")
-if fixed:
-    with st.container(border=True):
-        st.markdown(f"**Yếu tố không làm đổi điểm của đơn vị này** ({LEVEL_NAMES_VI[level].lower()})")
-        for lv, reason in fixed:
-            st.markdown(f"- {lv.name_vi}: {reason}")
-
-# ---- scenarios: save, compare, download/upload, share
-current = Scenario(name=sim["name"], rulebook=rb.id, unit_code=code, period=data.period,
-                   levers={k: int(v) for k, v in sim["levers"].items() if v})
-saved = saved_scenarios()
-st.divider()
-tab_save, tab_cmp, tab_share, tab_export = st.tabs(["Lưu kịch bản", "So sánh kịch bản", "Tải lên / chia sẻ", "Xuất báo cáo"])
-
-with tab_save:
-    def _rename() -> None:
-        ss["sim"]["name"] = (ss["sim_name"] or "").strip()[:200] or "Kịch bản"
-
-    ss["sim_name"] = sim["name"]
-    a, b = st.columns([3, 1], vertical_alignment="bottom")
-    a.text_input("Tên kịch bản", key="sim_name", on_change=_rename, max_chars=200)
-    if b.button("Lưu kịch bản", type="primary", key="save_scenario", width="stretch"):
-        existed = current.name in saved
-        saved[current.name] = current
-        st.success(f"{'Đã cập nhật' if existed else 'Đã lưu'} kịch bản «{current.name}».")
-    mine = {k: s for k, s in saved.items() if s.rulebook == rb.id}
-    if mine:
-        pick = st.selectbox("Kịch bản đã lưu", list(mine), key="saved_pick",
-                            format_func=lambda k: f"{k} — {data.names[data.index_of(mine[k].unit_code)]}"
-                            if mine[k].unit_code in set(data.codes) else k)
-        o, dlt = st.columns(2)
-        if o.button("Mở kịch bản này", key="open_saved", width="stretch"):
-            ss[PENDING_SCENARIO] = mine[pick]
-            st.rerun()
-        if dlt.button("Xóa kịch bản này", key="delete_saved", width="stretch"):
-            saved.pop(pick, None)
-            st.rerun()
-    else:
-        st.caption("Chưa lưu kịch bản nào trong phiên làm việc này.")
-
-same_unit = [s for s in saved.values() if s.unit_code == code and s.rulebook == rb.id]
-with tab_cmp:
-    if not same_unit:
-        st.caption("Lưu ít nhất một kịch bản của đơn vị này để so sánh.")
-    else:
-        names = ["Kịch bản gốc", "Đang mô phỏng"] + [s.name for s in same_unit]
-        rows = np.vstack([np.zeros(len(keys)), deltas] + [s.deltas(rb) for s in same_unit])
-        cmp = score_scenarios(x_row, level, rb, held, rows, code)
-        table = {"Chỉ số": ["Tổng điểm", "Xếp hạng trong nhóm", "Xếp loại"] + [grp.name_vi for grp in rb.groups]}
-        for n, name in enumerate(names):
-            t = float(cmp.total[n])
-            table[name] = [fmt_points(t), str(rank_among(t, others)), rb.band(t)] + [
-                fmt_points(p) for p in cmp.group_points[n]]
-        for k, lv in enumerate(rb.levers):
-            if rows[:, k].any():
-                table["Chỉ số"].append(f"{lv.name_vi} ({lv.unit_vi})")
-                for n, name in enumerate(names):
-                    table[name].append(fmt_delta(rows[n, k], 0) if rows[n, k] else "0")
-        st.dataframe(table, hide_index=True, width="stretch", key="compare_table")
-
-with tab_share:
-    st.download_button(
-        "Tải kịch bản (JSON)", data=current.to_json().encode("utf-8"), file_name=f"kich-ban-{code}.json",
-        mime="application/json", key="dl_json", on_click="ignore",
-    )
-    up = st.file_uploader("Tải lên kịch bản (JSON)", type=["json"], key="sim_upload")
-    if up is not None and ss.get("_sim_upload_done") != up.file_id:
-        ss["_sim_upload_done"] = up.file_id
-        try:
-            loaded = scenario_from_json(up.getvalue(), rb, up.name)
-        except ChisoError as exc:
-            st.error(str(exc))
+        ss["sim_name"] = sim["name"]
+        a, b = st.columns([3, 1], vertical_alignment="bottom")
+        a.text_input("Tên kịch bản", key="sim_name", on_change=_rename, max_chars=200)
+        if b.button("Lưu kịch bản", type="primary", key="save_scenario", width="stretch"):
+            existed = current.name in saved
+            saved[current.name] = current
+            st.success(f"{'Đã cập nhật' if existed else 'Đã lưu'} kịch bản «{current.name}».")
+        mine = {k: s for k, s in saved.items() if s.rulebook == rb.id}
+        if mine:
+            pick = st.selectbox("Kịch bản đã lưu", list(mine), key="saved_pick",
+                                format_func=lambda k: f"{k} — {data.names[data.index_of(mine[k].unit_code)]}"
+                                if mine[k].unit_code in set(data.codes) else k)
+            o, dlt = st.columns(2)
+            if o.button("Mở kịch bản này", key="open_saved", width="stretch"):
+                ss[PENDING_SCENARIO] = mine[pick]
+                st.rerun()
+            if dlt.button("Xóa kịch bản này", key="delete_saved", width="stretch"):
+                saved.pop(pick, None)
+                st.rerun()
         else:
-            saved[loaded.name] = loaded
-            ss[PENDING_SCENARIO] = loaded
-            st.rerun()
-    params = scenario_to_query(current)
-    if data.source_key:
-        params["src"] = data.source_key
-    link = f"{st.context.url or ''}?{urlencode(params)}"
-    st.markdown("**Liên kết chia sẻ** (mở lại đúng đơn vị, bộ quy tắc và các yếu tố đã đặt):")
-    st.code(link, language=None, wrap_lines=True)
-    if not data.source_key:
-        st.caption("Dữ liệu đang mở là tệp tải lên: người nhận liên kết cần tải lên cùng tệp đó.")
+            st.caption("Chưa lưu kịch bản nào trong phiên làm việc này.")
 
-saved_ranks = [rank_among(float(score_scenarios(x_row, level, rb, held, s.deltas(rb), code).total[0]), others)
-               for s in same_unit]
-meta = ExportMeta(rb=rb, source_label=data.source_label, period=data.period, synthetic=data.table.synthetic)
-report = UnitReport(
-    meta=meta, unit_code=code, unit_name=str(data.names[i]), level=level, official_total=float(data.official[i]),
-    base=score_scenarios(x_row, level, rb, held, np.zeros(len(keys)), code), base_rank=rank_now,
-    cohort_size=cohort_n, rooms=rooms, current=UnitScenario(current.name, current.levers, scen, rank_new),
-    saved=[UnitScenario(s.name, s.levers, score_scenarios(x_row, level, rb, held, s.deltas(rb), code), r)
-           for s, r in zip(same_unit, saved_ranks)],
-)
-with tab_export:
-    st.caption(f"Ghi rõ bộ quy tắc tính điểm {rb.id}; số giữ dạng số trong Excel.")
-    a, b = st.columns(2)
-    a.download_button(
-        "Tải Excel (gốc và kịch bản theo từng chỉ tiêu)", data=lambda: unit_workbook(report),
-        file_name=f"mo-phong-{code}.xlsx", key="dl_xlsx", on_click="ignore", width="stretch",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    b.download_button(
-        "Tải bản tóm tắt một trang để in (HTML)", data=lambda: unit_summary_html(report).encode("utf-8"),
-        file_name=f"tom-tat-{code}.html", mime="text/html", key="dl_html", on_click="ignore", width="stretch",
-    )
+    same_unit = [s for s in saved.values() if s.unit_code == code and s.rulebook == rb.id]
+    with tab_cmp:
+        if not same_unit:
+            st.caption("Lưu ít nhất một kịch bản của đơn vị này để so sánh.")
+        else:
+            names = ["Kịch bản gốc", "Đang mô phỏng"] + [s.name for s in same_unit]
+            rows = np.vstack([np.zeros(len(keys)), deltas] + [s.deltas(rb) for s in same_unit])
+            cmp = score_scenarios(x_row, level, rb, held, rows, code)
+            table = {"Chỉ số": ["Tổng điểm", "Xếp hạng trong nhóm", "Xếp loại"] + [grp.name_vi for grp in rb.groups]}
+            for n, name in enumerate(names):
+                t = float(cmp.total[n])
+                table[name] = [fmt_points(t), str(rank_among(t, others)), rb.band(t)] + [
+                    fmt_points(p) for p in cmp.group_points[n]]
+            for k, lv in enumerate(rb.levers):
+                if rows[:, k].any():
+                    table["Chỉ số"].append(f"{lv.name_vi} ({lv.unit_vi})")
+                    for n, name in enumerate(names):
+                        table[name].append(fmt_delta(rows[n, k], 0) if rows[n, k] else "0")
+            st.dataframe(table, hide_index=True, width="stretch", key="compare_table")
 
-# ---- keep the address bar a shareable link to exactly this state
-if st.query_params.to_dict() != params:
-    st.query_params.from_dict(params)
+    with tab_share:
+        st.download_button(
+            "Tải kịch bản (JSON)", data=current.to_json().encode("utf-8"), file_name=f"kich-ban-{code}.json",
+            mime="application/json", key="dl_json", on_click="ignore",
+        )
+        up = st.file_uploader("Tải lên kịch bản (JSON)", type=["json"], key="sim_upload")
+        if up is not None and ss.get("_sim_upload_done") != up.file_id:
+            ss["_sim_upload_done"] = up.file_id
+            try:
+                loaded = scenario_from_json(up.getvalue(), rb, up.name)
+            except ChisoError as exc:
+                st.error(str(exc))
+            else:
+                saved[loaded.name] = loaded
+                ss[PENDING_SCENARIO] = loaded
+                st.rerun()
+        params = scenario_to_query(current)
+        if data.source_key:
+            params["src"] = data.source_key
+        link = f"{st.context.url or ''}?{urlencode(params)}"
+        st.markdown("**Liên kết chia sẻ** (mở lại đúng đơn vị, bộ quy tắc và các yếu tố đã đặt):")
+        st.code(link, language=None, wrap_lines=True)
+        if not data.source_key:
+            st.caption("Dữ liệu đang mở là tệp tải lên: người nhận liên kết cần tải lên cùng tệp đó.")
+
+    saved_ranks = [rank_among(float(score_scenarios(x_row, level, rb, held, s.deltas(rb), code).total[0]), others)
+                   for s in same_unit]
+    meta = ExportMeta(rb=rb, source_label=data.source_label, period=data.period, synthetic=data.table.synthetic)
+    report = UnitReport(
+        meta=meta, unit_code=code, unit_name=str(data.names[i]), level=level, official_total=float(data.official[i]),
+        base=score_scenarios(x_row, level, rb, held, np.zeros(len(keys)), code), base_rank=rank_now,
+        cohort_size=cohort_n, rooms=rooms, current=UnitScenario(current.name, current.levers, scen, rank_new),
+        saved=[UnitScenario(s.name, s.levers, score_scenarios(x_row, level, rb, held, s.deltas(rb), code), r)
+               for s, r in zip(same_unit, saved_ranks)],
+    )
+    with tab_export:
+        st.caption(f"Ghi rõ bộ quy tắc tính điểm {rb.id}; số giữ dạng số trong Excel.")
+        a, b = st.columns(2)
+        a.download_button(
+            "Tải Excel (gốc và kịch bản theo từng chỉ tiêu)", data=lambda: unit_workbook(report),
+            file_name=f"mo-phong-{code}.xlsx", key="dl_xlsx", on_click="ignore", width="stretch",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        b.download_button(
+            "Tải bản tóm tắt một trang để in (HTML)", data=lambda: unit_summary_html(report).encode("utf-8"),
+            file_name=f"tom-tat-{code}.html", mime="text/html", key="dl_html", on_click="ignore", width="stretch",
+        )
+
+    # ---- keep the address bar a shareable link to exactly this state
+    if st.query_params.to_dict() != params:
+        st.query_params.from_dict(params)
+
+
+simulator()

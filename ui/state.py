@@ -226,6 +226,10 @@ def _uploaded_files() -> tuple[tuple[str, bytes], ...]:
         key="uploader",
     )
     if not files:
+        last = st.session_state.get("last_upload")
+        if last:  # the uploader forgets its files on a page switch: keep using the last ones
+            st.sidebar.caption("Đang dùng tệp đã tải: " + ", ".join(n for n, _ in last))
+            return last
         st.info("Hãy chọn tệp số liệu ở thanh bên để bắt đầu.")
         st.stop()
     packed = tuple((f.name, f.getvalue()) for f in files)
