@@ -53,7 +53,7 @@ if isinstance(pending, Scenario):
             if r.lever.key in asked and not fixed_reason_vi(r):
                 kept[r.lever.key] = int(np.clip(asked[r.lever.key], r.floor, r.room))
         ss[UNIT_KEY] = pending.unit_code
-        ss["sim"] = {"unit": pending.unit_code, "levers": kept, "name": pending.name}
+        ss["sim"] = {"unit": pending.unit_code, "rb": rb.id, "levers": kept, "name": pending.name}
         if kept != asked:
             st.warning("Một số giá trị vượt quá giới hạn có thể của đơn vị hoặc không làm đổi điểm: đã điều chỉnh.")
         st.success(f"Đã áp dụng kịch bản «{pending.name}» vào mô phỏng.")
@@ -64,8 +64,8 @@ level = data.level(i)
 held = float(data.base.held[i])
 x_row = data.x[i]
 sim = ss.get("sim")
-if not sim or sim.get("unit") != code:
-    sim = {"unit": code, "levers": {}, "name": "Kịch bản 1"}
+if not sim or sim.get("unit") != code or sim.get("rb") != rb.id:  # a scenario belongs to one unit and rulebook
+    sim = {"unit": code, "rb": rb.id, "levers": {}, "name": "Kịch bản 1"}
     ss["sim"] = sim
 
 

@@ -136,7 +136,7 @@ def _consume_link() -> None:
         return
     ss[_LINK_PARAMS] = params
     if params.get("src") in {s.key for s in available_samples()}:
-        ss[SOURCE] = params["src"]
+        ss[SOURCE] = ss["_last_source"] = params["src"]
     if params.get("rb") in available_rulebooks():
         ss[RULEBOOK] = params["rb"]
 
@@ -170,6 +170,10 @@ def sidebar() -> AppData:
     )
     files = _uploaded_files() if source == UPLOAD else None
     rulebooks = available_rulebooks()
+    if ss.get("_last_source") != source:  # a newly chosen sample opens under the rulebook it was published with
+        ss["_last_source"] = source
+        if source in {s.key for s in samples} and RULEBOOK in ss:
+            ss[RULEBOOK] = sample(source).rulebook
     pending = ss.get(PENDING_SCENARIO)
     if isinstance(pending, Scenario) and pending.rulebook in rulebooks:
         ss[RULEBOOK] = pending.rulebook  # a plan or upload names its rulebook: follow it

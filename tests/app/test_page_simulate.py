@@ -117,7 +117,8 @@ def test_shared_link_reopens_state(sample):
     at.run()
     at.switch_page(SIM).run()
     assert at.session_state["unit_code"] == code
-    assert at.session_state["sim"] == {"unit": code, "levers": {"e_results": 40, "overdue_avoided": 10}, "name": "Họp"}
+    assert at.session_state["sim"] == {"unit": code, "rb": "portal-2026", "name": "Họp",
+                                       "levers": {"e_results": 40, "overdue_avoided": 10}}
     assert metric(at, "Tổng điểm (kịch bản)").value == fmt_points(
         expected_total(sample, code, {"e_results": 40, "overdue_avoided": 10}))
     link = next(c.value for c in at.code)
