@@ -15,7 +15,6 @@ import math
 from dataclasses import dataclass, field
 from datetime import date
 
-import numpy as np
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -164,7 +163,7 @@ def _group_rows(r: UnitReport) -> list[tuple[str, float, float, float]]:
 
 def unit_workbook(r: UnitReport) -> bytes:
     """Excel: summary, baseline vs scenario per indicator, levers, and saved scenarios side by side."""
-    meta, rb = r.meta, r.meta.rb
+    meta = r.meta
     wb = Workbook()
     sh = _Sheet(wb, "Tóm tắt", meta, first=True)
     sh.blank()

@@ -222,10 +222,14 @@ def rate_after(room: LeverRoom, delta: float) -> float:
     return (room.current + delta) / room.denominator
 
 
-def fixed_reason_vi(room: LeverRoom) -> str:
-    """Why a lever offers nothing to move for this unit ("" when it can move)."""
+def fixed_reason_vi(room: LeverRoom, rb: Rulebook | None = None) -> str:
+    """Why a lever offers nothing to move for this unit ("" when it can move); with ``rb``, the notes
+    of the indicators it feeds are added (e.g. "communes always get the 2 points")."""
     if not room.movable:
-        return room.reason_vi
+        if rb is None or not room.reason_vi.startswith("Ở cấp này"):
+            return room.reason_vi
+        notes = [i.note_vi for k in room.lever.moves for i in rb.indicators_fed_by(k) if i.note_vi]
+        return " ".join([room.reason_vi, *dict.fromkeys(notes)])
     lo, hi = count_bounds(room)
     if lo < hi:
         return ""

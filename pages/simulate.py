@@ -160,7 +160,7 @@ def simulator() -> None:
     fixed = []
     for n, room in enumerate(rooms):
         lv = room.lever
-        reason = fixed_reason_vi(room)
+        reason = fixed_reason_vi(room, rb)
         if reason:
             fixed.append((lv, reason))
             continue

@@ -17,7 +17,7 @@ i = unit_picker(data, key="unit_pick_unit")
 base = data.base
 level = data.level(i)
 
-c = st.columns([1.1, 1, 1.5, 1, 1.2])
+c = st.columns([0.9, 0.8, 1.7, 0.9, 1.1])
 c[0].metric("Điểm hiện tại (chính thức)", fmt_points(data.official[i]))
 c[1].metric("Điểm tính lại", fmt_points(base.total[i]))
 c[2].metric("Điểm không có trong tệp (giữ nguyên)", fmt_points(base.held[i]),

@@ -63,6 +63,7 @@ def test_levers_that_cannot_move_say_why(commune):
     rooms = lever_rooms(x, "commune", RB)
     copies = room(rooms, "e_certified_copies")
     assert "không làm đổi điểm" in fixed_reason_vi(copies)
+    assert "luôn được đủ 2 điểm" in fixed_reason_vi(copies, RB)
     assert fixed_reason_vi(room(rooms, "e_results")) == ""
 
 

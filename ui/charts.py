@@ -48,17 +48,17 @@ def group_bars(
     fig = go.Figure()
     fig.add_bar(
         y=names, x=maxima, orientation="h", name="Điểm tối đa", marker_color="#e3e8ef",
+        text=[f"{fmt_points(p)} / {fmt_number(m)}" + (" (thiếu số liệu)" if ms else "")
+              for p, m, ms in zip(pts, maxima, miss)], textposition="outside", cliponaxis=False,
         hovertemplate="%{y}<br>Điểm tối đa: %{x:.2f}<extra></extra>",
     )
     fig.add_bar(
         y=names, x=pts, orientation="h", name="Điểm đạt", marker_color="#2f6db5",
-        text=[f"{fmt_points(p)} / {fmt_number(m)}" + (" (thiếu số liệu)" if ms else "")
-              for p, m, ms in zip(pts, maxima, miss)], textposition="outside",
         hovertemplate="%{y}<br>Điểm đạt: %{x:.2f}<extra></extra>",
     )
     fig.update_layout(barmode="overlay", title=dict(text=title, font=dict(size=15)))
-    fig.update_xaxes(title_text="Điểm", range=[0, max(maxima) * 1.45])
-    return _layout(fig, 320, showlegend=True, legend=dict(orientation="h", y=-0.2))
+    fig.update_xaxes(range=[0, max(maxima) * 1.6])
+    return _layout(fig, 320, showlegend=True, legend=dict(orientation="h", y=-0.12))
 
 
 def waterfall(rb: Rulebook, base: Scores, scen: Scores, i: int = 0) -> go.Figure:
