@@ -26,8 +26,11 @@ relaxation as strong as it can be lever by lever, and an exact lower bound on th
 of levers (greedy over hull segments). The fewest-levers objective then needs no big-M relaxation:
 the fewest levers L is read off the sorted lever gains, and the sets of L levers are tried in order
 of their bound, each solved exactly (one lever: read off its curve; several: milp), stopping as soon
-as no bound can beat the best plan found. Every answer is re-scored by the engine in
-``chiso.planner``; a row that over-promised is tightened and the model solved again.
+as no bound can beat the best plan found. Before a milp, the relaxation's own integer plan is tried:
+efforts are multiples of the weights' common divisor, so when that plan costs the bound rounded up to
+the next multiple it is optimal and HiGHS is not needed; otherwise the milp runs with each lever
+narrowed to the steps a better plan could use (Lagrangian reduced-cost fixing). Every answer is
+re-scored by the engine in ``chiso.planner``; a row that over-promised is tightened and re-solved.
 """
 from __future__ import annotations
 
@@ -158,10 +161,16 @@ class Relaxation:
     """The levers ``keep`` on their convex hulls (a greedy over hull segments, exact for the LP)."""
 
     bound: float  # least effort of the relaxation: a lower bound on any plan with these levers
+    floor: float  # the bound rounded up to the effort grid: still a lower bound
     plan: np.ndarray  # (J,) integer deltas of a plan that reaches the deficit (hull vertices)
     effort: float  # its effort: an upper bound
     lo: np.ndarray  # (J,) fewest steps any plan cheaper than ``effort`` can give each lever
     hi: np.ndarray  # (J,) most steps such a plan can give each lever
+
+    @property
+    def proven(self) -> bool:
+        """The first plan already costs the rounded-up bound: it is optimal, no milp needed."""
+        return self.effort <= self.floor + 1e-9
 
 
 def relax(pb: Problem, keep: np.ndarray) -> Relaxation | None:
@@ -189,6 +198,8 @@ def relax(pb: Problem, keep: np.ndarray) -> Relaxation | None:
     lam = cost[last] / gain[last]
     taken = np.zeros(pb.n_levers, dtype=np.int64)
     np.add.at(taken, lever[: last + 1], gain[: last + 1].astype(np.int64))
+    j_last = lever[last]  # the lever of the last segment takes only what is still missing
+    taken[j_last] = max(0, deficit - (taken.sum() - taken[j_last]))
     plan = np.array([pb.curves[j].count[taken[j]] if keep[j] else 0 for j in range(pb.n_levers)], dtype=np.int64)
     effort = float(pb.weight @ plan)
     excess, dual = {}, lam * deficit
@@ -202,7 +213,9 @@ def relax(pb: Problem, keep: np.ndarray) -> Relaxation | None:
     for j, e in excess.items():
         ok = np.flatnonzero(e <= slack + 1e-9 * max(1.0, effort))
         lo[j], hi[j] = pb.curves[j].count[ok[0]], pb.curves[j].count[ok[-1]]
-    return Relaxation(bound, plan, effort, lo, hi)
+    grid = effort_grid(pb.weight[js])
+    floor = grid * math.ceil(bound / grid - 1e-9)
+    return Relaxation(bound, floor, plan, effort, lo, hi)
 
 
 # ---------------------------------------------------------------- objectives
@@ -217,7 +230,9 @@ def best(pb: Problem, objective: str) -> Solution | None:
         return None
     if objective == "effort":
         every = np.ones(pb.n_levers, dtype=bool)
-        return _milp(pb, every, "effort", relaxed=relax(pb, every) if pb.separable else None)
+        if not pb.separable:
+            return _milp(pb, every, "effort")
+        return _solve_relaxed(pb, every, relax(pb, every))
     n = min_levers(pb)
     if n is None:
         return None
@@ -263,12 +278,12 @@ def _best_sets(pb: Problem, n: int) -> Solution | None:
         m[list(s)] = True
         masks.append(m)
     relaxed = [relax(pb, m) for m in masks]
-    bounds = np.array([r.bound if r is not None else math.inf for r in relaxed])
+    bounds = np.array([r.floor if r is not None else math.inf for r in relaxed])
     best_sol, best_effort, optimal = None, math.inf, True
     for i in np.argsort(bounds, kind="stable"):
         if bounds[i] >= best_effort - 1e-9:
             break
-        sol = _exact_one(pb, masks[i]) if n == 1 else _milp(pb, masks[i], "effort", relaxed=relaxed[i])
+        sol = _exact_one(pb, masks[i]) if n == 1 else _solve_relaxed(pb, masks[i], relaxed[i])
         if sol is None:
             continue
         effort = float(pb.weight @ sol.deltas)
@@ -276,6 +291,14 @@ def _best_sets(pb: Problem, n: int) -> Solution | None:
             best_sol, best_effort = sol, effort
         optimal = optimal and sol.optimal
     return None if best_sol is None else Solution(best_sol.deltas, optimal)
+
+
+def _solve_relaxed(pb: Problem, keep: np.ndarray, relaxed: Relaxation | None) -> Solution | None:
+    """Least effort with the levers ``keep``: the relaxation's plan when its bound proves it
+    optimal, otherwise the milp inside the relaxation's windows."""
+    if relaxed is not None and relaxed.proven:
+        return Solution(relaxed.plan, True)
+    return _milp(pb, keep, "effort", relaxed=relaxed)
 
 
 def _exact_one(pb: Problem, keep: np.ndarray) -> Solution | None:
@@ -390,6 +413,15 @@ def _hull_rows(pb: Problem, keep: np.ndarray) -> LinearConstraint:
 # ---------------------------------------------------------------- units
 
 
+def effort_grid(weights: np.ndarray) -> float:
+    """Largest g with every weight a multiple of g (weights read to 6 decimals): the effort of an
+    integer plan is a multiple of g, so a lower bound can be rounded up to the next multiple."""
+    g = 0
+    for w in weights:
+        g = math.gcd(g, int(round(float(w) * 1e6)))
+    return max(g, 1) / 1e6
+
+
 def cents(points: np.ndarray | float) -> np.ndarray:
     """Points (2-decimal floats) as integer hundredths."""
     return np.rint(np.asarray(points, dtype=float) * 100.0).astype(np.int64)
@@ -410,6 +442,7 @@ __all__ = [
     "Solution",
     "best",
     "cents",
+    "effort_grid",
     "lever_curve",
     "relax",
     "min_levers",

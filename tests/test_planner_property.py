@@ -12,8 +12,11 @@
 from __future__ import annotations
 
 import itertools
+from contextlib import nullcontext
 import os
+import tomllib
 from pathlib import Path
+from unittest import mock
 
 import numpy as np
 import pytest
@@ -21,10 +24,11 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from chiso.calibration import baseline
+from chiso.plan_model import Relaxation
 from chiso.engine import input_matrix
 from chiso.io.load import load_paths
 from chiso.planner import plan
-from chiso.rulebook import LEVELS, load_rulebook
+from chiso.rulebook import LEVELS, RULEBOOK_DIR, load_rulebook, parse_rulebook
 from chiso.scenario import lever_rooms, simulate
 
 settings.register_profile("ci", deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
@@ -45,17 +49,17 @@ def examples(n: int) -> int:
     return n if not DEEP else n * 25
 
 
-def totals(x_row, level: str, held: float, deltas: np.ndarray) -> np.ndarray:
+def totals(x_row, level: str, held: float, deltas: np.ndarray, rb=RB) -> np.ndarray:
     """Engine totals of one unit under each row of ``deltas`` (R, levers)."""
     r = len(deltas)
     xs = np.repeat(x_row[None, :], r, axis=0)
-    return simulate(xs, np.full(r, LEVELS.index(level)), RB, deltas.astype(float), np.full(r, held)).total
+    return simulate(xs, np.full(r, LEVELS.index(level)), rb, deltas.astype(float), np.full(r, held)).total
 
 
-def uppers(x_row, level: str, locks, caps) -> np.ndarray:
+def uppers(x_row, level: str, locks, caps, rb=RB) -> np.ndarray:
     """What the planner may do with each lever: room, caps, locks (independently of the planner)."""
     out = []
-    for r in lever_rooms(x_row, level, RB):
+    for r in lever_rooms(x_row, level, rb):
         ok = r.movable and r.lever.key not in locks
         out.append(np.floor(min(r.room, caps.get(r.lever.key, np.inf))) if ok else 0.0)
     return np.array(out)
@@ -130,30 +134,42 @@ def small_instances(draw):
     return x, level, held, free, caps, weights
 
 
-def brute(x, level, held, free, caps, weights):
+def brute(x, level, held, free, caps, weights, rb=RB):
     """Every integer plan over the free levers: (deltas, totals, lever counts, efforts)."""
-    top = uppers(x, level, (), caps)
-    cols = [KEYS.index(k) for k in free]
+    keys = [lv.key for lv in rb.levers]
+    top = uppers(x, level, (), caps, rb)
+    cols = [keys.index(k) for k in free]
     ranges = [range(int(top[c]) + 1) for c in cols]
     grid = np.array(list(itertools.product(*ranges)), dtype=float)
-    deltas = np.zeros((len(grid), len(KEYS)))
+    deltas = np.zeros((len(grid), len(keys)))
     deltas[:, cols] = grid
-    w = np.array([weights.get(k, RB.lever(k).effort) for k in KEYS])
-    return deltas, totals(x, level, held, deltas), (deltas > 0).sum(axis=1), deltas @ w
+    w = np.array([weights.get(k, rb.lever(k).effort) for k in keys])
+    return deltas, totals(x, level, held, deltas, rb), (deltas > 0).sum(axis=1), deltas @ w
+
+
+def both_plans(x, level, rb, target, held, free, caps, weights, milp_only):
+    """Fewest-levers and least-effort plans; ``milp_only`` turns off the relaxation's optimality
+    proof so that every set of levers goes through HiGHS."""
+    locks = tuple(lv.key for lv in rb.levers if lv.key not in free)
+    kw = dict(locks=locks, caps=caps, weights=weights, alternatives=False)
+    with mock.patch.object(Relaxation, "proven", property(lambda self: False)) if milp_only else nullcontext():
+        return (plan(x, level, rb, target, held, **kw), plan(x, level, rb, target, held, objective="effort", **kw))
 
 
 @settings(max_examples=examples(60))
-@given(inst=small_instances(), where=st.floats(0.0, 1.2))
-def test_brute_force_agrees_on_small_instances(inst, where):
+@given(inst=small_instances(), where=st.floats(0.0, 1.2), milp_only=st.booleans())
+def test_brute_force_agrees_on_small_instances(inst, where, milp_only):
     x, level, held, free, caps, weights = inst
     deltas, tot, used, effort = brute(x, level, held, free, caps, weights)
     start, best = tot[0], tot.max()
     assume(best > start)
     target = round(float(start + where * (best - start)), 2)
-    locks = tuple(k for k in KEYS if k not in free)
-    by_levers = plan(x, level, RB, target, held, locks=locks, caps=caps, weights=weights, alternatives=False)
-    by_effort = plan(x, level, RB, target, held, objective="effort", locks=locks, caps=caps, weights=weights,
-                     alternatives=False)
+    by_levers, by_effort = both_plans(x, level, RB, target, held, free, caps, weights, milp_only)
+    check_against_brute(x, level, held, target, tot, used, effort, by_levers, by_effort, RB)
+
+
+def check_against_brute(x, level, held, target, tot, used, effort, by_levers, by_effort, rb):
+    best = tot.max()
     ok = tot >= target - 1e-9
     if not ok.any():  # unreachable: both say so, and both reach the best score with the fewest levers
         assert not by_levers.feasible and not by_effort.feasible
@@ -166,8 +182,36 @@ def test_brute_force_agrees_on_small_instances(inst, where):
     assert by_levers.effort == pytest.approx(effort[ok & (used == fewest)].min())
     assert by_effort.effort == pytest.approx(effort[ok].min())
     for p in (by_levers, by_effort):
-        row = np.array([[float(p.deltas.get(k, 0)) for k in KEYS]])
-        assert totals(x, level, held, row)[0] >= min(target, best) - 1e-9
+        row = np.array([[float(p.deltas.get(lv.key, 0)) for lv in rb.levers]])
+        assert totals(x, level, held, row, rb)[0] >= min(target, best) - 1e-9
+
+
+def _shared_rulebook():
+    """portal-2026 plus a second lever on the e-result count: two levers share an indicator."""
+    raw = tomllib.loads((RULEBOOK_DIR / "portal-2026.toml").read_text(encoding="utf-8"))
+    raw["levers"].append(
+        {"key": "e_results_batch", "name_vi": "Cấp kết quả điện tử theo lô", "unit_vi": "hồ sơ",
+         "moves": ["dossiers_e_result"], "effort": 2}
+    )
+    return parse_rulebook(raw, RULEBOOK_DIR / "portal-2026.toml")
+
+
+SHARED = _shared_rulebook()
+
+
+@settings(max_examples=examples(25))
+@given(inst=small_instances(), where=st.floats(0.0, 1.2), weight=st.sampled_from([1.0, 2.0, 4.0]))
+def test_brute_force_agrees_when_levers_share_an_indicator(inst, where, weight):
+    x, level, held, free, caps, weights = inst
+    free = ["e_results", "e_results_batch", free[0] if free[0] != "e_results" else free[1]]
+    caps = {k: min(caps.get(k, 12), 12) for k in free}
+    weights = {**weights, "e_results_batch": weight}
+    deltas, tot, used, effort = brute(x, level, held, free, caps, weights, SHARED)
+    start, best = tot[0], tot.max()
+    assume(best > start)
+    target = round(float(start + where * (best - start)), 2)
+    by_levers, by_effort = both_plans(x, level, SHARED, target, held, free, caps, weights, False)
+    check_against_brute(x, level, held, target, tot, used, effort, by_levers, by_effort, SHARED)
 
 
 def test_half_up_rounding_is_exact_at_a_tie():
