@@ -13,17 +13,17 @@ from chiso.rulebook import load_rulebook
 from chiso.targets import MEDIAN, NEXT_BAND, OVERTAKE, P75, target_presets
 
 PLAN_HELP = """\
-Lập kế hoạch cải thiện cho một đơn vị: ít yếu tố cải thiện nhất rồi ít công sức nhất (hoặc ngược lại
-với --objective effort) để đạt điểm mục tiêu; mọi kế hoạch được tính lại bằng bộ máy tính điểm.
-Plan for one unit: the fewest levers, then the least effort (or the reverse with --objective effort)
-that reach the target; every plan is re-scored by the engine before it is printed.
+Lập kế hoạch cải thiện cho một đơn vị: ít yếu tố cải thiện nhất rồi ít công sức nhất (hoặc chỉ ít
+công sức nhất với --objective effort) để đạt điểm mục tiêu; mọi kế hoạch được tính lại bằng bộ máy
+tính điểm trước khi in ra. Plan for one unit: the fewest levers, then the least effort (or just the
+least effort with --objective effort); every plan is re-scored by the engine before it is printed.
 
 --target: số điểm (ví dụ 70 hoặc 70,5) hoặc / a number or: next_band (xếp loại kế tiếp),
 median (trung vị nhóm), p75 (phân vị 75 của nhóm), overtake (vượt đơn vị xếp ngay trên).
 
 JSON: {"unit", "baseline", "target", "feasible", "final_score", "best_reachable", "levers_changed",
 "effort", "steps": [{"lever", "from", "to", "delta", "points", "indicator", "rate_from", "rate_to",
-"instruction", ...}], "blocked_by": [{"kind", "indicator", "levers", "points_lost", "message"}],
+"instruction", ...}], "blocked_by": [{"kind", "indicators", "levers", "points_lost", "message"}],
 "alternative": {...} | null, ...}. Khi không thể đạt: feasible = false, các bước đưa đơn vị tới điểm
 cao nhất có thể đạt và blocked_by nêu nguyên nhân. When unreachable: feasible is false, the steps
 reach the best reachable score and blocked_by names what blocks the rest.
@@ -45,9 +45,9 @@ def add_plan_parser(sub: argparse._SubParsersAction, add_rulebook_option) -> Non
     add_rulebook_option(pl)
     pl.add_argument("--period", default="", help="kỳ đánh giá / period label")
     pl.add_argument("--objective", choices=OBJECTIVES, default="levers", help="levers (mặc định) hoặc effort")
-    pl.add_argument("--lock", action="append", default=[], metavar="LEVER", help="khóa yếu tố (lặp lại được)")
-    pl.add_argument("--cap", action="append", default=[], metavar="LEVER=N", help="tăng tối đa N (lặp lại được)")
-    pl.add_argument("--weight", action="append", default=[], metavar="LEVER=W", help="công sức mỗi bước")
+    pl.add_argument("--lock", action="append", default=[], metavar="LEVER", help="khóa yếu tố / lock a lever")
+    pl.add_argument("--cap", action="append", default=[], metavar="LEVER=N", help="tăng tối đa N / at most N more")
+    pl.add_argument("--weight", action="append", default=[], metavar="LEVER=W", help="công sức mỗi bước / effort")
     pl.add_argument("--format", choices=("json", "text"), default="json", help="định dạng in ra / output format")
     pl.set_defaults(func=cmd_plan)
 

@@ -339,11 +339,14 @@ def _milp(
     if pb.separable:
         rows.append(_hull_rows(pb, keep))
     if max_levers is not None:
-        rows.append(LinearConstraint(csr_array(np.concatenate([np.zeros(j), np.ones(j), np.zeros(k)])[None, :]), 0, max_levers))
+        count = np.concatenate([np.zeros(j), np.ones(j), np.zeros(k)])[None, :]
+        rows.append(LinearConstraint(csr_array(count), 0, max_levers))
     res = milp(
         c,
         integrality=np.ones(2 * j + k),
-        bounds=Bounds(np.concatenate([floor, np.zeros(j), pb.p_lo]), np.concatenate([reach, keep.astype(float), pb.p_hi])),
+        bounds=Bounds(
+            np.concatenate([floor, np.zeros(j), pb.p_lo]), np.concatenate([reach, keep.astype(float), pb.p_hi])
+        ),
         constraints=rows,
         options={"mip_rel_gap": 0.0, "time_limit": TIME_LIMIT_S},
     )

@@ -273,7 +273,8 @@ def plan(
 ) -> Plan:
     """Plan for one unit: ``x_row`` its fallback-resolved counts (``engine.input_matrix`` row).
 
-    objective ``"levers"``: fewest levers, then least effort; ``"effort"``: least effort. ``caps`` {lever: most extra steps}, ``locks`` levers that must not change, ``weights``
+    objective ``"levers"``: fewest levers, then least effort; ``"effort"``: least effort.
+    ``caps`` {lever: most extra steps}, ``locks`` levers that must not change, ``weights``
     {lever: effort per step} overriding ``Lever.effort``. With ``alternatives`` the other objective's
     plan is attached when it differs.
     """
@@ -334,7 +335,7 @@ def _unit(x, level, rb, held, caps, locks, weights) -> _Unit:
     rooms = lever_rooms(x, level, rb)
     upper = np.array(
         [
-            0.0 if (r.lever.key in locks or not r.movable) else math.floor(min(r.room, caps.get(r.lever.key, math.inf)))
+            math.floor(min(r.room, caps.get(r.lever.key, math.inf))) if r.movable and r.lever.key not in locks else 0.0
             for r in rooms
         ]
     )
@@ -541,7 +542,9 @@ def _action_vi(lever: Lever, delta: int) -> str:
     return f"{name}: {n} {lever.unit_vi}"
 
 
-def _blockers(unit: _Unit, best: Scores, locks: Iterable[str], caps: Mapping[str, float] | None) -> tuple[Blocker, ...]:
+def _blockers(
+    unit: _Unit, best: Scores, locks: Iterable[str], caps: Mapping[str, float] | None
+) -> tuple[Blocker, ...]:
     """Each indicator still short of its maximum with every allowed lever at its bound, and why.
 
     Indicators missing from the file are grouped: their points are held from the official score,
@@ -597,7 +600,9 @@ def _why(unit: _Unit, k: int, feeders: list[int], locks: set, caps: dict, best: 
     if not any(unit.rooms[j].movable for j in free):
         reasons = " ".join(dict.fromkeys(unit.rooms[j].reason_vi for j in free if unit.rooms[j].reason_vi))
         return "missing_data", f"yếu tố {_names(rb, keys)} không dùng được. {reasons}".strip()
-    capped = [rb.levers[j].key for j in free if rb.levers[j].key in caps and caps[rb.levers[j].key] < unit.rooms[j].room]
+    capped = [
+        rb.levers[j].key for j in free if caps.get(rb.levers[j].key, math.inf) < unit.rooms[j].room
+    ]
     if capped:
         limits = ", ".join(f"«{rb.lever(key).name_vi}» tối đa {fmt_int(caps[key])}" for key in capped)
         return "cap", f"đã chạm giới hạn ({limits})."

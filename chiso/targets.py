@@ -62,7 +62,8 @@ def overtake_target(score: float, cohort_totals: np.ndarray, cohort_codes: np.nd
     i = above[np.argmin(totals[above])]
     value = round(float(totals[i]) + 0.01, 2)
     code = str(cohort_codes[i])
-    return TargetPreset(OVERTAKE, value, f"Vượt đơn vị xếp ngay trên ({code}: {fmt_number(totals[i], 2)} điểm)", False, code)
+    label = f"Vượt đơn vị xếp ngay trên ({code}: {fmt_number(totals[i], 2)} điểm)"
+    return TargetPreset(OVERTAKE, value, label, False, code)
 
 
 def target_presets(base: Scores, code: str) -> list[TargetPreset]:

@@ -204,7 +204,9 @@ def test_threshold_curve_stops_at_the_threshold(ward):
     k = RB.indicator_codes.index("ONLINE_PAYMENT_PROCEDURES")
     num, den = x[RB.input_keys.index("tthc_paid_online")], x[RB.input_keys.index("tthc_fee_bearing_distinct")]
     assert num + d < den  # full points before 100%: threshold 80%
-    pts = [simulate(x[None], np.array([3]), RB, np.array([[float(v) if key == "paid_online_tthc" else 0.0 for key in KEYS]]), np.array([held])).points[0, k] for v in (d - 1, d)]
+    rows = np.zeros((2, len(KEYS)))
+    rows[:, KEYS.index("paid_online_tthc")] = (d - 1, d)
+    pts = simulate(np.repeat(x[None], 2, axis=0), np.array([3, 3]), RB, rows, np.array([held, held])).points[:, k]
     assert pts[1] == RB.indicator("ONLINE_PAYMENT_PROCEDURES").max and pts[0] < pts[1]
 
 
@@ -215,7 +217,8 @@ def test_half_up_rounding_is_used_not_assumed_away(ward):
     d = p.deltas["personal_store"]
     den = x[RB.input_keys.index("dossiers_personal_store_base")]
     assert d < den  # the last 8 dossiers add nothing after rounding
-    assert engine_total(x, level, {"personal_store": d - 1}, held) < engine_total(x, level, {"personal_store": d}, held)
+    at = engine_total(x, level, {"personal_store": d}, held)
+    assert engine_total(x, level, {"personal_store": d - 1}, held) < at
     assert engine_total(x, level, {"personal_store": d}, held) == pytest.approx(p.best_reachable)
 
 
