@@ -69,20 +69,52 @@ if not sim or sim.get("unit") != code or sim.get("rb") != rb.id:  # a scenario b
     ss["sim"] = sim
 
 
+rooms = lever_rooms(x_row, level, rb)  # bounds at the read-only baseline
+keys = [lv.key for lv in rb.levers]
+others = data.cohort_totals(i, exclude_self=True)
+rank_now = int(data.rank[i])
+cohort_n = len(others) + 1
+
+
+def current_scenario() -> Scenario:
+    """The scenario as the levers stand now (read when a button is pressed, never stale)."""
+    return Scenario(name=sim["name"], rulebook=rb.id, unit_code=code, period=data.period,
+                    levers={k: int(v) for k, v in sim["levers"].items() if v})
+
+
+def link_params(sc: Scenario) -> dict[str, str]:
+    params = scenario_to_query(sc)
+    if data.source_key:
+        params["src"] = data.source_key
+    return params
+
+
+def unit_scenario(sc: Scenario) -> UnitScenario:
+    scores = score_scenarios(x_row, level, rb, held, sc.deltas(rb), code)
+    return UnitScenario(sc.name, sc.levers, scores, rank_among(float(scores.total[0]), others))
+
+
+def build_report() -> UnitReport:
+    """Everything the exports print, from the levers as they are when the download is clicked."""
+    sc = current_scenario()
+    meta = ExportMeta(rb=rb, source_label=data.source_label, period=data.period, synthetic=data.table.synthetic)
+    same = [s for s in saved_scenarios_now if s.unit_code == code and s.rulebook == rb.id and s.name != sc.name]
+    return UnitReport(
+        meta=meta, unit_code=code, unit_name=str(data.names[i]), level=level, official_total=float(data.official[i]),
+        base=score_scenarios(x_row, level, rb, held, np.zeros(len(keys)), code), base_rank=rank_now,
+        cohort_size=cohort_n, rooms=rooms, current=unit_scenario(sc), saved=[unit_scenario(s) for s in same],
+    )
+
+
 @st.fragment
 def simulator() -> None:
     """Everything a lever moves: reruns alone on a lever change (the unit list and sidebar stay put)."""
-    rooms = lever_rooms(x_row, level, rb)
-    keys = [lv.key for lv in rb.levers]
     deltas = np.array([float(sim["levers"].get(k, 0)) for k in keys])
 
     scen = score_scenarios(x_row, level, rb, held, deltas, code)
     base = data.base
     b_total, s_total = float(base.total[i]), float(scen.total[0])
-    others = data.cohort_totals(i, exclude_self=True)
-    rank_now = int(data.rank[i])
     rank_new = rank_among(s_total, others)
-    cohort_n = len(others) + 1
 
     # ---- results
     m = st.columns([1.2, 1.2, 1, 1])
@@ -192,110 +224,100 @@ def simulator() -> None:
             for lv, reason in fixed:
                 st.markdown(f"- {lv.name_vi}: {reason}")
 
-    # ---- scenarios: save, compare, download/upload, share
-    current = Scenario(name=sim["name"], rulebook=rb.id, unit_code=code, period=data.period,
-                       levers={k: int(v) for k, v in sim["levers"].items() if v})
-    saved = saved_scenarios()
-    st.divider()
-    tab_save, tab_cmp, tab_share, tab_export = st.tabs(["Lưu kịch bản", "So sánh kịch bản", "Tải lên / chia sẻ", "Xuất báo cáo"])
-
-    with tab_save:
-        def _rename() -> None:
-            ss["sim"]["name"] = (ss["sim_name"] or "").strip()[:200] or "Kịch bản"
-
-        ss["sim_name"] = sim["name"]
-        a, b = st.columns([3, 1], vertical_alignment="bottom")
-        a.text_input("Tên kịch bản", key="sim_name", on_change=_rename, max_chars=200)
-        if b.button("Lưu kịch bản", type="primary", key="save_scenario", width="stretch"):
-            existed = current.name in saved
-            saved[current.name] = current
-            st.success(f"{'Đã cập nhật' if existed else 'Đã lưu'} kịch bản «{current.name}».")
-        mine = {k: s for k, s in saved.items() if s.rulebook == rb.id}
-        if mine:
-            pick = st.selectbox("Kịch bản đã lưu", list(mine), key="saved_pick",
-                                format_func=lambda k: f"{k} — {data.names[data.index_of(mine[k].unit_code)]}"
-                                if mine[k].unit_code in set(data.codes) else k)
-            o, dlt = st.columns(2)
-            if o.button("Mở kịch bản này", key="open_saved", width="stretch"):
-                ss[PENDING_SCENARIO] = mine[pick]
-                st.rerun()
-            if dlt.button("Xóa kịch bản này", key="delete_saved", width="stretch"):
-                saved.pop(pick, None)
-                st.rerun()
-        else:
-            st.caption("Chưa lưu kịch bản nào trong phiên làm việc này.")
-
-    same_unit = [s for s in saved.values() if s.unit_code == code and s.rulebook == rb.id]
-    with tab_cmp:
-        if not same_unit:
-            st.caption("Lưu ít nhất một kịch bản của đơn vị này để so sánh.")
-        else:
-            names = ["Kịch bản gốc", "Đang mô phỏng"] + [s.name for s in same_unit]
-            rows = np.vstack([np.zeros(len(keys)), deltas] + [s.deltas(rb) for s in same_unit])
-            cmp = score_scenarios(x_row, level, rb, held, rows, code)
-            table = {"Chỉ số": ["Tổng điểm", "Xếp hạng trong nhóm", "Xếp loại"] + [grp.name_vi for grp in rb.groups]}
-            for n, name in enumerate(names):
-                t = float(cmp.total[n])
-                table[name] = [fmt_points(t), str(rank_among(t, others)), rb.band(t)] + [
-                    fmt_points(p) for p in cmp.group_points[n]]
-            for k, lv in enumerate(rb.levers):
-                if rows[:, k].any():
-                    table["Chỉ số"].append(f"{lv.name_vi} ({lv.unit_vi})")
-                    for n, name in enumerate(names):
-                        table[name].append(fmt_delta(rows[n, k], 0) if rows[n, k] else "0")
-            st.dataframe(table, hide_index=True, width="stretch", key="compare_table")
-
-    with tab_share:
-        st.download_button(
-            "Tải kịch bản (JSON)", data=current.to_json().encode("utf-8"), file_name=f"kich-ban-{code}.json",
-            mime="application/json", key="dl_json", on_click="ignore",
-        )
-        up = st.file_uploader("Tải lên kịch bản (JSON)", type=["json"], key="sim_upload")
-        if up is not None and ss.get("_sim_upload_done") != up.file_id:
-            ss["_sim_upload_done"] = up.file_id
-            try:
-                loaded = scenario_from_json(up.getvalue(), rb, up.name)
-            except ChisoError as exc:
-                st.error(str(exc))
-            else:
-                saved[loaded.name] = loaded
-                ss[PENDING_SCENARIO] = loaded
-                st.rerun()
-        params = scenario_to_query(current)
-        if data.source_key:
-            params["src"] = data.source_key
-        link = f"{st.context.url or ''}?{urlencode(params)}"
-        st.markdown("**Liên kết chia sẻ** (mở lại đúng đơn vị, bộ quy tắc và các yếu tố đã đặt):")
-        st.code(link, language=None, wrap_lines=True)
-        if not data.source_key:
-            st.caption("Dữ liệu đang mở là tệp tải lên: người nhận liên kết cần tải lên cùng tệp đó.")
-
-    saved_ranks = [rank_among(float(score_scenarios(x_row, level, rb, held, s.deltas(rb), code).total[0]), others)
-                   for s in same_unit]
-    meta = ExportMeta(rb=rb, source_label=data.source_label, period=data.period, synthetic=data.table.synthetic)
-    report = UnitReport(
-        meta=meta, unit_code=code, unit_name=str(data.names[i]), level=level, official_total=float(data.official[i]),
-        base=score_scenarios(x_row, level, rb, held, np.zeros(len(keys)), code), base_rank=rank_now,
-        cohort_size=cohort_n, rooms=rooms, current=UnitScenario(current.name, current.levers, scen, rank_new),
-        saved=[UnitScenario(s.name, s.levers, score_scenarios(x_row, level, rb, held, s.deltas(rb), code), r)
-               for s, r in zip(same_unit, saved_ranks)],
-    )
-    with tab_export:
-        st.caption(f"Ghi rõ bộ quy tắc tính điểm {rb.id}; số giữ dạng số trong Excel.")
-        a, b = st.columns(2)
-        a.download_button(
-            "Tải Excel (gốc và kịch bản theo từng chỉ tiêu)", data=lambda: unit_workbook(report),
-            file_name=f"mo-phong-{code}.xlsx", key="dl_xlsx", on_click="ignore", width="stretch",
-            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        b.download_button(
-            "Tải bản tóm tắt một trang để in (HTML)", data=lambda: unit_summary_html(report).encode("utf-8"),
-            file_name=f"tom-tat-{code}.html", mime="text/html", key="dl_html", on_click="ignore", width="stretch",
-        )
-
-    # ---- keep the address bar a shareable link to exactly this state
+    # ---- the address bar and this link always reopen exactly this state
+    params = link_params(current_scenario())
     if st.query_params.to_dict() != params:
         st.query_params.from_dict(params)
+    st.markdown("**Liên kết chia sẻ** (mở lại đúng đơn vị, bộ quy tắc và các yếu tố đã đặt):")
+    st.code(f"{st.context.url or ''}?{urlencode(params)}", language=None, wrap_lines=True)
+    if not data.source_key:
+        st.caption("Dữ liệu đang mở là tệp tải lên: người nhận liên kết cần tải lên cùng tệp đó.")
 
 
 simulator()
+
+# ---- scenarios and exports: outside the fragment (they run on a full rerun; downloads read the levers on click)
+saved = saved_scenarios()
+saved_scenarios_now = list(saved.values())
+st.divider()
+tab_save, tab_cmp, tab_share, tab_export = st.tabs(["Lưu kịch bản", "So sánh kịch bản", "Tải lên / tải về",
+                                                    "Xuất báo cáo"])
+
+with tab_save:
+    def _rename() -> None:
+        ss["sim"]["name"] = (ss["sim_name"] or "").strip()[:200] or "Kịch bản"
+
+    ss["sim_name"] = sim["name"]
+    a, b = st.columns([3, 1], vertical_alignment="bottom")
+    a.text_input("Tên kịch bản", key="sim_name", on_change=_rename, max_chars=200)
+    if b.button("Lưu kịch bản", type="primary", key="save_scenario", width="stretch"):
+        current = current_scenario()
+        existed = current.name in saved
+        saved[current.name] = current
+        saved_scenarios_now = list(saved.values())
+        st.success(f"{'Đã cập nhật' if existed else 'Đã lưu'} kịch bản «{current.name}».")
+    mine = {k: s for k, s in saved.items() if s.rulebook == rb.id}
+    if mine:
+        pick = st.selectbox("Kịch bản đã lưu", list(mine), key="saved_pick",
+                            format_func=lambda k: f"{k} — {data.names[data.index_of(mine[k].unit_code)]}"
+                            if mine[k].unit_code in set(data.codes) else k)
+        o, dlt = st.columns(2)
+        if o.button("Mở kịch bản này", key="open_saved", width="stretch"):
+            ss[PENDING_SCENARIO] = mine[pick]
+            st.rerun()
+        if dlt.button("Xóa kịch bản này", key="delete_saved", width="stretch"):
+            saved.pop(pick, None)
+            st.rerun()
+    else:
+        st.caption("Chưa lưu kịch bản nào trong phiên làm việc này.")
+
+same_unit = [s for s in saved.values() if s.unit_code == code and s.rulebook == rb.id]
+with tab_cmp:
+    if not same_unit:
+        st.caption("Lưu ít nhất một kịch bản của đơn vị này để so sánh.")
+    else:
+        names = ["Kịch bản gốc"] + [s.name for s in same_unit]
+        rows = np.vstack([np.zeros(len(keys))] + [s.deltas(rb) for s in same_unit])
+        cmp = score_scenarios(x_row, level, rb, held, rows, code)
+        table = {"Chỉ số": ["Tổng điểm", "Xếp hạng trong nhóm", "Xếp loại"] + [grp.name_vi for grp in rb.groups]}
+        for n, name in enumerate(names):
+            t = float(cmp.total[n])
+            table[name] = [fmt_points(t), str(rank_among(t, others)), rb.band(t)] + [
+                fmt_points(p) for p in cmp.group_points[n]]
+        for k, lv in enumerate(rb.levers):
+            if rows[:, k].any():
+                table["Chỉ số"].append(f"{lv.name_vi} ({lv.unit_vi})")
+                for n, name in enumerate(names):
+                    table[name].append(fmt_delta(rows[n, k], 0) if rows[n, k] else "0")
+        st.dataframe(table, hide_index=True, width="stretch", key="compare_table")
+        st.caption("Các kịch bản đã lưu, cạnh nhau; lưu kịch bản đang mô phỏng để đưa vào so sánh.")
+
+with tab_share:
+    st.download_button(
+        "Tải kịch bản đang mô phỏng (JSON)", data=lambda: current_scenario().to_json().encode("utf-8"),
+        file_name=f"kich-ban-{code}.json", mime="application/json", key="dl_json", on_click="ignore",
+    )
+    up = st.file_uploader("Tải lên kịch bản (JSON)", type=["json"], key="sim_upload")
+    if up is not None and ss.get("_sim_upload_done") != up.file_id:
+        ss["_sim_upload_done"] = up.file_id
+        try:
+            loaded = scenario_from_json(up.getvalue(), rb, up.name)
+        except ChisoError as exc:
+            st.error(str(exc))
+        else:
+            saved[loaded.name] = loaded
+            ss[PENDING_SCENARIO] = loaded
+            st.rerun()
+
+with tab_export:
+    st.caption(f"Ghi rõ bộ quy tắc tính điểm {rb.id}; số giữ dạng số trong Excel; lấy các yếu tố đang đặt lúc bấm tải.")
+    a, b = st.columns(2)
+    a.download_button(
+        "Tải Excel (gốc và kịch bản theo từng chỉ tiêu)", data=lambda: unit_workbook(build_report()),
+        file_name=f"mo-phong-{code}.xlsx", key="dl_xlsx", on_click="ignore", width="stretch",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    b.download_button(
+        "Tải bản tóm tắt một trang để in (HTML)", data=lambda: unit_summary_html(build_report()).encode("utf-8"),
+        file_name=f"tom-tat-{code}.html", mime="text/html", key="dl_html", on_click="ignore", width="stretch",
+    )

@@ -126,15 +126,15 @@ def _upload_data(files: tuple[tuple[str, bytes], ...], rulebook_id: str, period:
 
 
 def _consume_link() -> None:
-    """A shared link (?src=…&rb=…&period=…&unit=…&lv=…) is read once, on the session's first run."""
+    """A shared link (?src=…&rb=…&period=…&unit=…&lv=…) is read once, on the session's first run;
+    ``?src=<sample>`` alone opens the app on that sample."""
     ss = st.session_state
     if ss.get(_LINK_SEEN):
         return
     ss[_LINK_SEEN] = True
     params = st.query_params.to_dict()
-    if not params.get("unit"):
-        return
-    ss[_LINK_PARAMS] = params
+    if params.get("unit"):
+        ss[_LINK_PARAMS] = params  # a scenario link: applied by the simulator once the data is loaded
     if params.get("src") in {s.key for s in available_samples()}:
         ss[SOURCE] = ss["_last_source"] = params["src"]
     if params.get("rb") in available_rulebooks():

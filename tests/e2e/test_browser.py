@@ -101,8 +101,12 @@ def test_shared_link_reproduces_state(page, server_url, sample):
 
 
 def test_excel_download(page, server_url, sample):
-    open_simulator(page, server_url, sample, "e_results:25")
+    open_simulator(page, server_url, sample, "e_results:24")
+    slider = page.locator(".st-key-lv_n_e_results input[type=range]")
+    slider.focus()
+    page.keyboard.press("ArrowRight")  # a lever moved after the page loaded: the file must include it
     expect(total_metric(page)).to_have_text(fmt_points(sample.total({"e_results": 25})))
+    expect(page.locator(".st-key-lv_n_e_results")).to_contain_text("thay đổi +25")
     page.get_by_role("tab", name="Xuất báo cáo").click()
     with page.expect_download() as info:
         page.get_by_role("button", name=re.compile("Tải Excel")).click()
