@@ -68,7 +68,7 @@ event = st.dataframe(
     selection_mode="single-row",
     key="ov_table",
     height=560,
-    column_config={"Tên đơn vị": st.column_config.TextColumn(width="medium", pinned=True)},
+    column_config={"Tên đơn vị": st.column_config.TextColumn(width="large", pinned=True)},
 )
 rows = event.selection.rows if event is not None else []
 if rows:

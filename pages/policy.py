@@ -103,7 +103,7 @@ styled = (
     .format(fmt_int, subset=["Hạng trước", "Hạng sau", *lever_cols.values()])
 )
 st.dataframe(styled, hide_index=True, width="stretch", height=420, key="pol_units",
-             column_config={"Tên đơn vị": st.column_config.TextColumn(width="medium", pinned=True),
+             column_config={"Tên đơn vị": st.column_config.TextColumn(width="large", pinned=True),
                             "Đổi hạng": st.column_config.NumberColumn(help="Số bậc lên (+) hoặc xuống (−) trong nhóm.")})
 st.caption(f"{fmt_int(len(view))} / {fmt_int(len(units))} đơn vị. Xếp hạng trong nhóm: sở, ban, ngành và cấp xã "
            "được xếp riêng; đồng điểm thì đồng hạng (1-2-2-4).")
