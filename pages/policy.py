@@ -99,7 +99,7 @@ shown = view.assign(level=view["level"].map(LEVEL_NAMES_VI)).rename(
 styled = (
     shown.style.format(fmt_points, subset=["Điểm trước", "Điểm sau"])
     .format(fmt_delta, subset=["Chênh lệch"])
-    .format(lambda v: f"{v:+d}" if v else "0", subset=["Đổi hạng"])
+    .format(lambda v: fmt_delta(v, 0), subset=["Đổi hạng"])
     .format(fmt_int, subset=["Hạng trước", "Hạng sau", *lever_cols.values()])
 )
 st.dataframe(styled, hide_index=True, width="stretch", height=420, key="pol_units",
