@@ -168,6 +168,9 @@ def simulator() -> None:
         ss["sim"]["levers"][key] = delta_for_count(rooms[n], ss[f"lv_n_{key}"])
 
 
+    def _on_typed(key: str, n: int) -> None:
+        ss["sim"]["levers"][key] = delta_for_count(rooms[n], ss[f"lv_c_{key}"] or 0)
+
     def _on_rate(key: str, n: int) -> None:
         ss["sim"]["levers"][key] = delta_for_rate(rooms[n], (ss[f"lv_r_{key}"] or 0) / 100.0)
 
@@ -187,7 +190,7 @@ def simulator() -> None:
     head.subheader("Yếu tố cải thiện")
     btn.button("Đặt lại tất cả", on_click=_reset_all, key="reset_all", width="stretch",
                disabled=not any(sim["levers"].values()))
-    st.caption("Kéo thanh trượt (hoặc dùng phím mũi tên) để đặt số lượng, hoặc nhập tỷ lệ mục tiêu (%). "
+    st.caption("Kéo thanh trượt (hoặc dùng phím mũi tên), gõ số lượng, hoặc nhập tỷ lệ mục tiêu (%). "
                "Giới hạn theo số liệu: không vượt quá mẫu số, không nhỏ hơn 0.")
     fixed = []
     for n, room in enumerate(rooms):
@@ -200,16 +203,18 @@ def simulator() -> None:
         lo, hi = count_bounds(room)
         new = int(room.current + d)
         rate = rate_after(room, d)
-        ss[f"lv_n_{lv.key}"] = new
+        ss[f"lv_n_{lv.key}"] = ss[f"lv_c_{lv.key}"] = new
         ss[f"lv_r_{lv.key}"] = int(np.floor(rate * 100 + 1e-9)) if not np.isnan(rate) else 0
         change = f" · thay đổi {'+' if d > 0 else '−'}{fmt_int(abs(d))}" if d else ""
-        c1, c2, c3 = st.columns([6, 1.4, 1], vertical_alignment="bottom")
+        c1, c0, c2, c3 = st.columns([6, 1.5, 1.3, 1], vertical_alignment="bottom")
         c1.slider(
             f"{lv.name_vi}: {fmt_int(new)} / {fmt_int(room.denominator)} {lv.unit_vi} ({fmt_percent(rate)}){change}",
             min_value=lo, max_value=hi, step=1, key=f"lv_n_{lv.key}",
             on_change=_on_count, args=(lv.key, n),
             help=(lv.note_vi or None),
         )
+        c0.number_input(f"Số {lv.unit_vi}", min_value=lo, max_value=hi, step=1, key=f"lv_c_{lv.key}",
+                        on_change=_on_typed, args=(lv.key, n))
         c2.number_input("Tỷ lệ (%)", min_value=0, max_value=100, step=1, key=f"lv_r_{lv.key}",
                         on_change=_on_rate, args=(lv.key, n), disabled=np.isnan(rate))
         c3.button("Đặt lại", key=f"lv_x_{lv.key}", on_click=_reset, args=(lv.key,), disabled=not d, width="stretch")

@@ -55,7 +55,7 @@ def test_rate_input_sets_count_and_resets(sample):
     assert (room.current + delta) / room.denominator >= 0.95 > (room.current + delta - 1) / room.denominator
     assert at.slider(key="lv_n_e_results").value == room.current + delta
     assert metric(at, "Tổng điểm (kịch bản)").value == fmt_points(expected_total(sample, code, {"e_results": delta}))
-    at.slider(key="lv_n_digitised").set_value(int(at.slider(key="lv_n_digitised").value) + 50).run()
+    at.number_input(key="lv_c_digitised").set_value(int(at.slider(key="lv_n_digitised").value) + 50).run()
     at.button(key="lv_x_e_results").click().run()
     assert at.session_state["sim"]["levers"] == {"digitised": 50}
     assert metric(at, "Tổng điểm (kịch bản)").value == fmt_points(expected_total(sample, code, {"digitised": 50}))
