@@ -20,6 +20,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from chiso.engine import STATUS_VI, Scores
+from chiso.explain import missing_groups
 from chiso.fmt import fmt_delta, fmt_int, fmt_percent, fmt_points
 from chiso.policy import PolicyResult
 from chiso.rulebook import LEVEL_NAMES_VI, Rulebook
@@ -155,8 +156,10 @@ def _group_rows(r: UnitReport) -> list[tuple[str, float, float, float]]:
     """(label, baseline, scenario, max) for total, held points and every group."""
     rb, b, s = r.meta.rb, r.base, r.current.scores
     rows = [("Tổng điểm (Điểm tính lại)", float(b.total[0]), float(s.total[0]), 100.0)]
+    miss = missing_groups(b, 0)
     for g, grp in enumerate(rb.groups):
-        rows.append((grp.name_vi, float(b.group_points[0, g]), float(s.group_points[0, g]), grp.max))
+        label = grp.name_vi + (" (thiếu số liệu: phần thiếu nằm trong điểm giữ nguyên)" if miss[g] else "")
+        rows.append((label, float(b.group_points[0, g]), float(s.group_points[0, g]), grp.max))
     rows.append(("Điểm không có trong tệp (giữ nguyên)", float(b.held[0]), float(s.held[0]), float("nan")))
     return rows
 

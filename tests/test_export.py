@@ -52,6 +52,7 @@ def test_unit_workbook_cells(report):
         assert "portal-2026" in ws["A1"].value
     summary = {r[0]: r[1:] for r in wb["Tóm tắt"].iter_rows(values_only=True) if r and r[0]}
     assert summary["Đơn vị"][0] == "'" + EVIL  # formula neutralised, text kept
+    assert any(k.startswith("Dịch vụ công trực tuyến (thiếu số liệu") for k in summary)  # no silent 0 for missing
     total = summary["Tổng điểm (Điểm tính lại)"]
     assert total[0] == pytest.approx(float(report.base.total[0]))
     assert total[1] == pytest.approx(float(report.current.scores.total[0]))
