@@ -152,8 +152,19 @@ def _bound_selectbox(where, label: str, options: list, state_key: str, **kw):
     return where.selectbox(label, options, key=widget_key, on_change=_changed, **kw)
 
 
+# Streamlit's file uploader has English texts and no option to change them: static CSS swaps them.
+_VI_CSS = """<style>
+[data-testid='stFileUploaderDropzone'] button [data-testid='stMarkdownContainer'] p {font-size: 0;}
+[data-testid='stFileUploaderDropzone'] button [data-testid='stMarkdownContainer'] p::after
+  {content: 'Chọn tệp'; font-size: 0.875rem;}
+[data-testid='stFileUploaderDropzoneInstructions'] span {font-size: 0;}
+[data-testid='stFileUploaderDropzoneInstructions'] span::after {content: 'Tối đa 20 MB mỗi tệp'; font-size: 0.8rem;}
+</style>"""
+
+
 def sidebar() -> AppData:
     """Draw the shared sidebar (data source, rulebook, period, notices) and return the loaded data."""
+    st.html(_VI_CSS)
     _consume_link()
     ss = st.session_state
     sb = st.sidebar
