@@ -6,6 +6,7 @@ from chiso.export import ExportMeta, policy_workbook
 from chiso.fmt import fmt_delta, fmt_int, fmt_points
 from chiso.policy import PRESETS_VI, PolicyRule, apply_policy
 from chiso.rulebook import LEVEL_NAMES_VI, LEVELS
+from ui.safe_md import md
 from ui.state import rulebook_caption, sidebar
 
 CUSTOM = "Tự đặt quy tắc…"
@@ -36,11 +37,11 @@ else:
 try:
     res = apply_policy(rules, data.x, data.level_idx, data.names, data.codes, data.base, rb)
 except ChisoError as exc:
-    st.error(str(exc))
+    st.error(md(exc))
     st.stop()
 
 for r in rules:
-    st.info(r.describe_vi(rb))
+    st.info(md(r.describe_vi(rb)))
 units = res.units()
 moved = units[units["change"] != 0]
 m = st.columns(4)
@@ -73,6 +74,19 @@ if len(lev):
         f"{r.name_vi.lower()}: {fmt_int(r.total)} {r.unit_vi} ở {fmt_int(r.units)} đơn vị" for r in lev.itertuples()))
 else:
     st.markdown("Không đơn vị nào cần thay đổi: mọi đơn vị trong phạm vi đã đạt quy tắc, hoặc không có số liệu.")
+
+up_, down_ = units.nlargest(5, "rank_change"), units.nsmallest(5, "rank_change")
+left, right = st.columns(2)
+with left:
+    st.markdown("**Lên hạng nhiều nhất**")
+    lines = [f"- {md(r.unit_name)}: hạng {r.rank_before} → {r.rank_after} ({fmt_delta(r.change)} điểm)"
+             for r in up_.itertuples() if r.rank_change > 0]
+    st.markdown("\n".join(lines) or "Không đơn vị nào lên hạng.")
+with right:
+    st.markdown("**Xuống hạng** (không đổi điểm nhưng bị vượt)")
+    lines = [f"- {md(r.unit_name)}: hạng {r.rank_before} → {r.rank_after}" for r in down_.itertuples()
+             if r.rank_change < 0]
+    st.markdown("\n".join(lines) or "Không đơn vị nào xuống hạng.")
 
 st.subheader("Từng đơn vị")
 only = st.toggle("Chỉ hiện đơn vị có thay đổi điểm hoặc hạng", value=True, key="pol_only")

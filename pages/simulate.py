@@ -28,6 +28,7 @@ from chiso.scenario import (
     scenario_to_query,
     score_scenarios,
 )
+from ui.safe_md import md
 from ui.charts import waterfall
 from ui.state import PENDING_SCENARIO, UNIT_KEY, rulebook_caption, saved_scenarios, sidebar, unit_picker
 
@@ -41,9 +42,9 @@ rulebook_caption(data)
 pending = ss.pop(PENDING_SCENARIO, None)
 if isinstance(pending, Scenario):
     if pending.rulebook != rb.id:
-        st.error(f"Kịch bản «{pending.name}» dùng bộ quy tắc «{pending.rulebook}», đang chọn «{rb.id}».")
+        st.error(f"Kịch bản «{md(pending.name)}» dùng bộ quy tắc «{md(pending.rulebook)}», đang chọn «{rb.id}».")
     elif pending.unit_code not in set(data.codes):
-        st.error(f"Không có đơn vị mã «{pending.unit_code}» trong dữ liệu đang mở.")
+        st.error(f"Không có đơn vị mã «{md(pending.unit_code)}» trong dữ liệu đang mở.")
     else:
         j = data.index_of(pending.unit_code)
         rooms_j = lever_rooms(data.x[j], data.level(j), rb)
@@ -56,7 +57,7 @@ if isinstance(pending, Scenario):
         ss["sim"] = {"unit": pending.unit_code, "rb": rb.id, "levers": kept, "name": pending.name}
         if kept != asked:
             st.warning("Một số giá trị vượt quá giới hạn có thể của đơn vị hoặc không làm đổi điểm: đã điều chỉnh.")
-        st.success(f"Đã áp dụng kịch bản «{pending.name}» vào mô phỏng.")
+        st.success(f"Đã áp dụng kịch bản «{md(pending.name)}» vào mô phỏng.")
 
 i = unit_picker(data, key="unit_pick_sim")
 code = str(data.codes[i])
@@ -260,7 +261,7 @@ with tab_save:
         existed = current.name in saved
         saved[current.name] = current
         saved_scenarios_now = list(saved.values())
-        st.success(f"{'Đã cập nhật' if existed else 'Đã lưu'} kịch bản «{current.name}».")
+        st.success(f"{'Đã cập nhật' if existed else 'Đã lưu'} kịch bản «{md(current.name)}».")
     mine = {k: s for k, s in saved.items() if s.rulebook == rb.id}
     if mine:
         pick = st.selectbox("Kịch bản đã lưu", list(mine), key="saved_pick",
@@ -308,7 +309,7 @@ with tab_share:
         try:
             loaded = scenario_from_json(up.getvalue(), rb, up.name)
         except ChisoError as exc:
-            st.error(str(exc))
+            st.error(md(exc))
         else:
             saved[loaded.name] = loaded
             ss[PENDING_SCENARIO] = loaded

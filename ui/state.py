@@ -26,6 +26,7 @@ from chiso.rulebook import DEFAULT_RULEBOOK, LEVEL_NAMES_VI, LEVELS, Rulebook, a
 from chiso.samples import available_samples, load_sample, sample
 from chiso.scenario import Scenario, scenario_from_query
 from chiso.units import UnitTable
+from ui.safe_md import md
 
 UPLOAD = "__upload__"
 LAST = "__last__"
@@ -204,17 +205,17 @@ def sidebar() -> AppData:
             period = _bound_selectbox(sb, "Kỳ đánh giá", periods, PERIOD)
             data = _load(source, rb_id, files, period)
         elif periods:
-            sb.caption(f"Kỳ đánh giá: {periods[0]}")
+            sb.caption(f"Kỳ đánh giá: {md(periods[0])}")
     except ChisoError as exc:
-        st.error(str(exc))
+        st.error(md(exc))
         st.stop()
     if data.table.synthetic:
         sb.warning(f"{SYNTHETIC_NOTE} Dữ liệu mẫu / dữ liệu giả lập.", icon="⚠️")
     for msg in data.table.warnings:
-        sb.info(msg)
+        sb.info(md(msg))
     if data.table.rejected:
         sb.warning(f"{len(data.table.rejected)} dòng dữ liệu bị loại khi đọc tệp (xem trang Đơn vị).")
-    sb.caption(f"Nguồn: {data.source_label}.  \nBộ quy tắc tính điểm (phiên bản): **{data.rb.id}** — "
+    sb.caption(f"Nguồn: {md(data.source_label)}.  \nBộ quy tắc tính điểm (phiên bản): **{data.rb.id}** — "
                f"{data.rb.name_vi}.  \n{REFERENCE_NOTE}")
     _link_to_pending(data)
     return data
@@ -228,7 +229,7 @@ def _link_to_pending(data: AppData) -> None:
         sc = scenario_from_query(params, data.rb)
         data.index_of(sc.unit_code)
     except ChisoError as exc:
-        st.error(f"Không mở được liên kết chia sẻ: {exc}")
+        st.error(f"Không mở được liên kết chia sẻ: {md(exc)}")
         return
     st.session_state[PENDING_SCENARIO] = sc
 
@@ -243,7 +244,7 @@ def _uploaded_files() -> tuple[tuple[str, bytes], ...]:
     if not files:
         last = st.session_state.get("last_upload")
         if last:  # the uploader forgets its files on a page switch: keep using the last ones
-            st.sidebar.caption("Đang dùng tệp đã tải: " + ", ".join(n for n, _ in last))
+            st.sidebar.caption("Đang dùng tệp đã tải: " + md(", ".join(n for n, _ in last)))
             return last
         st.info("Hãy chọn tệp số liệu ở thanh bên để bắt đầu.")
         st.stop()
@@ -265,7 +266,7 @@ def rulebook_caption(data: AppData) -> None:
     synthetic = f" {SYNTHETIC_NOTE}" if data.table.synthetic else ""
     st.caption(
         f"Bộ quy tắc tính điểm (phiên bản): **{data.rb.id}** — {data.rb.name_vi}. "
-        f"Nguồn: {data.source_label}.{synthetic}"
+        f"Nguồn: {md(data.source_label)}.{synthetic}"
     )
 
 

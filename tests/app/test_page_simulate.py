@@ -152,3 +152,12 @@ def test_excel_and_printable_exports(sample, downloads):
     assert ind["ORIGINAL_RESULT_AVAILABLE"][9] == sample.base.numerator[sample.index(code), k] + 25
     page = downloads[f"tom-tat-{code}.html"].decode()
     assert "portal-2026" in page and fmt_points(want) in page
+
+
+def test_hostile_scenario_name_is_shown_as_text(sample):
+    code = sample.first("commune")
+    evil = "![x](http://evil.example/t.png) [bấm](http://evil.example) <b>đậm</b>"
+    plan = Scenario(evil, "portal-2026", code, "", {"e_results": 1})
+    at = open_page(SIM, state={"pending_scenario": plan})
+    shown = next(s.value for s in at.success if "Đã áp dụng" in s.value)
+    assert "](http" not in shown and "\\[" in shown and "\\<b\\>" in shown
