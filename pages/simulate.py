@@ -123,7 +123,7 @@ def simulator() -> None:
     m[1].metric("Kịch bản gốc (Điểm tính lại)", fmt_points(b_total),
                 help=f"Điểm hiện tại (chính thức): {fmt_points(data.official[i])}. "
                      f"Điểm không có trong tệp (giữ nguyên): {fmt_points(held)}.")
-    m[2].metric(f"Xếp hạng trong nhóm ({fmt_int(cohort_n)} đơn vị)", f"{rank_new}",
+    m[2].metric("Xếp hạng trong nhóm", f"{rank_new} / {fmt_int(cohort_n)}",
                 f"{rank_now - rank_new:+d} bậc (gốc: {rank_now})" if rank_new != rank_now else None,
                 help="Đồng điểm thì đồng hạng (1-2-2-4). Các đơn vị khác giữ điểm gốc.")
     m[3].metric("Xếp loại", rb.band(s_total), rb.band(b_total) if rb.band(s_total) != rb.band(b_total) else None,

@@ -23,19 +23,6 @@ def _layout(fig: go.Figure, height: int, **kw) -> go.Figure:
     return fig
 
 
-def _wrap(label: str, width: int = 14) -> str:
-    """Two-line axis labels instead of slanted ones: "Công khai,<br>minh bạch"."""
-    words, lines, cur = label.split(), [], ""
-    for w in words:
-        if cur and len(cur) + 1 + len(w) > width:
-            lines.append(cur)
-            cur = w
-        else:
-            cur = f"{cur} {w}".strip()
-    lines.append(cur)
-    return "<br>".join(lines)
-
-
 def group_bars(
     rb: Rulebook, points: np.ndarray, missing: np.ndarray | None = None,
     title: str = "Điểm theo nhóm chỉ số so với điểm tối đa",
@@ -62,28 +49,33 @@ def group_bars(
 
 
 def waterfall(rb: Rulebook, base: Scores, scen: Scores, i: int = 0) -> go.Figure:
-    """Baseline total → change of every group → scenario total (groups add up exactly)."""
+    """Baseline total → change of every group → scenario total (groups add up exactly).
+
+    Horizontal, read top to bottom, so that the Vietnamese group names never overlap."""
     b_total, s_total = float(base.total[i]), float(scen.total[0])
     diffs = np.round(scen.group_points[0] - base.group_points[i], 2)
-    labels = ["Kịch bản gốc"] + [_wrap(g.name_vi) for g in rb.groups] + ["Kịch bản"]
+    labels = ["Kịch bản gốc"] + [g.name_vi for g in rb.groups] + ["Kịch bản"]
     fig = go.Figure(
         go.Waterfall(
-            x=labels,
+            orientation="h",
+            y=labels,
             measure=["absolute"] + ["relative"] * len(diffs) + ["total"],
-            y=[b_total] + list(diffs) + [s_total],
+            x=[b_total] + list(diffs) + [s_total],
             text=[fmt_points(b_total)] + [fmt_delta(d) for d in diffs] + [fmt_points(s_total)],
             textposition="outside",
+            cliponaxis=False,
             increasing=dict(marker=dict(color="#0a7d2c")),
             decreasing=dict(marker=dict(color="#b3261e")),
             totals=dict(marker=dict(color="#2f6db5")),
             connector=dict(line=dict(color="#999", width=1)),
-            hovertemplate="%{x}: %{y:.2f} điểm<extra></extra>",
+            hovertemplate="%{y}: %{x:.2f} điểm<extra></extra>",
         )
     )
     lo = min(b_total, s_total)
-    fig.update_yaxes(title_text="Tổng điểm", range=[max(0.0, lo - max(5.0, abs(s_total - b_total) * 2)), min(100.0, max(b_total, s_total) + 5)])
+    span = max(5.0, abs(s_total - b_total) * 2)
+    fig.update_xaxes(title_text="Tổng điểm", range=[max(0.0, lo - span), min(100.0, max(b_total, s_total) + span / 2)])
+    fig.update_yaxes(autorange="reversed")
     fig.update_layout(title=dict(text="Từ kịch bản gốc đến kịch bản: thay đổi theo nhóm", font=dict(size=15)))
-    fig.update_xaxes(tickangle=0)
     return _layout(fig, 360)
 
 

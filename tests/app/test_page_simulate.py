@@ -41,7 +41,7 @@ def test_moving_a_lever_changes_score_and_rank(sample):
     assert m.value == fmt_points(want)
     assert m.delta == fmt_delta(want - sample.base.total[i])
     others = np.delete(sample.base.total, i)[np.delete(sample.level_idx, i) == sample.level_idx[i]]
-    assert metric(at, "Xếp hạng trong nhóm").value == str(rank_among(want, others))
+    assert metric(at, "Xếp hạng trong nhóm").value == f"{rank_among(want, others)} / {len(others) + 1}"
     assert metric(at, "Kịch bản gốc").value == fmt_points(sample.base.total[i])  # baseline is read-only
 
 
