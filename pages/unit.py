@@ -87,6 +87,8 @@ for g in rb.groups:
                 "warning_vi": "Lưu ý",
             }
         )
+        if not (table["Lưu ý"] != "").any():
+            table = table.drop(columns="Lưu ý")
         st.table(table.set_index("Chỉ tiêu"))
         for ind in rb.indicators_of(g.code):
             if ind.note_vi:
