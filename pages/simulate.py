@@ -54,7 +54,9 @@ if isinstance(pending, Scenario):
             if r.lever.key in asked and not fixed_reason_vi(r):
                 kept[r.lever.key] = int(np.clip(asked[r.lever.key], r.floor, r.room))
         ss[UNIT_KEY] = pending.unit_code
-        ss["sim"] = {"unit": pending.unit_code, "rb": rb.id, "levers": kept, "name": pending.name}
+        ss["_sim_seq"] = ss.get("_sim_seq", 0) + 1
+        ss["sim"] = {"unit": pending.unit_code, "rb": rb.id, "levers": kept, "name": pending.name,
+                     "seq": ss["_sim_seq"]}
         if kept != asked:
             st.warning("Một số giá trị vượt quá giới hạn có thể của đơn vị hoặc không làm đổi điểm: đã điều chỉnh.")
         st.success(f"Đã áp dụng kịch bản «{md(pending.name)}» vào mô phỏng.")
@@ -66,7 +68,8 @@ held = float(data.base.held[i])
 x_row = data.x[i]
 sim = ss.get("sim")
 if not sim or sim.get("unit") != code or sim.get("rb") != rb.id:  # a scenario belongs to one unit and rulebook
-    sim = {"unit": code, "rb": rb.id, "levers": {}, "name": "Kịch bản 1"}
+    ss["_sim_seq"] = ss.get("_sim_seq", 0) + 1
+    sim = {"unit": code, "rb": rb.id, "levers": {}, "name": "Kịch bản 1", "seq": ss["_sim_seq"]}
     ss["sim"] = sim
 
 
@@ -164,25 +167,44 @@ def simulator() -> None:
         st.caption("Bước thử ≈ 1% mẫu số của mỗi yếu tố (ít nhất 1). :material/star: = được nhiều điểm nhất lúc này.")
 
 
-    # ---- levers
+    # ---- levers: widgets are written only by callbacks (never on every run: a rerun still in flight
+    # must not pull a slider back while the user is pressing the arrow keys)
+    live = [n for n, r in enumerate(rooms) if not fixed_reason_vi(r)]  # levers that get widgets
+
+    def _sync(key: str, n: int, which: tuple[str, ...] = ("n", "c", "r")) -> None:
+        d = ss["sim"]["levers"].get(key, 0)
+        rate = rate_after(rooms[n], d)
+        values = {"n": int(rooms[n].current + d), "c": int(rooms[n].current + d),
+                  "r": int(np.floor(rate * 100 + 1e-9)) if not np.isnan(rate) else 0}
+        for w in which:
+            ss[f"lv_{w}_{key}"] = values[w]
+
     def _on_count(key: str, n: int) -> None:
         ss["sim"]["levers"][key] = delta_for_count(rooms[n], ss[f"lv_n_{key}"])
-
+        _sync(key, n, ("c", "r"))
 
     def _on_typed(key: str, n: int) -> None:
         ss["sim"]["levers"][key] = delta_for_count(rooms[n], ss[f"lv_c_{key}"] or 0)
+        _sync(key, n)
 
     def _on_rate(key: str, n: int) -> None:
         ss["sim"]["levers"][key] = delta_for_rate(rooms[n], (ss[f"lv_r_{key}"] or 0) / 100.0)
+        _sync(key, n)
 
-
-    def _reset(key: str) -> None:
+    def _reset(key: str, n: int) -> None:
         ss["sim"]["levers"].pop(key, None)
-
+        _sync(key, n)
 
     def _reset_all() -> None:
         ss["sim"]["levers"] = {}
+        for n in live:
+            _sync(rooms[n].lever.key, n)
 
+    synced = (code, rb.id, sim["seq"])  # a new unit, rulebook or applied scenario: widgets start from it
+    if ss.get("_lv_synced") != synced:
+        ss["_lv_synced"] = synced
+        for n in live:
+            _sync(rooms[n].lever.key, n)
 
     # the slider's own numbers cannot be formatted the Vietnamese way: the label carries them instead
     st.html("<style>.stSlider [data-testid='stSliderThumbValue'], .stSlider [data-testid='stSliderTickBar']"
@@ -204,8 +226,8 @@ def simulator() -> None:
         lo, hi = count_bounds(room)
         new = int(room.current + d)
         rate = rate_after(room, d)
-        ss[f"lv_n_{lv.key}"] = ss[f"lv_c_{lv.key}"] = new
-        ss[f"lv_r_{lv.key}"] = int(np.floor(rate * 100 + 1e-9)) if not np.isnan(rate) else 0
+        if any(f"lv_{w}_{lv.key}" not in ss for w in "ncr"):  # state dropped (page switch): restore it
+            _sync(lv.key, n)
         change = f" · thay đổi {'+' if d > 0 else '−'}{fmt_int(abs(d))}" if d else ""
         c1, c0, c2, c3 = st.columns([6, 1.5, 1.3, 1], vertical_alignment="bottom")
         c1.slider(
@@ -218,7 +240,8 @@ def simulator() -> None:
                         on_change=_on_typed, args=(lv.key, n))
         c2.number_input("Tỷ lệ (%)", min_value=0, max_value=100, step=1, key=f"lv_r_{lv.key}",
                         on_change=_on_rate, args=(lv.key, n), disabled=np.isnan(rate))
-        c3.button("Đặt lại", key=f"lv_x_{lv.key}", on_click=_reset, args=(lv.key,), disabled=not d, width="stretch")
+        c3.button("Đặt lại", key=f"lv_x_{lv.key}", on_click=_reset, args=(lv.key, n), disabled=not d,
+                  width="stretch")
         if marg.step[n] > 0:
             c1.caption(f"Thêm {fmt_int(marg.step[n])} {lv.unit_vi}: {fmt_delta(marg.gain[n])} điểm · "
                        f"thêm 1 {lv.unit_vi}: {fmt_delta(marg.gain_one[n])} điểm · tối đa {fmt_int(hi)}")

@@ -117,8 +117,10 @@ def test_shared_link_reopens_state(sample):
     at.run()
     at.switch_page(SIM).run()
     assert at.session_state["unit_code"] == code
-    assert at.session_state["sim"] == {"unit": code, "rb": "portal-2026", "name": "Họp",
-                                       "levers": {"e_results": 40, "overdue_avoided": 10}}
+    sim = at.session_state["sim"]
+    assert (sim["unit"], sim["rb"], sim["name"]) == (code, "portal-2026", "Họp")
+    assert sim["levers"] == {"e_results": 40, "overdue_avoided": 10}
+    assert at.slider(key="lv_n_e_results").value == at.number_input(key="lv_c_e_results").value
     assert metric(at, "Tổng điểm (kịch bản)").value == fmt_points(
         expected_total(sample, code, {"e_results": 40, "overdue_avoided": 10}))
     link = next(c.value for c in at.code)
