@@ -22,6 +22,8 @@ from openpyxl.utils import get_column_letter
 from chiso.engine import STATUS_VI, Scores
 from chiso.explain import missing_groups
 from chiso.fmt import fmt_delta, fmt_int, fmt_percent, fmt_points
+from chiso.plan_setup import SUMMARY_HEADERS_VI, counts, lever_totals, status_vi
+from chiso.planner import OBJECTIVE_VI, Plan
 from chiso.policy import PolicyResult
 from chiso.rulebook import LEVEL_NAMES_VI, Rulebook
 from chiso.scenario import LeverRoom, rate_after
@@ -338,6 +340,90 @@ def _level_vi(level: str) -> str:
     return "Tất cả đơn vị" if level == "all" else LEVEL_NAMES_VI.get(level, level)
 
 
+
+# ---------------------------------------------------------------- target plans (Lập kế hoạch)
+
+_PLAN_UNIT_COLUMNS = [  # (summary key, format); headers from plan_setup.SUMMARY_HEADERS_VI
+    ("unit_code", None), ("unit_name", None), ("level", None), ("baseline", POINTS), ("target", POINTS),
+    ("status", None), ("final_score", POINTS), ("best_reachable", POINTS), ("levers_changed", RANK),
+    ("effort", None), ("rank_before", RANK), ("rank_after", RANK), ("plan_vi", None), ("blocked_vi", None),
+]
+
+
+def plans_workbook(
+    plans: list[Plan],
+    meta: ExportMeta,
+    names: dict[str, str] | None = None,
+    title: str = "",
+    options_vi: list[str] | tuple[str, ...] = (),
+) -> bytes:
+    """Excel for one or many ``planner.Plan``: summary and lever totals, one row per unit (with the
+    count each lever must rise by), and every step. Numbers numeric; Vietnamese headers."""
+    rb, names = meta.rb, names or {}
+    wb = Workbook()
+    sh = _Sheet(wb, "Tóm tắt", meta, first=True)
+    sh.blank()
+    sh.row(["Kế hoạch cải thiện", title], bold=True)
+    if plans:
+        sh.row(["Tiêu chí tối ưu", OBJECTIVE_VI[plans[0].objective]])
+    for line in options_vi or ["Không khóa, không giới hạn thêm; công sức theo bộ quy tắc."]:
+        sh.row(["Ràng buộc", line])
+    sh.row(["Nguồn dữ liệu", meta.source_label])
+    sh.row(["Kỳ đánh giá", meta.period])
+    sh.row(["Ngày xuất", meta.created.strftime("%d/%m/%Y")])
+    sh.blank()
+    n = counts(plans)
+    sh.table(
+        ["Số đơn vị", "Đạt mục tiêu (cần thay đổi)", "Đã đạt sẵn", "Không thể đạt", "Tổng công sức"],
+        [[n["units"], n["reached"], n["already"], n["infeasible"], sum(p.effort for p in plans)]],
+        [COUNT, COUNT, COUNT, COUNT, None],
+    )
+    sh.blank()
+    tot = lever_totals(plans, rb)
+    sh.table(
+        ["Yếu tố cải thiện", "Đơn vị tính", "Số đơn vị phải thay đổi", "Tổng số lượng cần thêm", "Tổng công sức"],
+        [[r.name_vi, r.unit_vi, r.units, r.total, r.effort] for r in tot.itertuples()],
+        [None, None, COUNT, COUNT, None],
+    )
+    sh.finish()
+
+    sh = _Sheet(wb, "Đơn vị", meta)
+    used = list(tot["lever"])
+    headers = [SUMMARY_HEADERS_VI[k] for k, _ in _PLAN_UNIT_COLUMNS] + [
+        f"{rb.lever(k).name_vi} (+{rb.lever(k).unit_vi})" for k in used]
+    rows = []
+    for p in plans:
+        rec = {
+            "unit_code": p.unit_code, "unit_name": names.get(p.unit_code, ""), "level": _level_vi(p.level),
+            "baseline": p.baseline, "target": p.target, "status": status_vi(p), "final_score": p.final_score,
+            "best_reachable": p.best_reachable, "levers_changed": p.levers_changed, "effort": p.effort,
+            "rank_before": p.rank_before, "rank_after": p.rank_after,
+            "plan_vi": "; ".join(s.instruction_vi for s in p.steps),
+            "blocked_vi": "; ".join(b.message_vi for b in p.blocked_by),
+        }
+        rows.append([rec[k] for k, _ in _PLAN_UNIT_COLUMNS] + [p.deltas.get(k) for k in used])
+    sh.table(headers, rows, [f for _, f in _PLAN_UNIT_COLUMNS] + [COUNT] * len(used))
+    sh.finish()
+
+    sh = _Sheet(wb, "Từng bước", meta)
+    rows = []
+    for p in plans:
+        for k, s in enumerate(p.steps, start=1):
+            main = s.main
+            rows.append([
+                p.unit_code, names.get(p.unit_code, ""), k, s.name_vi, s.unit_vi, s.count_from, s.delta, s.count_to,
+                main.name_vi if main else "", main.rate_from if main else None, main.rate_to if main else None,
+                s.points, s.effort, s.instruction_vi,
+            ])
+    sh.table(
+        ["Mã đơn vị", "Tên đơn vị", "Bước", "Yếu tố cải thiện", "Đơn vị tính", "Hiện tại", "Thêm", "Sau kế hoạch",
+         "Chỉ tiêu chính", "Tỷ lệ (trước)", "Tỷ lệ (sau)", "Điểm tăng", "Công sức", "Việc cần làm"],
+        rows,
+        [None, None, RANK, None, None, COUNT, COUNT, COUNT, None, RATE, RATE, POINTS, None, None],
+    )
+    sh.finish()
+    return _bytes(wb)
+
 # ---------------------------------------------------------------- one-page printable summary
 
 _CSS = """
@@ -430,6 +516,7 @@ __all__ = [
     "SYNTHETIC_NOTE",
     "UnitReport",
     "UnitScenario",
+    "plans_workbook",
     "policy_workbook",
     "safe_text",
     "unit_summary_html",
