@@ -163,3 +163,13 @@ def test_hostile_scenario_name_is_shown_as_text(sample):
     at = open_page(SIM, state={"pending_scenario": plan})
     shown = next(s.value for s in at.success if "Đã áp dụng" in s.value)
     assert "](http" not in shown and "\\[" in shown and "\\<b\\>" in shown
+
+
+def test_bad_link_is_refused_in_vietnamese(sample):
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    for k, v in {"src": "phu-tho", "rb": "portal-2026", "unit": sample.first("commune"), "lv": "khong_co:3"}.items():
+        at.query_params[k] = v
+    at.run()
+    assert any("Không mở được liên kết chia sẻ" in e.value and "khong" in e.value for e in at.error)
+    at.switch_page(SIM).run()
+    assert not at.exception and not any(at.session_state["sim"]["levers"].values())
