@@ -164,6 +164,21 @@ def is_target(rb: Rulebook, key: str) -> bool:
 _VOCAB_CACHE: dict[tuple[str, str], dict[str, str]] = {}
 
 
+def _other_versions_score_headers(rb: Rulebook) -> list[str]:
+    """Group/indicator score headers of the other shipped rulebooks (a file written under one version
+    must still load under another: its group scores are skipped, its counts are kept)."""
+    from chiso.rulebook import available_rulebooks, load_rulebook
+
+    headers = []
+    for rid in available_rulebooks():
+        other = load_rulebook(rid)
+        if other.id == rb.id:
+            continue
+        headers += [group_header(g.name_vi) for g in other.groups]
+        headers += [indicator_header(other, c) for c in dict.fromkeys(i.report_code for i in other.indicators)]
+    return headers
+
+
 def _exact_vocabulary(rb: Rulebook) -> dict[str, str]:
     """Folded header → target: canonical headers of this rulebook, internal names, identity aliases.
 
@@ -180,6 +195,8 @@ def _exact_vocabulary(rb: Rulebook) -> dict[str, str]:
         vocab.setdefault(fold(key), key)
     for alias, key in _ID_ALIASES.items():
         vocab.setdefault(fold(alias), key)
+    for header in _other_versions_score_headers(rb):
+        vocab.setdefault(fold(header), IGNORE)  # official scores of another version do not apply here
     _VOCAB_CACHE[(rb.id, rb.path)] = vocab
     return vocab
 
