@@ -2,6 +2,8 @@
 reach the target; many units at once. Screenshots go to tests/e2e/artifacts/ (looked at by a person)."""
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from playwright.sync_api import expect
@@ -49,11 +51,25 @@ def metric_value(page, label: str):
     return page.locator('[data-testid="stMetric"]').filter(has_text=label).locator('[data-testid="stMetricValue"]')
 
 
+def wait_idle(page, timeout: float = 30_000) -> None:
+    """Wait until Streamlit has finished the run the last interaction started (interacting during a
+    run can be undone by it): a short pause lets a debounced rerun begin, then the app must be idle."""
+    page.wait_for_timeout(150)
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout)
+
+
 def choose(page, key: str, text: str) -> None:
-    """Pick an option of a selectbox by typing part of its label."""
-    page.locator(f".st-key-{key}").click()
-    page.keyboard.type(text)
-    page.keyboard.press("Enter")
+    """Pick an option of a selectbox by typing part of its label, once the app is idle."""
+    wait_idle(page)
+    box = page.locator(f".st-key-{key}")
+    for _ in range(3):
+        box.click()
+        page.keyboard.type(text)
+        page.keyboard.press("Enter")
+        wait_idle(page)
+        if text in box.locator("input").input_value():
+            return
+    expect(box.locator("input")).to_have_value(re.compile(re.escape(text)))
 
 
 def test_plan_a_ward_apply_and_simulator_reaches_target(browser, server_url, ward, artifacts):
