@@ -89,7 +89,7 @@ def first_render(browser, url: str) -> float:
 def open_simulator(page, url: str, key: str | None, file: Path | None, code: str) -> float:
     """Open the simulator on ``code`` with the data loaded; returns the upload-to-overview time (or 0)."""
     if key is not None:
-        page.goto(f"{url}/mo-phong?src={key}&rb=portal-2026&unit={code}")
+        page.goto(f"{url}/simulate?src={key}&rb=portal-2026&unit={code}")
         page.wait_for_selector(TOTAL, timeout=60_000)
         return 0.0
     page.goto(url)

@@ -73,8 +73,8 @@ def require_chromium() -> None:
 
 
 def warm_up(browser, url: str) -> None:
-    """Open the main page once: the first session of a fresh Streamlit 1.67 server shows a spurious
-    "Page not found" dialog on a deep link (st.navigation is not registered yet); later sessions do not."""
+    """Open the main page once so that the tests' timings do not include the first data load.
+    (Deep links on a never-visited server are tested on their own in test_deeplink_e2e.py.)"""
     pg = browser.new_page()
     pg.goto(url)
     pg.wait_for_selector('[data-testid="stMetricValue"]', timeout=60_000)
@@ -117,3 +117,14 @@ def page(browser):
 def artifacts() -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture
+def fresh_server(browser):
+    """A server no browser has visited yet: what a colleague's shared link meets."""
+    port = free_port()
+    proc = start_server(port)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop_server(proc)

@@ -56,7 +56,7 @@ def open_simulator(page, server_url, sample, levers: str = ""):
     q = {"src": sample.key, "rb": sample.rb.id, "unit": sample.code}
     if levers:
         q["lv"] = levers
-    page.goto(f"{server_url}/mo-phong?{urlencode(q)}")
+    page.goto(f"{server_url}/simulate?{urlencode(q)}")
     expect(total_metric(page)).to_be_visible()
 
 
@@ -121,19 +121,19 @@ def test_excel_download(page, server_url, sample):
 @pytest.mark.parametrize(
     "path,name,ready",
     [
-        ("", "tong-quan", "Tổng quan"),
-        ("don-vi", "don-vi", "Đơn vị"),
-        ("mo-phong", "mo-phong", "Mô phỏng"),
-        ("kich-ban-chinh-sach", "kich-ban-chinh-sach", "Kịch bản chính sách"),
+        ("", "overview", "Tổng quan"),
+        ("unit", "unit", "Đơn vị"),
+        ("simulate", "simulate", "Mô phỏng"),
+        ("policy", "policy", "Kịch bản chính sách"),
     ],
 )
 def test_screenshots_of_every_page(browser, server_url, sample, artifacts, path, name, ready):
     """Tall viewport so each whole page is in one picture (Streamlit scrolls inside its own container)."""
-    tall = {"mo-phong": 4400, "don-vi": 3400}.get(name, 2000)
+    tall = {"simulate": 4400, "unit": 3400}.get(name, 2000)
     ctx = browser.new_context(viewport={"width": 1440, "height": tall}, locale="vi-VN")
     pg = ctx.new_page()
     q = f"?{urlencode({'src': sample.key, 'rb': sample.rb.id, 'unit': sample.code, 'lv': 'e_results:100'})}" \
-        if path == "mo-phong" else ""
+        if path == "simulate" else ""
     pg.goto(f"{server_url}/{path}{q}")
     expect(pg.get_by_role("heading", name=ready, exact=True)).to_be_visible(timeout=30_000)
     expect(pg.locator('[data-testid="stMetricValue"]').first).to_be_visible()
