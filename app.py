@@ -1,6 +1,10 @@
 """chiso — Streamlit entry point: page config, navigation, shared sidebar."""
 import streamlit as st
 
+from chiso.memory import keep_freed_memory
+
+keep_freed_memory()  # engine temporaries stay in the process between reruns (see chiso/memory.py)
+
 st.set_page_config(page_title="chiso — Bộ chỉ số 766", layout="wide")  # no page_icon: it would load from a CDN
 
 # One list of pages; each page draws the shared sidebar itself (ui.state.sidebar).

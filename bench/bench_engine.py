@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from chiso import load_rulebook, score  # noqa: E402
 from chiso.engine import input_matrix, level_index, score_matrix  # noqa: E402
+from chiso.memory import keep_freed_memory  # noqa: E402
 
 
 def random_units(n: int, rb, seed: int = 1) -> pd.DataFrame:
@@ -51,7 +52,11 @@ def median_ms(fn, repeat: int) -> float:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--repeat", type=int, default=30)
+    ap.add_argument("--default-malloc", action="store_true", help="keep glibc's default trim/mmap thresholds")
     args = ap.parse_args()
+    if not args.default_malloc:
+        keep_freed_memory()  # as the app and the CLI do (chiso/memory.py)
+    print("malloc:", "glibc defaults" if args.default_malloc else "freed memory kept (chiso.memory)")
     rb = load_rulebook("portal-2026")
     print(f"rulebook {rb.id}: {len(rb.indicators)} indicators, {len(rb.inputs)} raw counts")
     for n in (10_000, 100_000):

@@ -8,6 +8,7 @@ from pathlib import Path
 from chiso.calibration import baseline
 from chiso.errors import ChisoError
 from chiso.io.load import load_paths
+from chiso.memory import keep_freed_memory
 from chiso.report import score_rows
 from chiso.rulebook import DEFAULT_RULEBOOK, available_rulebooks, load_rulebook
 
@@ -126,6 +127,7 @@ def write_output(text: str, output: str | None) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    keep_freed_memory()
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
