@@ -92,15 +92,9 @@ def simulate(
 
 def marginal_points(x_row: np.ndarray, level: str, rb: Rulebook, held: float = 0.0, step: int = 1) -> np.ndarray:
     """Total points gained by ``step`` more of each lever (0 where the lever has no room)."""
-    n = len(rb.levers)
     rooms = lever_rooms(x_row, level, rb)
     steps = np.array([min(step, r.room) if r.movable else 0.0 for r in rooms])
-    xs = np.repeat(x_row[None, :], n + 1, axis=0)
-    deltas = np.zeros((n + 1, n))
-    deltas[np.arange(n), np.arange(n)] = steps
-    lv = np.full(n + 1, LEVELS.index(level))
-    s = simulate(xs, lv, rb, deltas, np.full(n + 1, held))
-    return np.round(s.total[:n] - s.total[n], 2)
+    return step_gains(x_row, level, rb, held, steps)
 
 
 # ---------------------------------------------------------------- scenarios as small validated JSON
