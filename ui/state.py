@@ -22,6 +22,7 @@ from chiso.calibration import baseline, discrepancy, published_total
 from chiso.cohort import competition_rank, stats_by_cohort
 from chiso.engine import Scores, input_matrix, level_index
 from chiso.errors import ChisoError
+from chiso.io.columns import mapping_targets
 from chiso.rulebook import DEFAULT_RULEBOOK, LEVEL_NAMES_VI, LEVELS, Rulebook, available_rulebooks, load_rulebook
 from chiso.samples import available_samples, load_sample, sample
 from chiso.scenario import Scenario, scenario_from_query
@@ -36,6 +37,7 @@ SYNTHETIC_NOTE = "Dữ liệu mô phỏng, không phải số liệu chính th�
 UNIT_KEY = "unit_code"
 PENDING_SCENARIO = "pending_scenario"
 SCENARIOS = "scenarios"
+COLUMN_MAP = "column_map"  # dict[str, str]: the user's meaning for unrecognised columns of the upload
 SIMULATE_PAGE = "pages/simulate.py"
 UNIT_PAGE = "pages/unit.py"
 SOURCE, RULEBOOK, PERIOD = "data_source", "rulebook_choice", "period_choice"  # sidebar choices
@@ -117,11 +119,16 @@ def _sample_data(key: str, rulebook_id: str, period: str | None) -> AppData:
 
 
 @st.cache_resource(show_spinner="Đang đọc tệp…", max_entries=4)
-def _upload_data(files: tuple[tuple[str, bytes], ...], rulebook_id: str, period: str | None) -> AppData:
+def _upload_data(
+    files: tuple[tuple[str, bytes], ...],
+    rulebook_id: str,
+    period: str | None,
+    column_map: tuple[tuple[str, str], ...] = (),
+) -> AppData:
     from chiso.io.upload import load_uploaded
 
     rb = load_rulebook(rulebook_id)
-    table = load_uploaded(list(files), rb)
+    table = load_uploaded(list(files), rb, column_map=dict(column_map) or None)
     names = ", ".join(n for n, _ in files)
     return _build(table.for_period(period), rb, f"Tệp tải lên: {names}")
 
@@ -217,6 +224,8 @@ def sidebar() -> AppData:
         sb.warning(f"{len(data.table.rejected)} dòng dữ liệu bị loại khi đọc tệp (xem trang Đơn vị).")
     sb.caption(f"Nguồn: {md(data.source_label)}.  \nBộ quy tắc tính điểm (phiên bản): **{data.rb.id}** — "
                f"{data.rb.name_vi}.  \n{REFERENCE_NOTE}")
+    if source in (UPLOAD, LAST):
+        _column_mapping_form(data)
     _link_to_pending(data)
     return data
 
@@ -249,16 +258,39 @@ def _uploaded_files() -> tuple[tuple[str, bytes], ...]:
         st.info("Hãy chọn tệp số liệu ở thanh bên để bắt đầu.")
         st.stop()
     packed = tuple((f.name, f.getvalue()) for f in files)
+    if packed != st.session_state.get("last_upload"):
+        st.session_state.pop(COLUMN_MAP, None)  # a new file starts with no column mapping
     st.session_state["last_upload"] = packed
     return packed
 
 
 def _load(source: str, rb_id: str, files, period: str | None) -> AppData:
+    cmap = tuple(sorted(st.session_state.get(COLUMN_MAP, {}).items()))
     if source == UPLOAD:
-        return _upload_data(files, rb_id, period)
+        return _upload_data(files, rb_id, period, cmap)
     if source == LAST:
-        return _upload_data(st.session_state["last_upload"], rb_id, period)
+        return _upload_data(st.session_state["last_upload"], rb_id, period, cmap)
     return _sample_data(source, rb_id, period)
+
+
+def _column_mapping_form(data: AppData) -> None:
+    """Let the user say what the columns the importer did not recognise mean, instead of failing."""
+    unmapped = data.table.unmapped_columns
+    if not unmapped:
+        return
+    targets = mapping_targets(data.rb)
+    with st.sidebar.expander(f"Gán cột chưa nhận ra ({len(unmapped)})", expanded=True):
+        with st.form("column_map_form", border=False):
+            choice = {
+                header: st.selectbox(
+                    md(header), list(targets), format_func=targets.get, key=f"map_{n}", index=0,
+                    help="Chọn số liệu mà cột này chứa, hoặc «Bỏ qua cột này».",
+                )
+                for n, header in enumerate(unmapped)
+            }
+            if st.form_submit_button("Áp dụng cách gán cột"):
+                st.session_state[COLUMN_MAP] = {**st.session_state.get(COLUMN_MAP, {}), **choice}
+                st.rerun()
 
 
 def rulebook_caption(data: AppData) -> None:
