@@ -83,6 +83,7 @@ class Lever:
     moves: tuple[str, ...]
     effort: float = 1.0
     note_vi: str = ""
+    remaining_vi: str = ""  # what "denominator − count" is called, when users think in it (overdue dossiers)
 
 
 @dataclass(frozen=True)
@@ -402,6 +403,7 @@ def _parse_levers(
                 moves=tuple(moves),
                 effort=effort,
                 note_vi=str(d.get("note_vi", "")),
+                remaining_vi=str(d.get("remaining_vi", "")),
             )
         )
     v.unique([lv.key for lv in levers], "[[levers]] key")

@@ -229,6 +229,8 @@ def simulator() -> None:
         if any(f"lv_{w}_{lv.key}" not in ss for w in "ncr"):  # state dropped (page switch): restore it
             _sync(lv.key, n)
         change = f" · thay đổi {'+' if d > 0 else '−'}{fmt_int(abs(d))}" if d else ""
+        if lv.remaining_vi:  # e.g. overdue dossiers: users count what is left, not the on-time ones
+            change = f" · còn {fmt_int(room.denominator - new)} {lv.remaining_vi}{change}"
         c1, c0, c2, c3 = st.columns([6, 1.5, 1.3, 1], vertical_alignment="bottom")
         c1.slider(
             f"{lv.name_vi}: {fmt_int(new)} / {fmt_int(room.denominator)} {lv.unit_vi} ({fmt_percent(rate)}){change}",

@@ -94,3 +94,9 @@ def test_modified_copy_loads_and_changes_scores(tmp_path: Path) -> None:
     rb = load_rulebook(str(broken(tmp_path, text, "custom.toml")))
     assert rb.indicator("PUBLISH_ON_TIME").max == 4
     assert rb.indicator("PUBLIC_UPDATE_ON_TIME").max == 6
+
+
+def test_overdue_lever_is_shown_as_what_remains() -> None:
+    for rid in ("portal-2026", "qd766-2022"):
+        lv = load_rulebook(rid).lever("overdue_avoided")
+        assert lv.moves == ("dossiers_on_time", "dossiers_satisfied") and lv.remaining_vi == "hồ sơ quá hạn"

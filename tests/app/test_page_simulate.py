@@ -8,7 +8,7 @@ import numpy as np
 import openpyxl
 
 from chiso.cohort import rank_among
-from chiso.fmt import fmt_delta, fmt_points
+from chiso.fmt import fmt_delta, fmt_int, fmt_points
 from chiso.scenario import Scenario, lever_rooms, simulate
 
 from conftest import APP, AppTest, metric, open_page
@@ -34,7 +34,10 @@ def test_moving_a_lever_changes_score_and_rank(sample):
     assert metric(at, "Tổng điểm (kịch bản)").value == fmt_points(sample.base.total[i])
     room = next(r for r in lever_rooms(sample.x[i], "commune", sample.rb) if r.lever.key == "overdue_avoided")
     target = int(room.current + room.room)  # no overdue dossier left
+    overdue = int(room.denominator - room.current)
+    assert f"còn {fmt_int(overdue)} hồ sơ quá hạn" in at.slider(key="lv_n_overdue_avoided").label
     at.slider(key="lv_n_overdue_avoided").set_value(target).run()
+    assert "còn 0 hồ sơ quá hạn" in at.slider(key="lv_n_overdue_avoided").label
     want = expected_total(sample, code, {"overdue_avoided": int(room.room)})
     assert want > sample.base.total[i]
     m = metric(at, "Tổng điểm (kịch bản)")
