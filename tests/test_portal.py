@@ -145,3 +145,14 @@ def test_cli_error_is_a_message_not_a_traceback(tmp_path: Path) -> None:
 def test_cli_help_is_bilingual() -> None:
     run = subprocess.run([sys.executable, "-m", "chiso", "--help"], cwd=ROOT, capture_output=True, text=True)
     assert "tính lại" in run.stdout and "recompute" in run.stdout
+
+
+def test_on_time_is_derived_from_overdue_when_a_capture_lacks_it() -> None:
+    doc = json.loads((PHU_THO / "dvc-progress-tree.json").read_bytes())
+    for child in doc["data"]["children"]:
+        child.pop("totalOnTime")
+    t = load_portal_bytes([("p.json", json.dumps(doc).encode())], "", RB)
+    rows = score_rows(t.frame, baseline(t, RB))
+    progress = rows[rows["indicator"] == "PROGRESS_ON_TIME"]
+    assert len(progress) == 164
+    assert ((progress["points"] - progress["published_points"]).abs() <= 0.01).all()

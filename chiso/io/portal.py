@@ -236,6 +236,9 @@ def _tree_row(endpoint: str, r: dict, is_root: bool, name: str, rb: Rulebook) ->
     for key, (ep, fields) in tree_fields.items():
         if ep == endpoint and all(f in r for f in fields):
             counts[key] = sum(_num(r[f], where) for f in fields)
+    if endpoint == "dvc-progress-tree" and "totalOnTime" not in r and "totalOverdue" in r:
+        # child rows satisfy totalOnTime = totalReceived − totalOverdue; some captures carry only the latter
+        counts["dossiers_on_time"] = _num(r.get("totalReceived"), where) - _num(r["totalOverdue"], where)
     group, report = ENDPOINTS[endpoint]
     score = r.get("totalScore", r.get("score"))
     published = {published_group_column(group): float(score or 0.0)}
