@@ -24,9 +24,11 @@ def load_paths(paths: list[str | Path], rb: Rulebook, period: str = "") -> UnitT
 
 
 def load_table_file(path: Path, rb: Rulebook, period: str = "") -> UnitTable:
-    """Canonical CSV/XLSX or a monthly report table (added by the tabular importers)."""
+    """Canonical CSV/XLSX or a monthly report table."""
+    from chiso.io.tabular import load_tabular
+
     try:
-        from chiso.io.tabular import load_tabular
-    except ImportError:  # pragma: no cover - until the tabular importer lands
-        raise DataError("Định dạng tệp chưa được hỗ trợ.", Location(file=path.name)) from None
-    return load_tabular(path.name, path.read_bytes(), rb, period=period)
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DataError(f"Không đọc được tệp ({exc.strerror}).", Location(file=path.name)) from None
+    return load_tabular(path.name, data, rb, period=period)
