@@ -179,11 +179,15 @@ def scenario_from_dict(doc: dict, rb: Rulebook, loc=None) -> Scenario:
     )
 
 
-def clamp_deltas(deltas: np.ndarray, rooms: list[LeverRoom]) -> np.ndarray:
-    """Keep each delta inside what the unit can do (bounded levers only)."""
-    lo = np.array([r.floor for r in rooms])
-    hi = np.array([r.room if r.bounded else np.inf for r in rooms])
-    return np.clip(deltas, lo, hi)
+def fit_levers(asked: dict[str, int], rooms: list[LeverRoom]) -> dict[str, int]:
+    """The lever values of a scenario that this unit can apply: levers that cannot move here are
+    dropped, the others clamped to what is possible (a plan or a link made on other data)."""
+    kept = {}
+    for r in rooms:
+        value = asked.get(r.lever.key, 0)
+        if value and not fixed_reason_vi(r):
+            kept[r.lever.key] = int(np.clip(value, r.floor, r.room))
+    return kept
 
 
 # ---------------------------------------------------------------- helpers for the simulator screens
@@ -354,7 +358,7 @@ __all__ = [
     "Scenario",
     "apply_deltas",
     "apply_fallbacks",
-    "clamp_deltas",
+    "fit_levers",
     "lever_rooms",
     "marginal_points",
     "move_matrix",

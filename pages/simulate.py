@@ -20,6 +20,7 @@ from chiso.scenario import (
     count_bounds,
     delta_for_count,
     delta_for_rate,
+    fit_levers,
     fixed_reason_vi,
     lever_rooms,
     marginal,
@@ -49,10 +50,7 @@ if isinstance(pending, Scenario):
         j = data.index_of(pending.unit_code)
         rooms_j = lever_rooms(data.x[j], data.level(j), rb)
         asked = {k: int(v) for k, v in pending.levers.items() if v}
-        kept = {}
-        for r in rooms_j:
-            if r.lever.key in asked and not fixed_reason_vi(r):
-                kept[r.lever.key] = int(np.clip(asked[r.lever.key], r.floor, r.room))
+        kept = fit_levers(asked, rooms_j)
         ss[UNIT_KEY] = pending.unit_code
         ss["_sim_seq"] = ss.get("_sim_seq", 0) + 1
         ss["sim"] = {"unit": pending.unit_code, "rb": rb.id, "levers": kept, "name": pending.name,

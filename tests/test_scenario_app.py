@@ -116,3 +116,13 @@ def test_fmt_small_keeps_two_significant_digits():
     assert fmt_small(0.0000131) == "0,000013"
     assert fmt_small(0.07) == "0,07"
     assert fmt_small(1.5) == "1,5"
+
+
+def test_fit_levers_drops_fixed_levers_and_clamps_the_rest(commune):
+    from chiso.scenario import fit_levers
+
+    x = commune[0]
+    rooms = lever_rooms(x, "commune", RB)
+    e = room(rooms, "e_results")
+    kept = fit_levers({"e_results": int(e.room) + 10**6, "e_certified_copies": 5, "digitised": 0}, rooms)
+    assert kept == {"e_results": int(e.room)}
