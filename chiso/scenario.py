@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from chiso.engine import Scores, apply_fallbacks, score_matrix
-from chiso.errors import DataError
+from chiso.errors import DataError, Location
 from chiso.rulebook import LEVELS, Lever, Rulebook
 
 SCHEMA_VERSION = 1
@@ -130,8 +130,6 @@ class Scenario:
 
 def scenario_from_json(data: bytes | str, rb: Rulebook, filename: str = "kịch bản") -> Scenario:
     """Parse and validate a scenario file; every problem is a DataError in Vietnamese."""
-    from chiso.errors import Location
-
     loc = Location(file=filename)
     raw = data.encode("utf-8") if isinstance(data, str) else data
     if len(raw) > MAX_SCENARIO_BYTES:
@@ -147,8 +145,6 @@ def scenario_from_json(data: bytes | str, rb: Rulebook, filename: str = "kịch 
 
 def scenario_from_dict(doc: dict, rb: Rulebook, loc=None) -> Scenario:
     """Validate a parsed scenario document (from a JSON file or a link); errors are DataError."""
-    from chiso.errors import Location
-
     loc = loc or Location()
     if doc.get("schema_version") != SCHEMA_VERSION:
         raise DataError(f"Phiên bản lược đồ «{doc.get('schema_version')}» không được hỗ trợ (cần {SCHEMA_VERSION}).", loc)
@@ -319,8 +315,6 @@ def scenario_to_query(s: Scenario) -> dict[str, str]:
 
 def scenario_from_query(params: dict[str, str], rb: Rulebook) -> Scenario:
     """Parse the query parameters of a shared link with the same validation as a scenario file."""
-    from chiso.errors import Location
-
     loc = Location(file="liên kết chia sẻ")
     levers: dict[str, object] = {}
     for part in filter(None, str(params.get("lv", "")).split(",")):

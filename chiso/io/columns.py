@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from chiso.io.cells import fold
-from chiso.rulebook import LEVEL_NAMES_VI, Rulebook
+from chiso.rulebook import LEVEL_NAMES_VI, Rulebook, available_rulebooks, load_rulebook
 from chiso.units import PUBLISHED_TOTAL, published_column, published_group_column
 
 # identity and extra fields (not rulebook inputs)
@@ -167,8 +167,6 @@ _VOCAB_CACHE: dict[tuple[str, str], dict[str, str]] = {}
 def _other_versions_score_headers(rb: Rulebook) -> list[str]:
     """Group/indicator score headers of the other shipped rulebooks (a file written under one version
     must still load under another: its group scores are skipped, its counts are kept)."""
-    from chiso.rulebook import available_rulebooks, load_rulebook
-
     headers = []
     for rid in available_rulebooks():
         other = load_rulebook(rid)
