@@ -27,12 +27,12 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import chiso.plan_model as plan_model  # noqa: E402
+import chiso.plan.model as plan_model  # noqa: E402
 from chiso.calibration import baseline  # noqa: E402
 from chiso.io.load import load_paths  # noqa: E402
-from chiso.planner import plan_table, plan_unit, quiet_stdout_fd, summary_frame  # noqa: E402
+from chiso.plan.solver import plan_table, plan_unit, quiet_stdout_fd, summary_frame  # noqa: E402
 from chiso.rulebook import LEVELS, load_rulebook  # noqa: E402
-from chiso.targets import next_band_target  # noqa: E402
+from chiso.plan.targets import next_band_target  # noqa: E402
 
 PORTAL = ROOT / "sample_data" / "portal" / "phu-tho-2026-q3"
 SYNTHETIC = ROOT / "sample_data" / "gia-lap" / "gia-lap-toan-quoc-2026-q3.csv"

@@ -2,10 +2,9 @@
 import pandas as pd
 import streamlit as st
 
-from chiso.cheatsheet import cheatsheet_html
 from chiso.engine import STATUS_VI
 from chiso.fmt import fmt_int, fmt_percent, fmt_points
-from chiso.guide import (
+from chiso.guide.text import (
     CONFIDENCE_SHORT_VI,
     POLICY_SHORT_VI,
     ROUNDING_VI,
@@ -17,14 +16,14 @@ from chiso.guide import (
     indicator_numbers,
     rulebook_guide,
 )
-from chiso.guide_calc import Units
-from chiso.guide_examples import E_RESULT_LEVER, lever_indicator, loss_example, overdue_example, petition_example
-from chiso.guide_exercises import make_exercises, parse_answer
+from chiso.guide.calc import Units
+from chiso.guide.cheatsheet import cheatsheet_html
+from chiso.guide.examples import E_RESULT_LEVER, lever_indicator
 from chiso.rulebook import LEVEL_NAMES_VI, available_rulebooks, load_rulebook
 from ui.guide_charts import count_figure, rate_figure
+from ui.guide_view import exercises, worked_examples
 from ui.safe_md import md
 from ui.state import rulebook_caption, sidebar, unit_picker
-from ui.vn_metric import delta_args
 
 data = sidebar()
 rb = data.rb
@@ -176,83 +175,11 @@ with tab_curve:
             "đơn vị không tự thay đổi được điểm bằng số liệu của mình."
         )
 
-# ================================================================ worked examples
+# ================================================================ worked examples, exercises
 with tab_examples:
-    st.markdown("Ba ví dụ tính trực tiếp từ dữ liệu đang mở; đơn vị được chọn bằng tính toán, không gõ tay.")
-
-    ind_e = lever_indicator(rb, E_RESULT_LEVER)
-    loss = loss_example(units, ind_e.code) if ind_e is not None else None
-    st.subheader("1. Vì sao mất điểm ở kết quả điện tử?")
-    if loss is None:
-        st.info("Dữ liệu đang mở không có đơn vị nào mất điểm ở chỉ tiêu này.")
-    else:
-        who = "trong các đơn vị đã có kết quả điện tử, đây là đơn vị mất nhiều điểm nhất" if loss.numerator > 0 \
-            else "đơn vị mất nhiều điểm nhất ở chỉ tiêu này"
-        st.markdown(f"**{md(loss.unit_name)}** mất **{md(fmt_points(loss.lost))} điểm** ở «{md(loss.indicator.name_vi)}» — "
-                    f"{who}.")
-        c = st.columns(3)
-        c[0].metric("Tỷ lệ", fmt_percent(loss.rate))
-        c[1].metric("Điểm", f"{fmt_points(loss.points)} / {fmt_max(loss.indicator.max)}")
-        c[2].metric("Điểm bị mất", fmt_points(loss.lost))
-        st.markdown("\n".join(f"{n}. {md(s)}" for n, s in enumerate(loss.steps_vi, 1)))
-
-    over = overdue_example(units)
-    st.subheader("2. Cái giá kép của một hồ sơ quá hạn")
-    if over is None:
-        st.info("Dữ liệu đang mở không đủ số liệu tiến độ và mức độ hài lòng để tính ví dụ này.")
-    else:
-        st.markdown(f"**{md(over.unit_name)}**: một hồ sơ quá hạn bị trừ điểm ở tiến độ, và khi tỷ lệ hài lòng "
-                    "dưới ngưỡng thì bị trừ thêm ở mức độ hài lòng.")
-        c = st.columns(len(over.parts) + 1)
-        for col, p in zip(c, over.parts):
-            col.metric(p.indicator.name_vi, fmt_points(p.after), **delta_args(-p.drop))
-        c[-1].metric("Tổng điểm", fmt_points(over.total_after), **delta_args(-over.cost))
-        st.markdown("\n".join(f"{n}. {md(s)}" for n, s in enumerate(over.steps_vi, 1)))
-
-    pet = petition_example(units)
-    st.subheader("3. Nghịch lý PAKN")
-    if pet is None:
-        st.info("Không có đơn vị nào chưa phát sinh PAKN trong dữ liệu đang mở (hoặc bộ quy tắc không cho đủ điểm khi mẫu số bằng 0).")
-    else:
-        st.markdown(f"**{md(pet.unit_name)}**: không có PAKN nào thì được đủ {md(fmt_max(pet.full_points))} điểm; "
-                    "PAKN đầu tiên xử lý quá hạn lấy đi toàn bộ.")
-        c = st.columns(3)
-        c[0].metric("Không có PAKN", fmt_points(pet.total_before))
-        c[1].metric("PAKN đầu tiên quá hạn", fmt_points(pet.total_late), **delta_args(-pet.lost))
-        c[2].metric("PAKN đầu tiên đúng hạn, hài lòng", fmt_points(pet.total_good), **delta_args(pet.total_good - pet.total_before))
-        st.markdown("\n".join(f"{n}. {md(s)}" for n, s in enumerate(pet.steps_vi, 1)))
-
-# ================================================================ exercises
+    worked_examples(rb, units)
 with tab_ex:
-    seed = st.session_state.setdefault("guide_seed", 0)
-    top = st.columns([3, 1], vertical_alignment="center")
-    trainer = top[0].toggle("Chế độ giảng viên: hiện đáp án và lời giải", key="guide_trainer")
-    if top[1].button("Bộ câu hỏi khác", key="guide_new_set", icon=":material/shuffle:"):
-        seed = st.session_state["guide_seed"] = seed + 1
-    st.caption("Nhập câu trả lời (dùng dấu phẩy cho phần thập phân, ví dụ 1,25) rồi bấm «Kiểm tra». "
-               "Đáp án được tính bằng công cụ tính điểm trên dữ liệu đang mở.")
-    for n, ex in enumerate(make_exercises(units, seed), 1):
-        key = f"{rb.id}_{seed}_{n}"
-        with st.container(border=True):
-            st.markdown(f"**Câu {n}.** {md(ex.question_vi)}")
-            c_in, c_btn = st.columns([3, 1], vertical_alignment="bottom")
-            text = c_in.text_input(f"Câu trả lời ({ex.unit_vi})", key=f"guide_ans_{key}",
-                                 placeholder="ví dụ: 120" if ex.decimals == 0 else "ví dụ: 1,25")
-            if c_btn.button("Kiểm tra", key=f"guide_check_{key}"):
-                st.session_state[f"guide_checked_{key}"] = text
-            checked = st.session_state.get(f"guide_checked_{key}")
-            if checked is not None and checked == text:
-                value = parse_answer(checked)
-                if value is None:
-                    st.warning("Hãy nhập một số, ví dụ 12 hoặc 1,25.")
-                elif ex.check(value):
-                    st.success(f"Đúng! Đáp án: {md(ex.answer_vi)}. {md(ex.explanation_vi)}")
-                else:
-                    st.error("Chưa đúng, hãy thử lại.")
-                    with st.expander("Xem lời giải"):
-                        st.markdown(f"Đáp án: **{md(ex.answer_vi)}**. {md(ex.explanation_vi)}")
-            if trainer:
-                st.info(f"Đáp án: **{md(ex.answer_vi)}**. {md(ex.explanation_vi)}", icon=":material/school:")
+    exercises(rb, units)
 
 # ================================================================ cheat sheet
 with tab_sheet:

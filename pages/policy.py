@@ -2,7 +2,7 @@
 import streamlit as st
 
 from chiso.errors import ChisoError
-from chiso.export import ExportMeta, policy_workbook
+from chiso.io.export import ExportMeta, policy_workbook
 from chiso.fmt import fmt_delta, fmt_int, fmt_points
 from chiso.policy import PRESETS_VI, PolicyRule, apply_policy
 from chiso.rulebook import LEVEL_NAMES_VI, LEVELS

@@ -9,7 +9,7 @@ import pytest
 
 from chiso.calibration import baseline
 from chiso.engine import input_matrix, level_index
-from chiso.export import ExportMeta, UnitReport, UnitScenario, policy_workbook, safe_text, unit_summary_html, unit_workbook
+from chiso.io.export import ExportMeta, UnitReport, UnitScenario, policy_workbook, safe_text, unit_summary_html, unit_workbook
 from chiso.policy import PRESETS_VI, apply_policy
 from chiso.rulebook import load_rulebook
 from chiso.samples import available_samples, load_sample

@@ -11,15 +11,15 @@ import pytest
 
 from chiso.calibration import baseline
 from chiso.engine import ZERO_DEN_FULL, input_matrix, score
-from chiso.guide_calc import Units
-from chiso.guide_examples import (
+from chiso.guide.calc import Units
+from chiso.guide.examples import (
     E_RESULT_LEVER,
     lever_indicator,
     loss_example,
     overdue_example,
     petition_example,
 )
-from chiso.guide_exercises import Exercise, make_exercises, parse_answer
+from chiso.guide.exercises import Exercise, make_exercises, parse_answer
 from chiso.rulebook import LEVELS, available_rulebooks, load_rulebook
 from chiso.samples import available_samples, load_sample
 

@@ -12,10 +12,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from chiso.cheatsheet import cheatsheet_html, cheatsheet_notes
+from chiso.guide.cheatsheet import cheatsheet_html, cheatsheet_notes
 from chiso.engine import score
 from chiso.fmt import fmt_percent
-from chiso.guide import (
+from chiso.guide.text import (
     POLICY_VI,
     changes_by_kind,
     commune_reachable_max,
@@ -24,7 +24,7 @@ from chiso.guide import (
     indicator_numbers,
     rulebook_guide,
 )
-from chiso.guide_calc import count_grid, rank_in_level, rate_curve, smallest_steps
+from chiso.guide.calc import count_grid, rank_in_level, rate_curve, smallest_steps
 from chiso.rulebook import LEVEL_NAMES_VI, LEVELS, RULEBOOK_DIR, available_rulebooks, load_rulebook
 from ui.safe_md import md
 

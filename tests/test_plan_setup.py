@@ -1,7 +1,7 @@
 """Planner page plumbing: the constraints table → planner options, typed targets, many-units scope and
 targets, the summary, and the plan workbook (numeric cells, Vietnamese headers, rulebook named, no formulas).
 
-Expected values come from chiso.planner / chiso.targets / the engine, never typed in.
+Expected values come from chiso.plan.solver / chiso.plan.targets / the engine, never typed in.
 """
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ import pytest
 
 from chiso.calibration import baseline
 from chiso.errors import DataError
-from chiso.export import ExportMeta, plans_workbook
+from chiso.io.export import ExportMeta, plans_workbook
 from chiso.fmt import fmt_points
-from chiso.plan_setup import (
+from chiso.plan.setup import (
     CAP,
     LOCK,
     NUMBER,
@@ -36,12 +36,12 @@ from chiso.plan_setup import (
     status_vi,
     summary_vi,
 )
-from chiso.planner import plan_table, plan_unit
+from chiso.plan.solver import plan_table, plan_unit
 from chiso.rulebook import load_rulebook
 from chiso.samples import load_sample, sample
 from chiso.scenario import simulate
 from chiso.engine import input_matrix
-from chiso.targets import MEDIAN, NEXT_BAND, P75, cohort_target, next_band_target
+from chiso.plan.targets import MEDIAN, NEXT_BAND, P75, cohort_target, next_band_target
 
 RB = load_rulebook("portal-2026")
 EVIL = '=HYPERLINK("http://evil.example","x")'

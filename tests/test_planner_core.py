@@ -21,7 +21,7 @@ from chiso.cohort import cohort_stats
 from chiso.engine import input_matrix
 from chiso.errors import DataError, RulebookError
 from chiso.io.load import load_paths
-from chiso.planner import (
+from chiso.plan.solver import (
     IndicatorMove,
     instruction_vi,
     plan,
@@ -33,7 +33,7 @@ from chiso.planner import (
 )
 from chiso.rulebook import LEVELS, RULEBOOK_DIR, load_rulebook, parse_rulebook
 from chiso.scenario import lever_rooms, scenario_from_json, simulate
-from chiso.targets import MEDIAN, NEXT_BAND, OVERTAKE, P75, target_presets
+from chiso.plan.targets import MEDIAN, NEXT_BAND, OVERTAKE, P75, target_presets
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "sample_data" / "portal" / "phu-tho-2026-q3"
@@ -363,8 +363,8 @@ def test_quiet_stdout_fd_swallows_writes_to_fd_1(capfd):
 def test_a_solver_answer_that_misses_is_never_returned(ward, monkeypatch):
     """If the model over-promised (here: a solver that always answers "do nothing"), the engine
     re-check catches it, the model is tightened, and the monotone repair still reaches the target."""
-    import chiso.planner as planner_module
-    from chiso.plan_model import Solution
+    import chiso.plan.solver as planner_module
+    from chiso.plan.model import Solution
 
     calls = []
 

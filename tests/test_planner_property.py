@@ -24,10 +24,10 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from chiso.calibration import baseline
-from chiso.plan_model import Relaxation
+from chiso.plan.model import Relaxation
 from chiso.engine import input_matrix
 from chiso.io.load import load_paths
-from chiso.planner import plan
+from chiso.plan.solver import plan
 from chiso.rulebook import LEVELS, RULEBOOK_DIR, load_rulebook, parse_rulebook
 from chiso.scenario import lever_rooms, simulate
 

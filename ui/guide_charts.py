@@ -1,6 +1,6 @@
 """Plotly curves for the training guide: points against the rate, and against the count for one unit.
 
-The points come from ``chiso.guide_calc`` (the engine); this module only draws them, in Vietnamese,
+The points come from ``chiso.guide.calc`` (the engine); this module only draws them, in Vietnamese,
 with Vietnamese separators. Unit names are never put into a figure (they are user data).
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from chiso.fmt import fmt_int, fmt_percent
-from chiso.guide_calc import Units, count_grid, indicator_points, rate_curve
+from chiso.guide.calc import Units, count_grid, indicator_points, rate_curve
 from chiso.rulebook import Rulebook
 
 FONT = dict(family="DejaVu Sans, Arial, sans-serif", size=13)

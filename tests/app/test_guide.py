@@ -9,12 +9,12 @@ import shutil
 import numpy as np
 import pytest
 
-from chiso.cheatsheet import cheatsheet_html
+from chiso.guide.cheatsheet import cheatsheet_html
 from chiso.fmt import fmt_number, fmt_points
-from chiso.guide import diff_rulebooks, rulebook_guide
-from chiso.guide_calc import Units
-from chiso.guide_examples import E_RESULT_LEVER, lever_indicator, loss_example, overdue_example, petition_example
-from chiso.guide_exercises import make_exercises
+from chiso.guide.text import diff_rulebooks, rulebook_guide
+from chiso.guide.calc import Units
+from chiso.guide.examples import E_RESULT_LEVER, lever_indicator, loss_example, overdue_example, petition_example
+from chiso.guide.exercises import make_exercises
 from chiso.rulebook import RULEBOOK_DIR, load_rulebook
 from ui.safe_md import md
 

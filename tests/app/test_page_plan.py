@@ -1,5 +1,5 @@
 """Lập kế hoạch: plan for a sample ward, apply it to the simulator, locks/caps/weights, unreachable targets,
-and many units at once (summary + Excel). Every expectation comes from chiso.planner and the engine."""
+and many units at once (summary + Excel). Every expectation comes from chiso.plan.solver and the engine."""
 from __future__ import annotations
 
 import io
@@ -12,13 +12,13 @@ import pytest
 from chiso.calibration import baseline
 from chiso.cohort import rank_among
 from chiso.fmt import fmt_delta, fmt_int, fmt_number, fmt_points, parse_vn_number
-from chiso.plan_setup import batch_targets, counts, parents_of, scope_rows, status_vi
-from chiso.planner import plan_table, plan_unit
+from chiso.plan.setup import batch_targets, counts, parents_of, scope_rows, status_vi
+from chiso.plan.solver import plan_table, plan_unit
 from chiso.rulebook import load_rulebook
 from chiso.samples import load_sample
 from chiso.samples import sample as get_sample
 from chiso.scenario import simulate
-from chiso.targets import cohort_target, target_presets
+from chiso.plan.targets import cohort_target, target_presets
 from ui.safe_md import md
 
 from conftest import metric, open_page

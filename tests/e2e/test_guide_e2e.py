@@ -11,13 +11,13 @@ import pytest
 from playwright.sync_api import expect
 
 from chiso.calibration import baseline
-from chiso.cheatsheet import cheatsheet_html
+from chiso.guide.cheatsheet import cheatsheet_html
 from chiso.engine import input_matrix
 from chiso.fmt import fmt_number, fmt_points
-from chiso.guide import indicator_numbers
-from chiso.guide_calc import Units
-from chiso.guide_examples import E_RESULT_LEVER, lever_indicator, loss_example, overdue_example, petition_example
-from chiso.guide_exercises import make_exercises
+from chiso.guide.text import indicator_numbers
+from chiso.guide.calc import Units
+from chiso.guide.examples import E_RESULT_LEVER, lever_indicator, loss_example, overdue_example, petition_example
+from chiso.guide.exercises import make_exercises
 from chiso.rulebook import available_rulebooks, load_rulebook
 from chiso.samples import available_samples, load_sample
 

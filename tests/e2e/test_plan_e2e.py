@@ -11,8 +11,8 @@ from playwright.sync_api import expect
 from chiso.calibration import baseline
 from chiso.engine import input_matrix, level_index
 from chiso.fmt import fmt_int, fmt_number, fmt_points, parse_vn_number
-from chiso.plan_setup import counts, scope_rows
-from chiso.planner import plan_table, plan_unit
+from chiso.plan.setup import counts, scope_rows
+from chiso.plan.solver import plan_table, plan_unit
 from chiso.rulebook import load_rulebook
 from chiso.samples import load_sample, sample as get_sample
 from chiso.scenario import simulate

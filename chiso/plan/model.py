@@ -30,7 +30,7 @@ as no bound can beat the best plan found. Before a milp, the relaxation's own in
 efforts are multiples of the weights' common divisor, so when that plan costs the bound rounded up to
 the next multiple it is optimal and HiGHS is not needed; otherwise the milp runs with each lever
 narrowed to the steps a better plan could use (Lagrangian reduced-cost fixing). Every answer is
-re-scored by the engine in ``chiso.planner``; a row that over-promised is tightened and re-solved.
+re-scored by the engine in ``chiso.plan.solver``; a row that over-promised is tightened and re-solved.
 """
 from __future__ import annotations
 

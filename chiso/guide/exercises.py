@@ -14,9 +14,9 @@ import numpy as np
 
 from chiso.engine import BELOW_THRESHOLD, CAPPED, LINEAR, ZERO_DEN_FULL
 from chiso.fmt import fmt_int, fmt_number, fmt_percent, fmt_points, parse_vn_number
-from chiso.guide import curve_vi, fmt_max
-from chiso.guide_calc import Units, indicator_points, lever_room, lever_totals, steps_for_gain
-from chiso.guide_examples import (
+from chiso.guide.text import curve_vi, fmt_max
+from chiso.guide.calc import Units, indicator_points, lever_room, lever_totals, steps_for_gain
+from chiso.guide.examples import (
     E_RESULT_LEVER,
     PREFERRED_LEVEL,
     count_word,

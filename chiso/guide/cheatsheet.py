@@ -1,13 +1,13 @@
 """A printable one-page cheat sheet of a rulebook: self-contained HTML with print CSS, every text escaped.
 
-Generated from the rulebook (through ``chiso.guide``), so the sheet handed out in a training session is
+Generated from the rulebook (through ``chiso.guide.text``), so the sheet handed out in a training session is
 the version the simulator scores with.
 """
 from __future__ import annotations
 
 import html
 
-from chiso.guide import (
+from chiso.guide.text import (
     CONFIDENCE_SHORT_VI,
     POLICY_SHORT_VI,
     ROUNDING_VI,

@@ -22,8 +22,8 @@ from openpyxl.utils import get_column_letter
 from chiso.engine import STATUS_VI, Scores
 from chiso.explain import missing_groups
 from chiso.fmt import fmt_delta, fmt_int, fmt_percent, fmt_points
-from chiso.plan_setup import SUMMARY_HEADERS_VI, counts, lever_totals, status_vi
-from chiso.planner import OBJECTIVE_VI, Plan
+from chiso.plan.setup import SUMMARY_HEADERS_VI, counts, lever_totals, status_vi
+from chiso.plan.solver import OBJECTIVE_VI, Plan
 from chiso.policy import PolicyResult
 from chiso.rulebook import LEVEL_NAMES_VI, Rulebook
 from chiso.scenario import LeverRoom, rate_after

@@ -12,8 +12,8 @@ import numpy as np
 
 from chiso.engine import ZERO_DEN_FULL, score_matrix
 from chiso.fmt import fmt_delta, fmt_int, fmt_number, fmt_percent, fmt_points
-from chiso.guide import fmt_max
-from chiso.guide_calc import (
+from chiso.guide.text import fmt_max
+from chiso.guide.calc import (
     Units,
     indicator_points,
     lever_room,

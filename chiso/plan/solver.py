@@ -1,6 +1,6 @@
 """Target planner: the fewest levers, then the least effort, that bring a unit to a target score.
 
-``plan`` builds the exact integer model of one unit (chiso.plan_model), solves it with scipy's milp
+``plan`` builds the exact integer model of one unit (chiso.plan.model), solves it with scipy's milp
 (HiGHS) and re-scores every answer with the engine (``scenario.simulate``): a plan is returned only
 once the engine says it reaches the target after rounding. Whether a target is reachable at all is
 decided by the engine too: every allowed lever at its bound is the best any plan can do, because
@@ -26,7 +26,7 @@ from chiso.cohort import rank_among
 from chiso.engine import Scores, input_matrix, score_matrix
 from chiso.errors import DataError, RulebookError
 from chiso.fmt import fmt_delta, fmt_int, fmt_number, fmt_percent
-from chiso.plan_model import Problem, Solution, best, cents, half, need_cents
+from chiso.plan.model import Problem, Solution, best, cents, half, need_cents
 from chiso.rulebook import LEVELS, Lever, Rulebook
 from chiso.scenario import LeverRoom, Scenario, lever_rooms, move_matrix
 from chiso.units import UnitTable

@@ -17,9 +17,9 @@ import pandas as pd
 from chiso.engine import Scores
 from chiso.errors import DataError
 from chiso.fmt import fmt_int, fmt_number, fmt_points, parse_vn_number
-from chiso.planner import OBJECTIVE_VI, OBJECTIVES, Plan
+from chiso.plan.solver import OBJECTIVE_VI, OBJECTIVES, Plan
 from chiso.rulebook import LEVEL_NAMES_VI, Rulebook
-from chiso.targets import MEDIAN, NEXT_BAND, P75, cohort_target, next_band_target
+from chiso.plan.targets import MEDIAN, NEXT_BAND, P75, cohort_target, next_band_target
 
 # ---------------------------------------------------------------- options (objective, locks, caps, weights)
 

@@ -1,4 +1,4 @@
-"""``python -m chiso plan``: the planner on the command line (registered by chiso.cli)."""
+"""``python -m chiso plan``: the planner on the command line (registered by chiso.cli.main)."""
 from __future__ import annotations
 
 import argparse
@@ -6,11 +6,12 @@ import json
 import sys
 
 from chiso.calibration import baseline
+from chiso.cli.common import add_rulebook_option
 from chiso.errors import DataError
 from chiso.io.load import load_paths
-from chiso.planner import OBJECTIVES, plan_unit, quiet_stdout_fd
+from chiso.plan.solver import OBJECTIVES, plan_unit, quiet_stdout_fd
 from chiso.rulebook import load_rulebook
-from chiso.targets import MEDIAN, NEXT_BAND, OVERTAKE, P75, target_presets
+from chiso.plan.targets import MEDIAN, NEXT_BAND, OVERTAKE, P75, target_presets
 
 PLAN_HELP = """\
 Lập kế hoạch cải thiện cho một đơn vị: ít yếu tố cải thiện nhất rồi ít công sức nhất (hoặc chỉ ít
@@ -32,7 +33,7 @@ Số liệu tham khảo, không thay thế số liệu chính thức trên Cổn
 """
 
 
-def add_plan_parser(sub: argparse._SubParsersAction, add_rulebook_option) -> None:
+def add_parser(sub: argparse._SubParsersAction) -> None:
     pl = sub.add_parser(
         "plan",
         help="lập kế hoạch đạt điểm mục tiêu / plan to reach a target score",

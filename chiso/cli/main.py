@@ -1,0 +1,52 @@
+"""Command line: ``python -m chiso score|rulebooks|template|plan ...`` (Vietnamese and English help).
+
+One module per command; each adds its own sub-parser.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from chiso.cli import plan, rulebooks, score, template
+from chiso.errors import ChisoError
+from chiso.memory import keep_freed_memory
+
+DESCRIPTION = """\
+chiso — tính lại và mô phỏng Bộ chỉ số 766 (QĐ 766/QĐ-TTg) từ số liệu gốc.
+chiso — recompute and simulate Vietnam's 766 service index from raw counts.
+
+Lệnh / commands:
+  score      tính điểm từng chỉ tiêu của từng đơn vị / score every indicator of every unit
+  rulebooks  liệt kê các bộ quy tắc tính điểm / list the shipped rulebooks
+  template   tạo tệp mẫu số liệu (.xlsx có trang hướng dẫn, hoặc .csv) / write the data template
+  plan       lập kế hoạch đạt điểm mục tiêu / plan the fewest levers that reach a target score
+
+Số liệu tham khảo, không thay thế số liệu chính thức trên Cổng DVCQG.
+For reference; not a replacement for the portal's official figures.
+"""
+
+COMMANDS = (score, rulebooks, template, plan)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m chiso", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    sub = parser.add_subparsers(dest="command", metavar="{score,rulebooks,template,plan}")
+    for command in COMMANDS:
+        command.add_parser(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    keep_freed_memory()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 0
+    try:
+        return args.func(args)
+    except ChisoError as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return 2

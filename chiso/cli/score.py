@@ -1,0 +1,60 @@
+"""``python -m chiso score``: every indicator of every unit, recomputed from the raw counts."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from chiso.calibration import baseline
+from chiso.cli.common import add_rulebook_option, write_output
+from chiso.io.load import load_paths
+from chiso.report import score_rows
+from chiso.rulebook import load_rulebook
+
+SCORE_HELP = """\
+Đọc số liệu (thư mục hoặc các tệp JSON của Cổng DVCQG, CSV/XLSX mẫu chuẩn, bảng báo cáo tháng),
+tính lại điểm từ số liệu gốc và in một dòng cho mỗi đơn vị × chỉ tiêu, cộng một dòng TOTAL mỗi đơn vị.
+Read unit data (a folder or the portal's JSON files, canonical CSV/XLSX, a monthly report table),
+recompute the points from the raw counts and print one row per unit × indicator plus a TOTAL row.
+
+Cột / columns: unit_code, unit_name, level, period, group, indicator, numerator, denominator,
+points, max_points, published_points.
+- indicator: mã chỉ tiêu của Cổng; nhóm chỉ có một điểm: PROGRESS_ON_TIME, ONLINE_SERVICES_GROUP,
+  ONLINE_PAYMENT_GROUP (numerator/denominator để trống với nhóm gộp).
+  the portal's metric code; single-score groups use the codes above (no numerator/denominator).
+- points: tính lại từ số liệu gốc, không bao giờ chép điểm công bố; để trống khi tệp thiếu số liệu.
+  recomputed from raw counts, never copied; empty when the data lacks the counts.
+- TOTAL: points = tổng tính lại + điểm không có trong tệp (giữ nguyên từ điểm chính thức).
+  recomputed total plus held points (official points the file does not cover).
+- published_points: điểm công bố khi tệp có / the official points when the input has them.
+"""
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    sc = sub.add_parser(
+        "score",
+        help="tính điểm / score units",
+        description=SCORE_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sc.add_argument("paths", nargs="+", metavar="PATH", help="tệp hoặc thư mục số liệu / data files or folder")
+    add_rulebook_option(sc)
+    sc.add_argument("--period", default="", help="kỳ đánh giá, ví dụ 2026-Q3 / period label")
+    sc.add_argument("--format", choices=("csv", "json"), default="csv", help="định dạng in ra / output format")
+    sc.add_argument("--output", metavar="FILE", help="ghi ra tệp thay vì màn hình / write to FILE")
+    sc.set_defaults(func=cmd_score)
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    rb = load_rulebook(args.rulebook)
+    table = load_paths(args.paths, rb, period=args.period)
+    for msg in table.warnings:
+        print(f"Cảnh báo: {msg}", file=sys.stderr)
+    for err in table.rejected:
+        print(f"Bỏ qua: {err}", file=sys.stderr)
+    rows = score_rows(table.frame, baseline(table, rb))
+    if args.format == "json":
+        text = rows.to_json(orient="records", force_ascii=False, indent=1)
+    else:
+        text = rows.to_csv(index=False, float_format="%.6g")
+    write_output(text, args.output)
+    return 0

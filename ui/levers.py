@@ -1,0 +1,126 @@
+"""The lever widgets of the simulator: one slider, a typed count and a target rate per lever.
+
+Widgets are written only by callbacks (never on every run): a rerun still in flight must not pull a
+slider back while the user is pressing the arrow keys. The scenario itself is the dict
+``st.session_state["sim"]`` whose ``"levers"`` maps lever keys to integer deltas.
+"""
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from chiso.fmt import fmt_delta, fmt_int, fmt_percent
+from chiso.rulebook import LEVEL_NAMES_VI, Rulebook
+from chiso.scenario import count_bounds, delta_for_count, delta_for_rate, fixed_reason_vi, rate_after
+
+# the slider's own numbers cannot be formatted the Vietnamese way: the label carries them instead
+_HIDE_SLIDER_NUMBERS = ("<style>.stSlider [data-testid='stSliderThumbValue'], .stSlider [data-testid='stSliderTickBar']"
+                        "{visibility: hidden; height: 0.2rem;}</style>")
+
+
+def _sync(rooms: list, key: str, n: int, which: tuple[str, ...] = ("n", "c", "r")) -> None:
+    """Write the widgets of lever ``n`` from the scenario (slider, typed count, rate)."""
+    ss = st.session_state
+    d = ss["sim"]["levers"].get(key, 0)
+    rate = rate_after(rooms[n], d)
+    values = {"n": int(rooms[n].current + d), "c": int(rooms[n].current + d),
+              "r": int(np.floor(rate * 100 + 1e-9)) if not np.isnan(rate) else 0}
+    for w in which:
+        ss[f"lv_{w}_{key}"] = values[w]
+
+
+def _on_count(rooms: list, key: str, n: int) -> None:
+    ss = st.session_state
+    ss["sim"]["levers"][key] = delta_for_count(rooms[n], ss[f"lv_n_{key}"])
+    _sync(rooms, key, n, ("c", "r"))
+
+
+def _on_typed(rooms: list, key: str, n: int) -> None:
+    ss = st.session_state
+    ss["sim"]["levers"][key] = delta_for_count(rooms[n], ss[f"lv_c_{key}"] or 0)
+    _sync(rooms, key, n)
+
+
+def _on_rate(rooms: list, key: str, n: int) -> None:
+    ss = st.session_state
+    ss["sim"]["levers"][key] = delta_for_rate(rooms[n], (ss[f"lv_r_{key}"] or 0) / 100.0)
+    _sync(rooms, key, n)
+
+
+def _reset(rooms: list, key: str, n: int) -> None:
+    st.session_state["sim"]["levers"].pop(key, None)
+    _sync(rooms, key, n)
+
+
+def _reset_all(rooms: list, live: list[int]) -> None:
+    st.session_state["sim"]["levers"] = {}
+    for n in live:
+        _sync(rooms, rooms[n].lever.key, n)
+
+
+def lever_panel(rb: Rulebook, rooms: list, level: str, marg, synced: tuple) -> None:
+    """Draw every lever of the unit; levers this level cannot move are listed with the rule's reason.
+
+    ``synced`` identifies the unit, rulebook and applied scenario: when it changes, every widget starts
+    again from the scenario. ``marg`` is ``chiso.scenario.marginal`` at the current scenario.
+    """
+    ss = st.session_state
+    sim = ss["sim"]
+    live = [n for n, r in enumerate(rooms) if not fixed_reason_vi(r)]  # levers that get widgets
+    if ss.get("_lv_synced") != synced:
+        ss["_lv_synced"] = synced
+        for n in live:
+            _sync(rooms, rooms[n].lever.key, n)
+
+    st.html(_HIDE_SLIDER_NUMBERS)
+    head, btn = st.columns([4, 1])
+    head.subheader("Yếu tố cải thiện")
+    btn.button("Đặt lại tất cả", on_click=_reset_all, args=(rooms, live), key="reset_all", width="stretch",
+               disabled=not any(sim["levers"].values()))
+    st.caption("Kéo thanh trượt (hoặc dùng phím mũi tên), gõ số lượng, hoặc nhập tỷ lệ mục tiêu (%). "
+               "Giới hạn theo số liệu: không vượt quá mẫu số, không nhỏ hơn 0.")
+    fixed = []
+    for n, room in enumerate(rooms):
+        reason = fixed_reason_vi(room, rb)
+        if reason:
+            fixed.append((room.lever, reason))
+            continue
+        _lever_row(rooms, n, int(sim["levers"].get(room.lever.key, 0)), marg)
+    if fixed:
+        with st.container(border=True):
+            st.markdown(f"**Yếu tố không làm đổi điểm của đơn vị này** ({LEVEL_NAMES_VI[level].lower()})")
+            for lv, reason in fixed:
+                st.markdown(f"- {lv.name_vi}: {reason}")
+
+
+def _lever_row(rooms: list, n: int, d: int, marg) -> None:
+    """One lever: slider (label carries the formatted numbers), typed count, target rate, reset."""
+    ss = st.session_state
+    room = rooms[n]
+    lv = room.lever
+    lo, hi = count_bounds(room)
+    new = int(room.current + d)
+    rate = rate_after(room, d)
+    if any(f"lv_{w}_{lv.key}" not in ss for w in "ncr"):  # state dropped (page switch): restore it
+        _sync(rooms, lv.key, n)
+    change = f" · thay đổi {'+' if d > 0 else '−'}{fmt_int(abs(d))}" if d else ""
+    if lv.remaining_vi:  # e.g. overdue dossiers: users count what is left, not the on-time ones
+        change = f" · còn {fmt_int(room.denominator - new)} {lv.remaining_vi}{change}"
+    c1, c0, c2, c3 = st.columns([6, 1.5, 1.3, 1], vertical_alignment="bottom")
+    c1.slider(
+        f"{lv.name_vi}: {fmt_int(new)} / {fmt_int(room.denominator)} {lv.unit_vi} ({fmt_percent(rate)}){change}",
+        min_value=lo, max_value=hi, step=1, key=f"lv_n_{lv.key}",
+        on_change=_on_count, args=(rooms, lv.key, n),
+        help=(lv.note_vi or None),
+    )
+    c0.number_input(f"Số {lv.unit_vi}", min_value=lo, max_value=hi, step=1, key=f"lv_c_{lv.key}",
+                    on_change=_on_typed, args=(rooms, lv.key, n))
+    c2.number_input("Tỷ lệ (%)", min_value=0, max_value=100, step=1, key=f"lv_r_{lv.key}",
+                    on_change=_on_rate, args=(rooms, lv.key, n), disabled=np.isnan(rate))
+    c3.button("Đặt lại", key=f"lv_x_{lv.key}", on_click=_reset, args=(rooms, lv.key, n), disabled=not d,
+              width="stretch")
+    if marg.step[n] > 0:
+        c1.caption(f"Thêm {fmt_int(marg.step[n])} {lv.unit_vi}: {fmt_delta(marg.gain[n])} điểm · "
+                   f"thêm 1 {lv.unit_vi}: {fmt_delta(marg.gain_one[n])} điểm · tối đa {fmt_int(hi)}")
+    elif d >= 0 and room.room == d:
+        c1.caption("Đã đạt giới hạn: không thể tăng thêm.")

@@ -1,0 +1,167 @@
+"""Widgets of the planner page: the options (objective, locks, caps, effort), one plan as people act
+on it, and the summary of many plans. The plans themselves come from ``chiso.plan``."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+import streamlit as st
+
+from chiso.errors import ChisoError
+from chiso.fmt import fmt_delta, fmt_int, fmt_number, fmt_points
+from chiso.plan.setup import (
+    CAP,
+    LOCK,
+    WEIGHT,
+    PlanOptions,
+    counts,
+    lever_table,
+    lever_totals,
+    options_from_table,
+    status_vi,
+    summary_vi,
+)
+from chiso.plan.solver import OBJECTIVE_VI, OBJECTIVES, Plan
+from chiso.rulebook import Rulebook
+from ui.safe_md import md
+from ui.state import send_to_simulator
+
+SHOW = {"all": "Tất cả", "changes": "Cần thay đổi", "infeasible": "Không thể đạt", "already": "Đã đạt sẵn"}
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def plan_options(rb: Rulebook) -> PlanOptions:
+    """The objective, then locks / caps / effort per lever (shared by both tabs); stops on a bad cell."""
+    objective = st.radio(
+        "Tiêu chí", OBJECTIVES, format_func=OBJECTIVE_VI.get, horizontal=True, key="plan_objective",
+        help="Ít yếu tố cải thiện nhất: thay đổi ít việc nhất, rồi ít công sức nhất trong các cách đó. "
+             "Ít công sức nhất: tổng công sức nhỏ nhất, có thể phải làm nhiều việc hơn.",
+    )
+    with st.expander("Khóa (không thay đổi), giới hạn tăng thêm và công sức của từng yếu tố cải thiện"):
+        edited = st.data_editor(
+            lever_table(rb),
+            key=f"plan_levers_{rb.id}",
+            hide_index=True,
+            width="stretch",
+            height=(len(rb.levers) + 1) * 35 + 3,  # every lever visible, no inner scrolling
+            placeholder="Không giới hạn",
+            column_order=["name_vi", "unit_vi", LOCK, CAP, WEIGHT],
+            disabled=["name_vi", "unit_vi"],
+            column_config={
+                "name_vi": st.column_config.TextColumn("Yếu tố cải thiện", width="large"),
+                "unit_vi": st.column_config.TextColumn("Đơn vị tính", width="small"),
+                LOCK: st.column_config.CheckboxColumn("Khóa (không thay đổi)",
+                                                      help="Kế hoạch không dùng yếu tố này."),
+                CAP: st.column_config.NumberColumn(
+                    "Tăng thêm tối đa", min_value=0, step=1, format="localized",
+                    help="Ví dụ: tháng này cấp thêm tối đa 50 kết quả điện tử. Để trống: chỉ giới hạn theo số liệu."),
+                WEIGHT: st.column_config.NumberColumn(
+                    "Công sức mỗi đơn vị", min_value=0.01, step=0.01, format="localized",
+                    help="Công sức của kế hoạch = tổng (số lượng tăng thêm × công sức mỗi đơn vị)."),
+            },
+        )
+        st.caption("Mặc định theo bộ quy tắc: mỗi đơn vị tính có công sức 1"
+                   + "".join(f"; «{lv.name_vi}»: {fmt_number(lv.effort, 2)}" for lv in rb.levers if lv.effort != 1)
+                   + ". Các giới hạn áp dụng cho từng đơn vị, cả khi lập kế hoạch cho nhiều đơn vị.")
+    try:
+        return options_from_table(edited, rb, objective)
+    except ChisoError as exc:
+        st.error(str(exc))
+        st.stop()
+
+
+def steps_table(p: Plan) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "Việc cần làm": [s.instruction_vi for s in p.steps],
+            "Số lượng": [f"{fmt_int(s.count_from)} → {fmt_int(s.count_to)} {s.unit_vi}" for s in p.steps],
+            "Điểm tăng": [fmt_delta(s.points) for s in p.steps],
+            "Công sức": [fmt_number(s.effort, 2) for s in p.steps],
+        },
+        index=pd.RangeIndex(1, len(p.steps) + 1, name="Bước"),
+    )
+
+
+def show_plan(p: Plan, prefix: str, period: str, blockers: bool = True,
+              apply_label: str = "Áp dụng vào mô phỏng") -> None:
+    """A plan as people act on it: the verdict, score and rank after it, each step, and what blocks it."""
+    if p.already_reached:
+        st.success(p.message_vi)
+        return
+    if p.feasible:
+        st.success(p.message_vi)
+    else:
+        st.error(f"Không thể đạt {fmt_points(p.target)} điểm. "
+                 f"Điểm cao nhất có thể đạt: {fmt_points(p.best_reachable)}"
+                 + (" — kế hoạch dưới đây đưa đơn vị tới mức này." if p.steps else "."))
+    m = st.columns(4)
+    m[0].metric("Điểm sau kế hoạch", fmt_points(p.final_score), fmt_delta(p.final_score - p.baseline))
+    if p.rank_after is not None:
+        moved = p.rank_before - p.rank_after
+        m[1].metric(f"Xếp hạng trong nhóm ({fmt_int(p.cohort_size)} đơn vị)", str(p.rank_after),
+                    f"{moved:+d} bậc (gốc: {p.rank_before})" if moved else None)
+    m[2].metric("Số yếu tố cải thiện", fmt_int(p.levers_changed))
+    m[3].metric("Công sức", fmt_number(p.effort, 2))
+    if p.steps:
+        st.table(steps_table(p))
+    if blockers and p.blocked_by:
+        st.markdown("**Nguyên nhân không thể đạt**")
+        st.markdown("\n".join(f"- {md(b.message_vi)}" for b in p.blocked_by))
+    if p.steps and st.button(apply_label, type="primary", key=f"{prefix}_apply",
+                             help="Mở trang Mô phỏng với các yếu tố cải thiện của kế hoạch này."):
+        send_to_simulator(p.to_scenario(period=period))
+
+
+def show_alternative(p: Plan, period: str) -> None:
+    alt = p.alternative
+    with st.container(border=True):
+        st.markdown(
+            f"**Phương án khác — {OBJECTIVE_VI[alt.objective].lower()}**: "
+            f"{fmt_int(alt.levers_changed)} yếu tố cải thiện, công sức {fmt_number(alt.effort, 2)} "
+            f"(phương án trên: {fmt_int(p.levers_changed)} yếu tố, công sức {fmt_number(p.effort, 2)}).")
+        show_plan(alt, "plan_alt", period, blockers=False, apply_label="Áp dụng phương án này vào mô phỏng")
+
+
+def batch_summary(plans: list[Plan], rb: Rulebook, names: dict, period: str,
+                  workbook: Callable[[], bytes], file_name: str) -> None:
+    """Counts, the total work per lever, a filterable table, the Excel download and each unit's plan."""
+    n = counts(plans)
+    m = st.columns(5)
+    m[0].metric("Số đơn vị", fmt_int(n["units"]))
+    m[1].metric("Đạt mục tiêu", fmt_int(n["reached"]), help="Đạt mục tiêu sau kế hoạch (cần thay đổi).")
+    m[2].metric("Đã đạt sẵn", fmt_int(n["already"]))
+    m[3].metric("Không thể đạt", fmt_int(n["infeasible"]))
+    m[4].metric("Tổng công sức", fmt_number(sum(p.effort for p in plans), 2))
+    tot = lever_totals(plans, rb)
+    if len(tot):
+        st.markdown("**Cần làm thêm** (cộng mọi đơn vị)")
+        st.table(pd.DataFrame({
+            "Yếu tố cải thiện": tot["name_vi"],
+            "Số đơn vị phải thay đổi": [fmt_int(v) for v in tot["units"]],
+            "Tổng số lượng cần thêm": [f"{fmt_int(v)} {u}" for v, u in zip(tot["total"], tot["unit_vi"])],
+            "Tổng công sức": [fmt_number(v, 2) for v in tot["effort"]],
+        }).set_index("Yếu tố cải thiện"))
+    show = st.segmented_control("Hiện", list(SHOW), format_func=SHOW.get, default="all", key="batch_show")
+    keep = {
+        "changes": lambda p: bool(p.steps) and p.feasible,
+        "infeasible": lambda p: not p.feasible,
+        "already": lambda p: p.already_reached,
+    }.get(show or "all", lambda p: True)
+    shown = [p for p in plans if keep(p)]
+    if not shown:
+        st.caption("Không có đơn vị nào trong mục này.")
+    st.dataframe(summary_vi(shown, names), hide_index=True, width="stretch", key="batch_table",
+                 column_config={"Mã đơn vị": st.column_config.TextColumn(width="small"),
+                                "Tên đơn vị": st.column_config.TextColumn(width=260),
+                                "Kế hoạch cải thiện": st.column_config.TextColumn(width="large"),
+                                "Nguyên nhân không thể đạt": st.column_config.TextColumn(width="large")})
+    st.download_button("Tải Excel (tóm tắt, từng đơn vị, từng bước)", key="batch_dl", on_click="ignore",
+                       data=workbook, file_name=file_name, mime=XLSX_MIME)
+    by_code = {p.unit_code: p for p in plans if p.steps}
+    if by_code:
+        st.subheader("Kế hoạch của từng đơn vị")
+        pick = st.selectbox("Đơn vị", list(by_code), key="batch_unit",
+                            format_func=lambda k: f"{names.get(k, k)} ({k}) — {status_vi(by_code[k]).lower()}, "
+                                                  f"{by_code[k].levers_changed} yếu tố cải thiện")
+        show_plan(by_code[pick], "batch", period)
+

@@ -1,0 +1,120 @@
+"""Below the simulator: save and reopen scenarios, compare them side by side, move them as JSON files,
+and export the unit's report. Downloads read the levers when clicked, never a stale copy."""
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from chiso.cohort import rank_among
+from chiso.errors import ChisoError
+from chiso.fmt import fmt_delta, fmt_points
+from chiso.io.export import unit_summary_html, unit_workbook
+from chiso.scenario import Scenario, scenario_from_json
+from ui.safe_md import md
+from ui.sim_unit import UnitView
+from ui.state import PENDING_SCENARIO, saved_scenarios
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def scenario_tabs(view: UnitView) -> None:
+    saved = saved_scenarios()
+    st.divider()
+    tab_save, tab_cmp, tab_share, tab_export = st.tabs(["Lưu kịch bản", "So sánh kịch bản", "Tải lên / tải về",
+                                                        "Xuất báo cáo"])
+    with tab_save:
+        _save_tab(view, saved)
+    with tab_cmp:
+        _compare_tab(view, [s for s in saved.values() if s.unit_code == view.code and s.rulebook == view.rb.id])
+    with tab_share:
+        _share_tab(view, saved)
+    with tab_export:
+        _export_tab(view, saved)
+
+
+def _save_tab(view: UnitView, saved: dict[str, Scenario]) -> None:
+    ss = st.session_state
+    data = view.data
+
+    def _rename() -> None:
+        ss["sim"]["name"] = (ss["sim_name"] or "").strip()[:200] or "Kịch bản"
+
+    ss["sim_name"] = view.sim["name"]
+    a, b = st.columns([3, 1], vertical_alignment="bottom")
+    a.text_input("Tên kịch bản", key="sim_name", on_change=_rename, max_chars=200)
+    if b.button("Lưu kịch bản", type="primary", key="save_scenario", width="stretch"):
+        current = view.current_scenario()
+        existed = current.name in saved
+        saved[current.name] = current
+        st.success(f"{'Đã cập nhật' if existed else 'Đã lưu'} kịch bản «{md(current.name)}».")
+    mine = {k: s for k, s in saved.items() if s.rulebook == view.rb.id}
+    if not mine:
+        st.caption("Chưa lưu kịch bản nào trong phiên làm việc này.")
+        return
+    pick = st.selectbox("Kịch bản đã lưu", list(mine), key="saved_pick",
+                        format_func=lambda k: f"{k} — {data.names[data.index_of(mine[k].unit_code)]}"
+                        if mine[k].unit_code in set(data.codes) else k)
+    o, dlt = st.columns(2)
+    if o.button("Mở kịch bản này", key="open_saved", width="stretch"):
+        ss[PENDING_SCENARIO] = mine[pick]
+        st.rerun()
+    if dlt.button("Xóa kịch bản này", key="delete_saved", width="stretch"):
+        saved.pop(pick, None)
+        st.rerun()
+
+
+def _compare_tab(view: UnitView, same_unit: list[Scenario]) -> None:
+    if not same_unit:
+        st.caption("Lưu ít nhất một kịch bản của đơn vị này để so sánh.")
+        return
+    rb = view.rb
+    names = ["Kịch bản gốc"] + [s.name for s in same_unit]
+    rows = np.vstack([np.zeros(len(view.keys))] + [s.deltas(rb) for s in same_unit])
+    cmp = view.score(rows)
+    table = {"Chỉ số": ["Tổng điểm", "Xếp hạng trong nhóm", "Xếp loại"] + [grp.name_vi for grp in rb.groups]}
+    for n, name in enumerate(names):
+        t = float(cmp.total[n])
+        table[name] = [fmt_points(t), str(rank_among(t, view.others)), rb.band(t)] + [
+            fmt_points(p) for p in cmp.group_points[n]]
+    for k, lv in enumerate(rb.levers):
+        if rows[:, k].any():
+            table["Chỉ số"].append(f"{lv.name_vi} ({lv.unit_vi})")
+            for n, name in enumerate(names):
+                table[name].append(fmt_delta(rows[n, k], 0) if rows[n, k] else "0")
+    st.dataframe(table, hide_index=True, width="stretch", key="compare_table")
+    st.caption("Các kịch bản đã lưu, cạnh nhau; lưu kịch bản đang mô phỏng để đưa vào so sánh.")
+
+
+def _share_tab(view: UnitView, saved: dict[str, Scenario]) -> None:
+    ss = st.session_state
+    st.download_button(
+        "Tải kịch bản đang mô phỏng (JSON)", data=lambda: view.current_scenario().to_json().encode("utf-8"),
+        file_name=f"kich-ban-{view.code}.json", mime="application/json", key="dl_json", on_click="ignore",
+    )
+    up = st.file_uploader("Tải lên kịch bản (JSON)", type=["json"], key="sim_upload")
+    if up is None or ss.get("_sim_upload_done") == up.file_id:
+        return
+    ss["_sim_upload_done"] = up.file_id
+    try:
+        loaded = scenario_from_json(up.getvalue(), view.rb, up.name)
+    except ChisoError as exc:
+        st.error(md(exc))
+    else:
+        saved[loaded.name] = loaded
+        ss[PENDING_SCENARIO] = loaded
+        st.rerun()
+
+
+def _export_tab(view: UnitView, saved: dict[str, Scenario]) -> None:
+    st.caption(f"Ghi rõ bộ quy tắc tính điểm {view.rb.id}; số giữ dạng số trong Excel; "
+               "lấy các yếu tố đang đặt lúc bấm tải.")
+    a, b = st.columns(2)
+    a.download_button(
+        "Tải Excel (gốc và kịch bản theo từng chỉ tiêu)", data=lambda: unit_workbook(view.report(list(saved.values()))),
+        file_name=f"mo-phong-{view.code}.xlsx", key="dl_xlsx", on_click="ignore", width="stretch", mime=XLSX_MIME,
+    )
+    b.download_button(
+        "Tải bản tóm tắt một trang để in (HTML)",
+        data=lambda: unit_summary_html(view.report(list(saved.values()))).encode("utf-8"),
+        file_name=f"tom-tat-{view.code}.html", mime="text/html", key="dl_html", on_click="ignore", width="stretch",
+    )
