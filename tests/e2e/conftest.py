@@ -104,11 +104,19 @@ def browser():
         b.close()
 
 
+# CI runs on a loaded 2-core machine: assertions wait on state, with room for a slow first render
+# (Playwright's own default for expect() is 5 s).
+EXPECT_TIMEOUT_MS = 30_000
+
+
 @pytest.fixture
 def page(browser):
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
     ctx = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="vi-VN", accept_downloads=True)
     pg = ctx.new_page()
-    pg.set_default_timeout(20_000)
+    pg.set_default_timeout(EXPECT_TIMEOUT_MS)
     yield pg
     ctx.close()
 
