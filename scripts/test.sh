@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install everything the tests need (Debian's chromium, a venv with pinned packages) and run them all.
+# Install everything the tests need (Debian's chromium and postgresql, a venv with pinned packages) and run them all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v chromium >/dev/null 2>&1; then
@@ -11,5 +11,7 @@ if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
 .venv/bin/pip install -q --disable-pip-version-check -r requirements.txt
+# A throw-away PostgreSQL for the workspace tests (CHISO_TEST_PG_URL; stopped on exit, so no exec below).
+source scripts/pg_cluster.sh
 # Never `playwright install`: the browser tests drive Debian's /usr/bin/chromium.
-exec .venv/bin/python -m pytest -q -p no:cacheprovider "$@"
+.venv/bin/python -m pytest -q -p no:cacheprovider "$@"
