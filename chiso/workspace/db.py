@@ -8,6 +8,7 @@ e.g. ``postgresql+psycopg://user@host/db`` for a shared office server.
 from __future__ import annotations
 
 import os
+import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -103,7 +104,7 @@ def guarded(action_vi: str) -> Iterator[None]:
         yield
     except WorkspaceError:
         raise
-    except (DBAPIError, SQLAlchemyError, OSError) as exc:
+    except (DBAPIError, SQLAlchemyError, sqlite3.Error, OSError) as exc:
         raise WorkspaceError(f"Không {action_vi} được trong cơ sở dữ liệu làm việc: {_reason_vi(exc)}") from exc
 
 
