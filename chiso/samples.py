@@ -19,6 +19,7 @@ class Sample:
     rulebook: str  # the rulebook the data was published under
     period: str = ""
     synthetic: bool = False
+    series: str = ""  # samples of the same units in different periods share a series (history)
 
     @property
     def full_path(self) -> Path:
@@ -29,7 +30,8 @@ class Sample:
 
 
 SAMPLES: tuple[Sample, ...] = (
-    Sample("phu-tho", "Phú Thọ, quý 3/2026 (Cổng DVCQG)", "portal/phu-tho-2026-q3", "portal-2026", "2026-Q3"),
+    Sample("phu-tho", "Phú Thọ, quý 3/2026 (Cổng DVCQG)", "portal/phu-tho-2026-q3", "portal-2026", "2026-Q3",
+           series="phu-tho"),
     Sample(
         "tay-ninh",
         "TP. Tây Ninh, tháng 02/2023 (báo cáo tháng)",
@@ -44,6 +46,15 @@ SAMPLES: tuple[Sample, ...] = (
         "portal-2026",
         synthetic=True,
     ),
+    Sample(
+        "phu-tho-q2-gia-lap",
+        "Phú Thọ, quý 2/2026 (giả lập từ quý 3, không phải số liệu thật)",
+        "gia-lap/phu-tho-2026-q2-gia-lap.csv",
+        "portal-2026",
+        "2026-Q2",
+        synthetic=True,
+        series="phu-tho",
+    ),
 )
 
 
@@ -56,6 +67,12 @@ def sample(key: str) -> Sample:
         if s.key == key:
             return s
     raise KeyError(key)
+
+
+def same_series(s: Sample) -> list[Sample]:
+    """The bundled periods of the same units (for history), oldest first; just ``s`` when it has none."""
+    found = [x for x in available_samples() if s.series and x.series == s.series and x.rulebook == s.rulebook]
+    return sorted(found, key=lambda x: x.period) or [s]
 
 
 def load_sample(s: Sample, rb: Rulebook) -> UnitTable:

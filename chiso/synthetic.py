@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from chiso.calibration import baseline
 from chiso.rulebook import Rulebook
 from chiso.units import UnitTable, empty_provenance
 
@@ -149,3 +150,36 @@ def synthetic_table(rb: Rulebook, seed: int = DEFAULT_SEED, scale: float = 1.0) 
     table = UnitTable(frame, empty_provenance(frame, rb.input_keys), source="dữ liệu giả lập", synthetic=True)
     table.warnings.append("Dữ liệu giả lập (mô phỏng), không phải số liệu chính thức.")
     return table
+
+
+# ---------------------------------------------------------------- an earlier period of real data, synthesised
+
+EARLIER_SEED = 7662
+
+
+def earlier_period(table: UnitTable, rb: Rulebook, period: str, seed: int = EARLIER_SEED) -> UnitTable:
+    """A plausible *previous* period of ``table`` (dữ liệu giả lập), so that history has two periods.
+
+    Same units; each unit's volumes scaled by one factor (0,85–1,10) and each rate moved a little,
+    mostly lower (units improve over time), counts kept whole and numerators ≤ denominators. Published
+    indicator and group scores are dropped (they would be invented); the official total is the
+    recomputed total plus the points the real period holds ("giữ nguyên"), so held points stay the same.
+    """
+    rng = np.random.default_rng(seed)
+    f = table.frame.copy()
+    n = len(f)
+    scale = rng.uniform(0.85, 1.10, n)
+    keys = [k for k in rb.input_keys if k in f]
+    for k in keys:
+        f[k] = np.round(f[k].to_numpy(dtype=float) * scale)
+    for ind in rb.indicators:  # rates: shortfall grows by 0–15 % of the denominator, sometimes shrinks
+        if ind.numerator in f and ind.denominator in f and ind.numerator != ind.denominator:
+            num, den = f[ind.numerator].to_numpy(dtype=float), f[ind.denominator].to_numpy(dtype=float)
+            moved = np.round(num - den * rng.uniform(-0.03, 0.15, n))
+            f[ind.numerator] = np.where(np.isnan(num), num, np.clip(moved, 0, den))
+    f["period"] = period
+    f = f.drop(columns=[c for c in f.columns if str(c).startswith(("published__", "published_group__"))])
+    held = baseline(table, rb).held
+    out = UnitTable(f, empty_provenance(f, keys), source="Dữ liệu giả lập (từ kỳ sau)", synthetic=True)
+    f["published_total"] = np.round(baseline(out, rb).computed_total + held, 2)
+    return out

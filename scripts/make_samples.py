@@ -8,6 +8,8 @@
 - canonical/tay-ninh-2023-02.csv — the same data through the importer, in the canonical format.
 - canonical/phu-tho-2026-q3.csv — the Phú Thọ portal JSON (sample_data/portal/…) in canonical form.
 - gia-lap/gia-lap-toan-quoc-2026-q3.csv — synthetic national-scale data (chiso.synthetic).
+- gia-lap/phu-tho-2026-q2-gia-lap.csv — a synthetic earlier quarter of Phú Thọ (chiso.synthetic.earlier_period),
+  so that history across periods has something to show; flagged giả lập like the national set.
 """
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 from chiso.io.canonical import write_canonical  # noqa: E402
 from chiso.io.load import load_paths  # noqa: E402
 from chiso.rulebook import load_rulebook  # noqa: E402
-from chiso.synthetic import synthetic_table  # noqa: E402
+from chiso.synthetic import earlier_period, synthetic_table  # noqa: E402
 
 OUT = ROOT / "sample_data"
 
@@ -133,6 +135,8 @@ def main() -> None:
     synth = OUT / "gia-lap"
     synth.mkdir(parents=True, exist_ok=True)
     write_canonical(synthetic_table(portal), portal, synth / "gia-lap-toan-quoc-2026-q3.csv")
+    # no second real period with raw counts exists: a synthesised earlier quarter gives history two periods
+    write_canonical(earlier_period(phu_tho, portal, "2026-Q2"), portal, synth / "phu-tho-2026-q2-gia-lap.csv")
     for p in sorted(OUT.rglob("*")):
         if p.is_file() and p.suffix in (".xlsx", ".csv"):
             print(f"{p.relative_to(ROOT)}\t{p.stat().st_size:,} B")

@@ -1,4 +1,4 @@
-"""Command line: ``python -m chiso score|rulebooks|template|plan ...`` (Vietnamese and English help).
+"""Command line: ``python -m chiso score|rulebooks|template|plan|import|history ...`` (Vietnamese and English help).
 
 One module per command; each adds its own sub-parser.
 """
@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from chiso.cli import plan, rulebooks, score, template
+from chiso.cli import history, importing, plan, rulebooks, score, template
 from chiso.errors import ChisoError
 from chiso.memory import keep_freed_memory
 
@@ -20,19 +20,23 @@ Lệnh / commands:
   rulebooks  liệt kê các bộ quy tắc tính điểm / list the shipped rulebooks
   template   tạo tệp mẫu số liệu (.xlsx có trang hướng dẫn, hoặc .csv) / write the data template
   plan       lập kế hoạch đạt điểm mục tiêu / plan the fewest levers that reach a target score
+  import     lưu số liệu vào cơ sở dữ liệu làm việc / store a dataset in the workspace database
+  history    điểm của một đơn vị qua các kỳ đã lưu / a unit's scores over the stored periods
+
+Cơ sở dữ liệu làm việc / workspace: CHISO_DATABASE_URL, mặc định .chiso/workspace.sqlite3.
 
 Số liệu tham khảo, không thay thế số liệu chính thức trên Cổng DVCQG.
 For reference; not a replacement for the portal's official figures.
 """
 
-COMMANDS = (score, rulebooks, template, plan)
+COMMANDS = (score, rulebooks, template, plan, importing, history)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m chiso", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    sub = parser.add_subparsers(dest="command", metavar="{score,rulebooks,template,plan}")
+    sub = parser.add_subparsers(dest="command", metavar="{score,rulebooks,template,plan,import,history}")
     for command in COMMANDS:
         command.add_parser(sub)
     return parser

@@ -1,0 +1,55 @@
+"""``python -m chiso import``: store a dataset in the workspace (the same database the app uses)."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from chiso.cli.common import add_rulebook_option
+from chiso.io.load import load_paths
+from chiso.rulebook import load_rulebook
+from chiso.workspace import ENV_URL, open_workspace
+
+IMPORT_HELP = f"""\
+Đọc số liệu (như lệnh score) và lưu vào cơ sở dữ liệu làm việc: mỗi kỳ một bộ số liệu, kèm nguồn,
+mã băm nội dung, bộ quy tắc, mọi số liệu gốc và nguồn gốc của chúng, điểm công bố và cảnh báo.
+Nhập lại cùng nguồn và cùng kỳ thì thay thế, không tạo bản trùng.
+Read unit data (as score does) and store it in the workspace database, one dataset per period.
+Re-importing the same source and period replaces it, never duplicates it.
+
+Cơ sở dữ liệu / database: {ENV_URL} (URL SQLAlchemy bất kỳ, ví dụ postgresql+psycopg://…),
+mặc định tệp .chiso/workspace.sqlite3 trong thư mục dự án / default: .chiso/workspace.sqlite3.
+"""
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "import",
+        help="lưu số liệu vào cơ sở dữ liệu làm việc / store a dataset in the workspace",
+        description=IMPORT_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("paths", nargs="+", metavar="PATH", help="tệp hoặc thư mục số liệu / data files or folder")
+    add_rulebook_option(p)
+    p.add_argument("--period", default="", help="kỳ đánh giá, ví dụ 2026-Q3 / period label")
+    p.set_defaults(func=cmd_import)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    rb = load_rulebook(args.rulebook)
+    table = load_paths(args.paths, rb, period=args.period)
+    for msg in table.warnings:
+        print(f"Cảnh báo: {msg}", file=sys.stderr)
+    for err in table.rejected:
+        print(f"Bỏ qua: {err}", file=sys.stderr)
+    ws = open_workspace()
+    try:
+        ids = ws.import_paths(args.paths, table, rb.id)
+        stored = {d.id: d for d in ws.datasets()}
+    finally:
+        ws.close()
+    for i in ids:
+        d = stored[i]
+        n = int((table.frame["period"].astype(str) == d.period).sum())
+        print(f"Đã lưu bộ số liệu {i}: «{d.source}», kỳ {d.period}, {n} đơn vị, bộ quy tắc {d.rulebook}"
+              + (" (dữ liệu giả lập)" if d.synthetic else "") + f" — {ws.url}")
+    return 0
