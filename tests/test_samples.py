@@ -13,7 +13,7 @@ from chiso.calibration import baseline
 from chiso.io.canonical import canonical_frame, to_csv_bytes
 from chiso.io.load import load_paths
 from chiso.report import score_rows
-from chiso.synthetic import synthetic_table
+from chiso.synthetic import earlier_period, synthetic_table
 from seed_tay_ninh import SEED
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,6 +23,7 @@ QD = load_rulebook("qd766-2022")
 CANON_TN = DATA / "canonical" / "tay-ninh-2023-02.csv"
 CANON_PT = DATA / "canonical" / "phu-tho-2026-q3.csv"
 SYNTH = DATA / "gia-lap" / "gia-lap-toan-quoc-2026-q3.csv"
+SYNTH_Q2 = DATA / "gia-lap" / "phu-tho-2026-q2-gia-lap.csv"
 
 
 @pytest.fixture(scope="module")
@@ -77,6 +78,8 @@ def test_generated_csv_files_are_up_to_date(phu_tho_json) -> None:
     assert to_csv_bytes(canonical_frame(tn, QD)) == CANON_TN.read_bytes()
     assert to_csv_bytes(canonical_frame(phu_tho_json, PORTAL)) == CANON_PT.read_bytes()
     assert to_csv_bytes(canonical_frame(synthetic_table(PORTAL), PORTAL)) == SYNTH.read_bytes()
+    earlier = earlier_period(phu_tho_json, PORTAL, "2026-Q2")
+    assert to_csv_bytes(canonical_frame(earlier, PORTAL)) == SYNTH_Q2.read_bytes()
 
 
 def test_synthetic_set_is_labelled_and_national_scale(synthetic) -> None:
