@@ -10,20 +10,26 @@ from chiso.errors import ChisoError
 from chiso.fmt import fmt_delta, fmt_points
 from chiso.io.export import unit_summary_html, unit_workbook
 from chiso.scenario import Scenario, scenario_from_json
+from chiso.workspace import NameTakenError
 from ui.safe_md import md
 from ui.sim_unit import UnitView
 from ui.state import PENDING_SCENARIO, saved_scenarios
+from ui.workspace import delete_scenario, store_scenario, sync_saved
+
+_CONFIRM = "_overwrite_pending"  # (name, version) of a save waiting for "Ghi đè"
+_FLASH = "_save_message"  # shown after the rerun that puts the next name in the field
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def scenario_tabs(view: UnitView) -> None:
     saved = saved_scenarios()
+    stored = sync_saved(view.data, saved)
     st.divider()
     tab_save, tab_cmp, tab_share, tab_export = st.tabs(["Lưu kịch bản", "So sánh kịch bản", "Tải lên / tải về",
                                                         "Xuất báo cáo"])
     with tab_save:
-        _save_tab(view, saved)
+        _save_tab(view, saved, stored)
     with tab_cmp:
         _compare_tab(view, [s for s in saved.values() if s.unit_code == view.code and s.rulebook == view.rb.id])
     with tab_share:
@@ -32,9 +38,11 @@ def scenario_tabs(view: UnitView) -> None:
         _export_tab(view, saved)
 
 
-def _save_tab(view: UnitView, saved: dict[str, Scenario]) -> None:
+def _save_tab(view: UnitView, saved: dict[str, Scenario], stored: dict | None) -> None:
     ss = st.session_state
     data = view.data
+    if flash := ss.pop(_FLASH, None):
+        st.success(flash)
 
     def _rename() -> None:
         ss["sim"]["name"] = (ss["sim_name"] or "").strip()[:200] or "Kịch bản"
@@ -43,13 +51,11 @@ def _save_tab(view: UnitView, saved: dict[str, Scenario]) -> None:
     a, b = st.columns([3, 1], vertical_alignment="bottom")
     a.text_input("Tên kịch bản", key="sim_name", on_change=_rename, max_chars=200)
     if b.button("Lưu kịch bản", type="primary", key="save_scenario", width="stretch"):
-        current = view.current_scenario()
-        existed = current.name in saved
-        saved[current.name] = current
-        st.success(f"{'Đã cập nhật' if existed else 'Đã lưu'} kịch bản «{md(current.name)}».")
+        _save(view, saved, stored, None)
+    _confirm_overwrite(view, saved, stored)
     mine = {k: s for k, s in saved.items() if s.rulebook == view.rb.id}
     if not mine:
-        st.caption("Chưa lưu kịch bản nào trong phiên làm việc này.")
+        st.caption("Chưa lưu kịch bản nào." if stored is not None else "Chưa lưu kịch bản nào trong phiên làm việc này.")
         return
     pick = st.selectbox("Kịch bản đã lưu", list(mine), key="saved_pick",
                         format_func=lambda k: f"{k} — {data.names[data.index_of(mine[k].unit_code)]}"
@@ -59,8 +65,57 @@ def _save_tab(view: UnitView, saved: dict[str, Scenario]) -> None:
         ss[PENDING_SCENARIO] = mine[pick]
         st.rerun()
     if dlt.button("Xóa kịch bản này", key="delete_saved", width="stretch"):
+        try:
+            if stored and pick in stored:
+                delete_scenario(data, stored[pick])
+        except ChisoError as exc:
+            st.error(md(exc))
+            return
         saved.pop(pick, None)
         st.rerun()
+
+
+def _save(view: UnitView, saved: dict[str, Scenario], stored: dict | None, version: int | None) -> None:
+    """Store the current scenario; an existing name asks first, a stale version is refused."""
+    ss = st.session_state
+    current = view.current_scenario()
+    ss.pop(_CONFIRM, None)
+    try:
+        item = store_scenario(view.data, current, version=version, overwrite=version is not None)
+    except NameTakenError as exc:
+        ss[_CONFIRM] = (current.name, exc.version)
+        return
+    except ChisoError as exc:
+        st.error(md(exc))
+        return
+    existed = version is not None or (item is None and current.name in saved)
+    saved[current.name] = current
+    where = " vào cơ sở dữ liệu làm việc" if item is not None else " trong phiên này"
+    ss[_FLASH] = f"{'Đã ghi đè' if existed else 'Đã lưu'} kịch bản «{md(current.name)}»{where}."
+    # the next save must not silently reuse this name: the field shows a new one
+    ss["sim"]["name"] = _next_name(current.name, saved)
+    st.rerun()
+
+
+def _confirm_overwrite(view: UnitView, saved: dict[str, Scenario], stored: dict | None) -> None:
+    pending = st.session_state.get(_CONFIRM)
+    if not pending or pending[0] != view.current_scenario().name:
+        return
+    st.warning(md(f"Đã có kịch bản tên «{pending[0]}». Ghi đè lên kịch bản cũ?"))
+    yes, no = st.columns(2)
+    if yes.button("Ghi đè", key="overwrite_yes", width="stretch"):
+        _save(view, saved, stored, pending[1])
+    if no.button("Không ghi đè", key="overwrite_no", width="stretch"):
+        st.session_state.pop(_CONFIRM, None)
+        st.rerun()
+
+
+def _next_name(name: str, saved: dict[str, Scenario]) -> str:
+    base = name.rstrip("0123456789 ").rstrip() or "Kịch bản"
+    n = 2
+    while f"{base} {n}" in saved:
+        n += 1
+    return f"{base} {n}"
 
 
 def _compare_tab(view: UnitView, same_unit: list[Scenario]) -> None:

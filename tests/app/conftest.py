@@ -50,6 +50,14 @@ class Sample:
         return str(self.frame.loc[self.frame["level"] == level, "unit_code"].iloc[0])
 
 
+@pytest.fixture(autouse=True)
+def own_workspace(tmp_path, monkeypatch):
+    """Every AppTest gets an empty workspace database (saved scenarios never leak between tests)."""
+    url = f"sqlite:///{tmp_path / 'workspace.sqlite3'}"
+    monkeypatch.setenv("CHISO_DATABASE_URL", url)
+    return url
+
+
 @pytest.fixture(scope="session")
 def sample() -> Sample:
     return Sample()

@@ -8,6 +8,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -41,8 +42,10 @@ def start_server(port: int, env: dict | None = None) -> subprocess.Popen:
         "--server.headless=true", "--server.address=127.0.0.1", f"--server.port={port}",
         "--browser.gatherUsageStats=false", "--server.fileWatcherType=none",
     ]
+    # each server gets its own empty workspace database unless the test names one (restarts share it)
+    own_db = {"CHISO_DATABASE_URL": f"sqlite:///{tempfile.mkdtemp(prefix='chiso-e2e-')}/workspace.sqlite3"}
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            env={**os.environ, **(env or {})})
+                            env={**os.environ, **own_db, **(env or {})})
     deadline = time.time() + 60
     while time.time() < deadline:
         if proc.poll() is not None:
