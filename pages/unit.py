@@ -7,6 +7,7 @@ from chiso.explain import indicator_rows, missing_groups
 from chiso.fmt import fmt_delta, fmt_int, fmt_percent, fmt_points
 from chiso.rulebook import LEVEL_NAMES_VI
 from ui.charts import group_bars
+from ui.history_view import history_section
 from ui.state import SIMULATE_PAGE, rulebook_caption, sidebar, unit_picker
 
 data = sidebar()
@@ -93,6 +94,9 @@ for g in rb.groups:
         for ind in rb.indicators_of(g.code):
             if ind.note_vi:
                 st.caption(f"{ind.name_vi}: {ind.note_vi}")
+
+st.subheader("Lịch sử qua các kỳ")
+history_section(data, i)
 
 if data.table.rejected:
     with st.expander(f"Dòng dữ liệu bị loại khi đọc tệp ({len(data.table.rejected)})"):

@@ -5,6 +5,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from chiso.engine import Scores
+from chiso.history import PeriodScore
 from chiso.fmt import fmt_delta, fmt_number, fmt_points
 from chiso.rulebook import Rulebook
 
@@ -89,3 +90,15 @@ def rank_histogram(totals: np.ndarray, marks: dict[str, float], title: str) -> g
     fig.update_yaxes(title_text="Số đơn vị")
     fig.update_layout(title=dict(text=title, font=dict(size=15)))
     return _layout(fig, 300)
+
+
+def history_chart(rows: list[PeriodScore], x: list[str]) -> go.Figure:
+    """A unit's total (line, with rank on hover) and group points (stacked bars) per period."""
+    fig = go.Figure(go.Scatter(x=x, y=[r.total for r in rows], mode="lines+markers+text", name="Tổng điểm",
+                               text=[fmt_points(r.total) for r in rows], textposition="top center",
+                               customdata=[f"{r.rank}/{r.cohort_size}" for r in rows],
+                               hovertemplate="%{x}: %{y} điểm, xếp hạng %{customdata}<extra></extra>"))
+    for g in rows[-1].groups:
+        fig.add_trace(go.Bar(x=x, y=[r.groups.get(g, 0.0) for r in rows], name=g, opacity=0.45))
+    return _layout(fig, 340, barmode="stack", showlegend=True, title="Tổng điểm và điểm từng nhóm qua các kỳ",
+                   yaxis=dict(range=[0, 100]))

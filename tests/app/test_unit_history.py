@@ -1,0 +1,37 @@
+"""Đơn vị → Lịch sử qua các kỳ: the bundled Phú Thọ quarters (Q2 giả lập, Q3 portal) and stored datasets."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from chiso.fmt import fmt_points
+from chiso.history import period_score
+from chiso.rulebook import load_rulebook
+from chiso.samples import load_sample, sample as get_sample
+from chiso.workspace import open_workspace
+
+from conftest import open_page
+
+UNIT = "pages/unit.py"
+RB = load_rulebook("portal-2026")
+
+
+def test_history_shows_both_bundled_quarters_and_the_reasons(sample):
+    code = sample.first("commune")
+    at = open_page(UNIT, state={"unit_code": code})
+    assert not at.exception
+    table = next(d.value for d in at.dataframe if "Kỳ" in d.value.columns)
+    assert list(table["Kỳ"]) == ["2026-Q2 (giả lập)", "2026-Q3"]
+    q2 = load_sample(get_sample("phu-tho-q2-gia-lap"), RB)
+    assert list(table["Tổng điểm"]) == [fmt_points(period_score(q2, RB, code).total), fmt_points(sample.base.total[sample.index(code)])]
+    changes = next(d.value for d in at.dataframe if "Vì sao" in d.value.columns)
+    assert len(changes) and all(r.startswith("điểm") for r in changes["Vì sao"])
+
+
+def test_a_period_stored_in_the_workspace_joins_the_history(sample, own_workspace):
+    code = sample.first("commune")
+    q3 = load_sample(get_sample("phu-tho"), RB)
+    q4 = replace(q3, frame=q3.frame.assign(period="2026-Q4"))
+    open_workspace(own_workspace).import_table(q4, "phu-tho-2026-q4", "h", RB.id)
+    at = open_page(UNIT, state={"unit_code": code})
+    table = next(d.value for d in at.dataframe if "Kỳ" in d.value.columns)
+    assert list(table["Kỳ"]) == ["2026-Q2 (giả lập)", "2026-Q3", "2026-Q4"]

@@ -1,0 +1,88 @@
+"""Đơn vị → Lịch sử: the unit's total, groups and rank over every period the app knows (the bundled
+periods of the same units, the datasets stored in the workspace, the data on screen), and what changed
+since the previous period, per indicator, with the reason."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from chiso.errors import ChisoError
+from chiso.fmt import fmt_delta, fmt_points
+from chiso.history import PeriodScore, indicator_changes, unit_history
+from chiso.rulebook import Rulebook
+from chiso.samples import load_sample, same_series, sample
+from chiso.units import UnitTable
+from ui.charts import history_chart
+from ui.safe_md import md
+from ui.state import AppData
+from ui.workspace import workspace
+
+
+@st.cache_resource(show_spinner="Đang đọc các kỳ khác…", max_entries=16)
+def _sample_table(key: str, _rb: Rulebook, rb_id: str) -> UnitTable:
+    return load_sample(sample(key), _rb)
+
+
+@st.cache_resource(show_spinner="Đang đọc các kỳ đã lưu…", max_entries=32)
+def _stored_table(dataset_id: int, imported_at: str, url: str) -> UnitTable:
+    return workspace().load_dataset(dataset_id)
+
+
+def _tables(data: AppData, code: str) -> list[UnitTable]:
+    """Every known period of the unit under this rulebook; for a period known twice the later one wins."""
+    rb = data.rb
+    found: list[UnitTable] = []
+    if data.source_key:
+        found += [_sample_table(s.key, rb, rb.id) for s in same_series(sample(data.source_key)) if s.key != data.source_key]
+    ws = workspace()
+    if ws is not None:
+        try:
+            stored = [d for d in ws.datasets_with_unit(code) if d.rulebook == rb.id]
+            found += [_stored_table(d.id, d.imported_at.isoformat(), ws.url) for d in sorted(stored, key=lambda d: d.imported_at)]
+        except ChisoError as exc:
+            st.error(md(exc))
+    return found + [data.table]
+
+
+def history_section(data: AppData, i: int) -> None:
+    code = str(data.codes[i])
+    tables = _tables(data, code)
+    rows = unit_history([(t, data.rb) for t in tables], code)
+    if len(rows) < 2:
+        st.caption("Mới có một kỳ của đơn vị này. Lưu thêm kỳ khác (lệnh `python -m chiso import`) để xem lịch sử.")
+        return
+    st.plotly_chart(history_chart(rows, [_label(r) for r in rows]), width="stretch", key="unit_history_chart")
+    st.dataframe(_history_table(data.rb, rows), hide_index=True, width="stretch", key="unit_history_table")
+    if any(r.synthetic for r in rows):
+        st.caption("(giả lập) = dữ liệu mô phỏng, không phải số liệu chính thức.")
+    by_period = {str(t.frame["period"].iloc[0]): t for t in tables if len(t.frame)}
+    prev, cur = rows[-2], rows[-1]
+    st.markdown(md(f"**Thay đổi từ kỳ {prev.period} đến kỳ {cur.period}** ({fmt_delta(cur.total - prev.total)} điểm)"))
+    changes = indicator_changes(by_period[prev.period], by_period[cur.period], data.rb, code)
+    if not changes:
+        st.caption("Không chỉ tiêu nào thay đổi.")
+        return
+    st.dataframe(pd.DataFrame({
+        "Chỉ tiêu": [c.name_vi for c in changes],
+        "Điểm kỳ trước": [fmt_points(c.points_before) for c in changes],
+        "Điểm kỳ này": [fmt_points(c.points_after) for c in changes],
+        "Thay đổi": [fmt_delta(c.delta) if c.delta is not None else "" for c in changes],
+        "Vì sao": [c.reason_vi for c in changes],
+    }), hide_index=True, width="stretch", key="unit_history_changes")
+
+
+def _label(r: PeriodScore) -> str:
+    return f"{r.period} (giả lập)" if r.synthetic else r.period
+
+
+def _history_table(rb: Rulebook, rows: list[PeriodScore]) -> pd.DataFrame:
+    names = {g.code: g.name_vi for g in rb.groups}
+    out = pd.DataFrame({
+        "Kỳ": [_label(r) for r in rows],
+        "Tổng điểm": [fmt_points(r.total) for r in rows],
+        "Điểm chính thức": [fmt_points(r.official_total) for r in rows],
+        "Xếp hạng trong nhóm": [f"{r.rank}/{r.cohort_size}" for r in rows],
+    })
+    for g in rows[-1].groups:
+        out[names.get(g, g)] = [fmt_points(r.groups.get(g)) for r in rows]
+    return out
