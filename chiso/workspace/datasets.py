@@ -114,12 +114,13 @@ def _write_units(s: Session, dataset_id: int, table: UnitTable) -> None:
     frame, prov = table.frame, table.provenance
     ids = [c for c in ID_COLUMNS if c in frame]
     texts = _text_columns(frame)
+    cells = {c: [_cell(v) for v in frame[c].tolist()] for c in ids + texts}  # column-wise: fast on 4.000 units
     units = [
         {
             "dataset_id": dataset_id,
             "row_no": i,
-            **{c: _cell(frame[c].iat[i]) for c in ids},
-            "extra_json": json.dumps({c: _cell(frame[c].iat[i]) for c in texts}, ensure_ascii=False),
+            **{c: cells[c][i] for c in ids},
+            "extra_json": json.dumps({c: cells[c][i] for c in texts}, ensure_ascii=False),
         }
         for i in range(len(frame))
     ]
@@ -137,7 +138,7 @@ def _write_units(s: Session, dataset_id: int, table: UnitTable) -> None:
             if v is not None or p:
                 rows.append({"unit_id": uid, "key": c, "value": v, "provenance": p})
     for start in range(0, len(rows), 20_000):  # bounded batches: a national set has ~200k cells
-        s.execute(insert(Count), rows[start : start + 20_000])
+        s.execute(Count.__table__.insert(), rows[start : start + 20_000])  # Core executemany: no ORM per row
 
 
 def read_dataset(s: Session, dataset_id: int) -> UnitTable:
@@ -158,7 +159,9 @@ def read_dataset(s: Session, dataset_id: int) -> UnitTable:
     for uid, key, value, provenance in counts:
         i = index[uid]
         if value is not None:
-            numeric.setdefault(key, np.full(n, np.nan))[i] = value
+            if key not in numeric:
+                numeric[key] = np.full(n, np.nan)
+            numeric[key][i] = value
         if key in prov:
             prov[key][i] = provenance
     for name, dtype in columns:
