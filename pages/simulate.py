@@ -11,6 +11,7 @@ import streamlit as st
 from chiso.cohort import rank_among
 from chiso.explain import missing_groups
 from chiso.fmt import fmt_delta, fmt_int, fmt_number, fmt_points, fmt_small
+from chiso.rulebook import LEVELS
 from chiso.scenario import apply_deltas, marginal
 from ui.charts import waterfall
 from ui.levers import lever_panel
@@ -92,7 +93,7 @@ def simulator() -> None:
     deltas = view.deltas()
     scen = view.score(deltas)
     results(scen, float(data.base.total[i]))
-    x_now = apply_deltas(view.x_row[None, :], deltas[None, :], rb)[0]
+    x_now = apply_deltas(view.x_row[None, :], deltas[None, :], rb, np.array([LEVELS.index(view.level)]))[0]
     marg = marginal(x_now, view.level, rb, view.held)
     left, right = st.columns([3, 2])
     with left:
