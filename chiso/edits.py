@@ -190,23 +190,41 @@ def make_revisions(
     return revs
 
 
-def grid_edits(table: UnitTable, grid: pd.DataFrame) -> list[Edit]:
-    """Cells of an edited grid (``unit_code`` + editable columns) that differ from ``table``."""
-    if "unit_code" not in grid:
-        raise DataError("Bảng số liệu thiếu cột mã đơn vị.")
+def cell_text(x: object) -> str:
+    """A value as the grid shows it, the Vietnamese way and without losing digits ("" when missing)."""
+    try:
+        v = float(x)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return ""
+    return "" if math.isnan(v) else fmt_number(v, 6)
+
+
+def grid_frame(table: UnitTable, rb: Rulebook) -> pd.DataFrame:
+    """The whole table as editable text cells: ``unit_code``, ``unit_name`` and every editable value.
+
+    Text, not numbers, so that a pasted "1.234" from Excel in Vietnamese means one thousand two hundred
+    thirty-four (parsed by ``parse_vn_number``), and a derived 10,147 shows exactly."""
+    f = table.frame
+    out = pd.DataFrame({"unit_code": f["unit_code"].astype(str), "unit_name": f["unit_name"].astype(str)})
+    for key in editable_keys(rb):
+        out[key] = [cell_text(v) for v in f[key]] if key in f else ""
+    return out
+
+
+def grid_edits(before: pd.DataFrame, after: pd.DataFrame) -> list[Edit]:
+    """The cells of an edited ``grid_frame`` that differ from the original (text compared, so an
+    untouched derived 10,147 is never re-read as a typed value)."""
+    if "unit_code" not in after or len(after) != len(before):
+        raise DataError("Bảng số liệu không được thêm hay xoá dòng, và phải giữ cột mã đơn vị.")
     edits = []
-    for _, row in grid.iterrows():
-        code = str(row["unit_code"])
-        for key in grid.columns:
-            if key == "unit_code" or key not in table.frame:
-                continue
-            new = row[key]
-            try:
-                same = _number(new) == _current(table.frame, code, key)
-            except (TypeError, ValueError):
-                same = False
-            if not same:
-                edits.append(Edit(code, key, None if new is None else new))
+    keys = [c for c in after.columns if c not in ("unit_code", "unit_name") and c in before.columns]
+    for pos in range(len(after)):
+        code = str(before["unit_code"].iloc[pos])
+        for key in keys:
+            old, new = before[key].iloc[pos], after[key].iloc[pos]
+            new = "" if new is None or (isinstance(new, float) and math.isnan(new)) else str(new).strip()
+            if new != str(old).strip():
+                edits.append(Edit(code, key, new or None))
     return edits
 
 
@@ -250,3 +268,24 @@ def entered_mask(table: UnitTable, key: str) -> np.ndarray:
     if key not in table.provenance:
         return np.zeros(len(table.frame), dtype=bool)
     return (table.provenance[key] == ENTERED).to_numpy()
+
+
+# ---------------------------------------------------------------- what to ask for where data is missing
+
+
+def missing_counts(x_row: np.ndarray, rb: Rulebook, indicator_codes: list[str] | tuple[str, ...]) -> list[str]:
+    """Raw counts the user must type so that these indicators can be computed (``x_row`` with
+    fallbacks resolved): each missing numerator and denominator, once, in rulebook order."""
+    pos = {k: n for n, k in enumerate(rb.input_keys)}
+    want: set[str] = set()
+    for code in indicator_codes:
+        ind = rb.indicator(code)
+        want |= {k for k in (ind.numerator, ind.denominator) if math.isnan(x_row[pos[k]])}
+    return [k for k in rb.input_keys if k in want]
+
+
+def lever_missing_counts(x_row: np.ndarray, level: str, rb: Rulebook, lever_key: str) -> list[str]:
+    """Counts that keep a lever dead at this level ("Thiếu số liệu … cần nhập để mô phỏng")."""
+    lever = rb.lever(lever_key)
+    codes = [i.code for k in lever.moves for i in rb.indicators_fed_by(k) if i.movable_at(level)]
+    return missing_counts(x_row, rb, codes)

@@ -16,9 +16,11 @@ from chiso.edits import (
     Revision,
     apply_revisions,
     grid_edits,
+    grid_frame,
     make_revisions,
 )
 from chiso.engine import input_matrix
+from chiso.errors import DataError
 from chiso.rulebook import load_rulebook
 from chiso.samples import load_sample, sample
 from chiso.scenario import fixed_reason_vi, lever_rooms, step_gains
@@ -145,15 +147,23 @@ def test_clearing_a_count_is_a_revision_back_to_missing(table):
     assert np.isnan(apply_revisions(table, RB, revs).frame.loc[row(table), "e_certified_copies"])
 
 
-def test_grid_edits_are_the_cells_that_changed(table):
-    grid = table.frame[["unit_code", "certified_copies_total", "dossiers_received"]].copy()
-    grid.loc[row(table), "certified_copies_total"] = 2000
-    grid.loc[row(table, "000.21.30.H53"), "dossiers_received"] = 150
-    edits = grid_edits(table, grid)
+def test_grid_edits_are_the_cells_that_changed_read_the_vietnamese_way(table):
+    before = grid_frame(table, RB)
+    i = row(table)
+    assert before.loc[i, "dossiers_e_result"] == "10,147"  # derived, shown exactly
+    assert before.loc[i, "e_certified_copies"] == "1.546"
+    after = before.copy()
+    after.loc[i, "certified_copies_total"] = "4.000"  # pasted from Excel in a Vietnamese locale
+    after.loc[row(table, "000.21.30.H53"), "dossiers_received"] = " 150 "
+    edits = grid_edits(before, after)
     assert sorted((e.unit_code, e.key, e.value) for e in edits) == [
-        ("000.20.30.H53", "certified_copies_total", 2000),
-        ("000.21.30.H53", "dossiers_received", 150),
+        ("000.20.30.H53", "certified_copies_total", "4.000"),
+        ("000.21.30.H53", "dossiers_received", "150"),
     ]
+    revs = make_revisions(table, RB, edits)
+    assert {r.new for r in revs} == {4000.0, 150.0}
+    with pytest.raises(DataError):
+        grid_edits(before, after.iloc[:-1])
 
 
 def test_revisions_of_another_rulebook_or_unit_are_skipped_on_apply(table):

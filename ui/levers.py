@@ -58,11 +58,12 @@ def _reset_all(rooms: list, live: list[int]) -> None:
         _sync(rooms, rooms[n].lever.key, n)
 
 
-def lever_panel(rb: Rulebook, rooms: list, level: str, marg, synced: tuple) -> None:
+def lever_panel(rb: Rulebook, rooms: list, level: str, marg, synced: tuple, entry=None) -> None:
     """Draw every lever of the unit; levers this level cannot move are listed with the rule's reason.
 
     ``synced`` identifies the unit, rulebook and applied scenario: when it changes, every widget starts
     again from the scenario. ``marg`` is ``chiso.scenario.marginal`` at the current scenario.
+    ``entry(lever_key)``, when given, draws the boxes for the counts a dead lever lacks (ui.entry).
     """
     ss = st.session_state
     sim = ss["sim"]
@@ -91,6 +92,8 @@ def lever_panel(rb: Rulebook, rooms: list, level: str, marg, synced: tuple) -> N
             st.markdown(f"**Yếu tố không làm đổi điểm của đơn vị này** ({LEVEL_NAMES_VI[level].lower()})")
             for lv, reason in fixed:
                 st.markdown(f"- {lv.name_vi}: {reason}")
+                if entry is not None:
+                    entry(lv.key)
 
 
 def _lever_row(rooms: list, n: int, d: int, marg) -> None:
