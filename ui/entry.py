@@ -54,7 +54,7 @@ def missing_form(data: AppData, i: int, keys: list[str], where: str) -> None:
                 help="Số nguyên, không âm. Giá trị nhập tay được lưu như một lần sửa (xem trang Số liệu) "
                      "và có thể hoàn tác.",
             )
-        saved = cols[-1].form_submit_button("Lưu số liệu", type="primary")
+        saved = cols[-1].form_submit_button("Lưu số liệu")
     if saved:
         ss = st.session_state
         edits = [Edit(code, k, ss[f"entry_{where}_{code}_{k}"]) for k in keys
