@@ -17,10 +17,13 @@ from chiso.edits import (
     apply_revisions,
     grid_edits,
     grid_frame,
+    lever_missing_counts,
     make_revisions,
+    missing_counts,
 )
 from chiso.engine import input_matrix
 from chiso.errors import DataError
+from chiso.fmt import fmt_count
 from chiso.rulebook import load_rulebook
 from chiso.samples import load_sample, sample
 from chiso.scenario import fixed_reason_vi, lever_rooms, step_gains
@@ -169,3 +172,15 @@ def test_grid_edits_are_the_cells_that_changed_read_the_vietnamese_way(table):
 def test_revisions_of_another_rulebook_or_unit_are_skipped_on_apply(table):
     stray = [Revision("KHONG-CO", "certified_copies_total", None, 1.0, AT), Revision(WARD, "nope", None, 1.0, AT)]
     assert apply_revisions(table, RB, stray).frame.equals(table.frame)
+
+
+def test_the_counts_a_dead_lever_lacks_are_the_ones_to_type(table):
+    x = input_matrix(table.frame, RB)[row(table)]
+    assert lever_missing_counts(x, "commune", RB, "e_certified_copies") == ["certified_copies_total"]
+    assert lever_missing_counts(x, "commune", RB, "e_results") == []  # alive: 10,147 of 365
+    assert missing_counts(x, RB, ("PETITION_PROCESSING_ON_TIME",)) == ["petitions_received", "petitions_on_time"]
+
+
+def test_derived_counts_read_as_whole_dossiers_in_the_guide():
+    assert fmt_count(0.0278 * 365) == "≈10"
+    assert fmt_count(1546.0) == "1.546"
