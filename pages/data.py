@@ -17,6 +17,21 @@ st.caption(
     "số lớn hơn mẫu số, tổng điểm ngoài 0–100) bị từ chối kèm lý do, và khi đó không ô nào được lưu."
 )
 
+with st.expander("Cách nhập và sửa số liệu"):
+    st.markdown(
+        "- **Một đơn vị:** chọn đơn vị, gõ vào cột «Giá trị mới» rồi bấm «Lưu các giá trị mới». Số liệu thiếu "
+        "(⚠) nằm ở đầu bảng; cột «Nguồn» cho biết số liệu có trong tệp, suy ra từ tỷ lệ, giả định, lấy từ cấp "
+        "tỉnh hay nhập tay.\n"
+        "- **Cả bảng:** sửa từng ô hoặc dán một vùng sao chép từ Excel, rồi bấm «Lưu bảng».\n"
+        "- **Ngay chỗ báo thiếu:** ở trang Mô phỏng (yếu tố «Thiếu số liệu») và Lập kế hoạch (nguyên nhân không "
+        "thể đạt) có ô «Nhập: …» và nút «Lưu số liệu».\n"
+        "- **Quy tắc:** số lượng là số nguyên không âm; tử số không lớn hơn mẫu số; tổng điểm chính thức trong "
+        "0–100. Có ô sai thì không ô nào được lưu.\n"
+        "- **Hoàn tác:** tab «Các lần sửa» liệt kê mọi lần sửa (cũ → mới, thời điểm, người nhập); nút «Hoàn tác "
+        "lần sửa gần nhất» bỏ lần sửa cuối cùng.\n"
+        "- Các giá trị nhập tay hiện được giữ trong phiên làm việc này; tải «bảng đã hoàn thiện» để lưu lại."
+    )
+
 
 def _author_changed() -> None:
     st.session_state[AUTHOR] = st.session_state["_w_edit_author"]
