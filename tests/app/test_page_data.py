@@ -157,3 +157,15 @@ def test_the_planner_offers_the_missing_counts_in_its_blockers():
     assert "Không thể đạt" in at.error[0].value
     boxes = [n for n in at.number_input if n.key and n.key.startswith("entry_plan_blk")]
     assert any(n.key.endswith(TOTAL_KEY) for n in boxes)
+
+
+def test_the_upload_screen_offers_the_template_and_the_format_help(downloads):
+    at = open_page(state={"data_source": "__upload__"})
+    assert "Hãy chọn tệp số liệu ở thanh bên để bắt đầu." in at.info[0].value
+    at.selectbox(key="upload_help_rb").set_value("qd766-2022").run()
+    assert {"mau-so-lieu-qd766-2022.xlsx", "mau-so-lieu-qd766-2022.csv",
+            "huong-dan-dinh-dang-qd766-2022.md"} <= set(downloads)
+    ws = openpyxl.load_workbook(io.BytesIO(downloads["mau-so-lieu-qd766-2022.xlsx"])).active
+    assert RB.input(TOTAL_KEY).name_vi in [c.value for c in ws[1]]
+    help_text = downloads["huong-dan-dinh-dang-qd766-2022.md"].decode("utf-8")
+    assert RB.input(TOTAL_KEY).name_vi in help_text and "trang «Số liệu»" in help_text
