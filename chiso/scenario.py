@@ -96,24 +96,41 @@ def lever_rooms(x: np.ndarray, level: str, rb: Rulebook) -> list[LeverRoom]:
     return rooms
 
 
+_LEVER_INDEX: dict[int, tuple[Rulebook, list[tuple[np.ndarray, np.ndarray]]]] = {}
+
+
+def _lever_index(rb: Rulebook) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per lever: the indicators it feeds and the counts it moves (positions), once per rulebook."""
+    hit = _LEVER_INDEX.get(id(rb))
+    if hit is None or hit[0] is not rb:
+        pos = {k: n for n, k in enumerate(rb.input_keys)}
+        index = [
+            (np.array([k for k, ind in enumerate(rb.indicators) if ind.numerator in lv.moves], dtype=np.int64),
+             np.array([pos[m] for m in lv.moves], dtype=np.int64))
+            for lv in rb.levers
+        ]
+        hit = _LEVER_INDEX[id(rb)] = (rb, index)
+    return hit[1]
+
+
 def lever_limits(x: np.ndarray, level_idx: np.ndarray, rb: Rulebook) -> tuple[np.ndarray, np.ndarray]:
     """(N, L) exact floor and room of every lever of every unit, as ``lever_rooms`` computes them
     (room NaN where a denominator is unknown or the level does not score the lever)."""
     c = rb.compiled
-    pos = {k: n for n, k in enumerate(rb.input_keys)}
     cap = x[:, c.den_idx] - x[:, c.num_idx]  # (N, K) what each indicator can still take
     scored = c.policy[np.asarray(level_idx, dtype=np.int64)] == 0  # POLICIES[0] == "computed"
     n, nl = x.shape[0], len(rb.levers)
     floor, room = np.zeros((n, nl)), np.full((n, nl), np.nan)
-    for k, lv in enumerate(rb.levers):
-        fed = np.array([ind.numerator in lv.moves for ind in rb.indicators])
-        s = scored & fed
+    for k, (fed, moves) in enumerate(_lever_index(rb)):
+        floor[:, k] = -x[:, moves].min(axis=1)
+        if not len(fed):
+            continue
+        s, cp = scored[:, fed], cap[:, fed]
         with np.errstate(invalid="ignore"):
-            r = np.where(s, cap, np.inf).min(axis=1)
-        ok = s.any(axis=1) & ~(s & np.isnan(cap)).any(axis=1)
+            r = np.where(s, cp, np.inf).min(axis=1)
+        ok = s.any(axis=1) & ~(s & np.isnan(cp)).any(axis=1)
         room[:, k] = np.where(ok, np.maximum(r, 0.0), np.nan)
-        floor[:, k] = np.nan_to_num(-np.min(x[:, [pos[m] for m in lv.moves]], axis=1), nan=0.0)
-    return floor, room
+    return np.nan_to_num(floor, nan=0.0), room
 
 
 def clamp_deltas(x: np.ndarray, level_idx: np.ndarray, rb: Rulebook, deltas: np.ndarray) -> np.ndarray:
