@@ -13,7 +13,7 @@ from chiso.fmt import fmt_number
 from chiso.io.canonical import canonical_frame, to_csv_bytes, to_xlsx_bytes
 from chiso.units import PROVENANCE_VI, PUBLISHED_TOTAL
 from ui import edits_store
-from ui.entry import save_edits
+from ui.entry import generation, save_edits
 from ui.safe_md import md
 from ui.state import AppData
 
@@ -63,7 +63,8 @@ def unit_editor(data: AppData, i: int) -> None:
                "(số nguyên, không âm; viết 1.234 hay 1234 đều được) rồi bấm «Lưu các giá trị mới».")
     code = str(data.codes[i])
     edited = st.data_editor(
-        table.drop(columns=["_missing"]), key=f"unit_editor_{data.edit_key}_{data.rb.id}_{code}",
+        table.drop(columns=["_missing"]),
+        key=f"unit_editor_{data.edit_key}_{data.rb.id}_{code}_{generation()}",
         hide_index=True, width="stretch", num_rows="fixed",
         disabled=["Số liệu", "Giá trị hiện có", "Nguồn"],
         column_order=["Số liệu", "Giá trị hiện có", "Nguồn", "Giá trị mới"],
@@ -86,7 +87,7 @@ def table_editor(data: AppData) -> None:
               "unit_name": st.column_config.TextColumn("Tên đơn vị", disabled=True)}
     for key in editable_keys(rb):
         config[key] = st.column_config.TextColumn(key_name_vi(rb, key), help=key)
-    after = st.data_editor(before, key=f"grid_editor_{data.edit_key}_{rb.id}", hide_index=True,
+    after = st.data_editor(before, key=f"grid_editor_{data.edit_key}_{rb.id}_{generation()}", hide_index=True,
                            num_rows="fixed", column_config=config, height=420)
     if st.button("Lưu bảng", type="primary", key="grid_save",
                  help="Kiểm tra mọi ô đã sửa; nếu có ô sai thì không lưu ô nào."):

@@ -12,6 +12,11 @@ from ui.state import AppData
 
 AUTHOR = "edit_author"  # session key: the optional name stored with every revision of this session
 NOTICE = "_edit_notice"  # a message to show after the rerun that follows a save or an undo
+GENERATION = "_edit_generation"  # bumped on every save: part of the editors' widget keys
+
+
+def generation() -> int:
+    return int(st.session_state.get(GENERATION, 0))
 
 
 def save_edits(data: AppData, edits: list[Edit]) -> bool:
@@ -28,6 +33,7 @@ def save_edits(data: AppData, edits: list[Edit]) -> bool:
         st.info("Không có giá trị nào thay đổi.")
         return False
     edits_store.add(data.edit_key, data.rb.id, revs)
+    st.session_state[GENERATION] = generation() + 1  # editors start empty again on the new values
     st.session_state[NOTICE] = f"Đã lưu {len(revs)} giá trị nhập tay. Mọi trang đã tính lại theo số liệu mới."
     st.rerun()
     return True
