@@ -339,7 +339,9 @@ def _unit(x, level, rb, held, caps, locks, weights) -> _Unit:
     rooms = lever_rooms(x, level, rb)
     upper = np.array(
         [
-            math.floor(min(r.steps_up, caps.get(r.lever.key, math.inf))) if r.movable and r.lever.key not in locks else 0.0
+            # whole steps; the last may be partial (a derived count's room is fractional), clamped in scores()
+            math.floor(min(r.steps_up, caps.get(r.lever.key, math.inf)))
+            if r.movable and r.lever.key not in locks else 0.0
             for r in rooms
         ]
     )
