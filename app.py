@@ -13,6 +13,7 @@ PAGES = [
     st.Page("pages/unit.py", title="Đơn vị", icon=":material/account_balance:", url_path="unit"),
     st.Page("pages/simulate.py", title="Mô phỏng", icon=":material/tune:", url_path="simulate"),
     st.Page("pages/plan.py", title="Lập kế hoạch", icon=":material/flag:", url_path="plan"),
+    st.Page("pages/data.py", title="Số liệu", icon=":material/edit_note:", url_path="data"),
     st.Page("pages/policy.py", title="Kịch bản chính sách", icon=":material/groups:", url_path="policy"),
     st.Page("pages/guide.py", title="Học chỉ số", icon=":material/school:", url_path="guide"),
 ]

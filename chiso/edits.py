@@ -4,11 +4,25 @@ A ``Revision`` says that one count (``key``, a rulebook input) of one unit chang
 ``new`` (``None`` = missing), when and by whom. The workspace stores revisions in order; the table a
 user sees is the imported table with its revisions applied, and the provenance of an edited count
 becomes ``ENTERED``. Undo removes the last revision.
+
+Typed cells are validated as strictly as the importers (``chiso.io.tabular``): counts whole and
+non-negative, numerator ≤ denominator against the unit's other values, official total within 0–100,
+known unit and key. One bad cell refuses the whole batch (``EditError`` lists every problem).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+import math
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+
+import numpy as np
+import pandas as pd
+
+from chiso.engine import input_matrix
+from chiso.errors import DataError, Location
+from chiso.fmt import fmt_number, parse_vn_number
+from chiso.rulebook import TOTAL_MAX, Rulebook
+from chiso.units import PUBLISHED_TOTAL, UnitTable
 
 ENTERED = "entered"  # provenance of a count typed in the app (beside given / derived / assumed / inherited)
 ENTERED_VI = "nhập tay"
@@ -22,3 +36,256 @@ class Revision:
     new: float | None  # the value after it (None = cleared)
     at: datetime  # when, timezone-aware UTC
     author: str = ""  # optional name typed by the user
+
+
+# ---------------------------------------------------------------- validation: as strict as the importers
+
+MAX_COUNT = 1e12  # beyond any real count: a typo (or a pasted phone number), not a dossier count
+EDITABLE_SCORE = PUBLISHED_TOTAL  # besides the rulebook's counts, the official total may be corrected
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One cell the user typed: ``value`` None clears the count (back to "not in the data")."""
+
+    unit_code: str
+    key: str
+    value: float | str | None
+
+
+class EditError(DataError):
+    """One or more typed cells are invalid; ``problems`` lists every one (nothing was applied)."""
+
+    def __init__(self, problems: list[str]):
+        shown = problems[:8] + ([f"… và {len(problems) - 8} lỗi khác."] if len(problems) > 8 else [])
+        super().__init__("Chưa lưu thay đổi nào, vì: " + " ".join(shown), Location())
+        self.problems = problems
+
+
+def editable_keys(rb: Rulebook) -> list[str]:
+    return [*rb.input_keys, EDITABLE_SCORE]
+
+
+def key_name_vi(rb: Rulebook, key: str) -> str:
+    return "Tổng điểm chính thức" if key == EDITABLE_SCORE else rb.input(key).name_vi
+
+
+def _unit_label(frame: pd.DataFrame, code: str) -> str:
+    names = frame.loc[frame["unit_code"] == code, "unit_name"]
+    return f"{names.iloc[0]} ({code})" if len(names) else f"«{code}»"
+
+
+def _number(value: float | str | None) -> float | None:
+    """A typed cell as a float (Vietnamese 1.234,5 accepted), None when empty; ValueError otherwise."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise ValueError(value)
+    x = parse_vn_number(value) if isinstance(value, str) else float(value)
+    if math.isnan(x):
+        return None
+    return x
+
+
+def _cell_problem(rb: Rulebook, key: str, x: float) -> str:
+    """Why one value cannot be stored ("" when it can)."""
+    if not math.isfinite(x):
+        return "không phải số hữu hạn."
+    if key == EDITABLE_SCORE:
+        return "" if 0 <= x <= TOTAL_MAX else f"tổng điểm phải trong khoảng 0–{fmt_number(TOTAL_MAX)}."
+    if x < 0:
+        return "số lượng không được âm."
+    if x != math.floor(x):
+        return "số lượng phải là số nguyên (số hồ sơ, bản sao, thủ tục…)."
+    if x > MAX_COUNT:
+        return "số quá lớn, hãy kiểm tra lại."
+    return ""
+
+
+def _checked_values(table: UnitTable, rb: Rulebook, edits: list[Edit]) -> tuple[dict, list[str]]:
+    """{(unit, key): value} of the valid cells and the problems of the others."""
+    codes = set(table.frame["unit_code"].astype(str))
+    keys = set(editable_keys(rb))
+    values: dict[tuple[str, str], float | None] = {}
+    problems: list[str] = []
+    for e in edits:
+        if e.unit_code not in codes:
+            problems.append(f"Không có đơn vị «{e.unit_code}» trong số liệu đang mở.")
+            continue
+        where = _unit_label(table.frame, e.unit_code)
+        if e.key not in keys:
+            problems.append(f"{where}: «{e.key}» không phải số liệu của bộ quy tắc «{rb.id}».")
+            continue
+        try:
+            x = _number(e.value)
+        except (TypeError, ValueError):
+            problems.append(f"{where}, «{key_name_vi(rb, e.key)}» = «{e.value}»: không phải là số.")
+            continue
+        why = _cell_problem(rb, e.key, x) if x is not None else ""
+        if why:
+            problems.append(f"{where}, «{key_name_vi(rb, e.key)}» = {fmt_number(x, 4)}: {why}")
+            continue
+        values[(e.unit_code, e.key)] = x
+    return values, problems
+
+
+def _pair_problems(table: UnitTable, rb: Rulebook, values: dict) -> list[str]:
+    """Numerator ≤ denominator, against the unit's other values (fallbacks resolved), for every
+    indicator an edit touches: what the importers check on every row."""
+    after = _layered(table.frame, values)
+    problems = []
+    for code in dict.fromkeys(c for c, _ in values):
+        edited = {k for c, k in values if c == code}
+        rows = np.flatnonzero((after["unit_code"] == code).to_numpy())
+        x = input_matrix(after.iloc[rows], rb)
+        for ind in rb.indicators:
+            touched = edited & {ind.numerator, ind.denominator, *_fallback_chain(rb, ind.denominator)}
+            if not touched:
+                continue
+            num, den = x[:, rb.input_keys.index(ind.numerator)], x[:, rb.input_keys.index(ind.denominator)]
+            bad = num > den * (1 + 1e-9) + 1e-9
+            if bad.any():
+                j = int(np.flatnonzero(bad)[0])
+                problems.append(
+                    f"{_unit_label(table.frame, code)}: «{rb.input(ind.numerator).name_vi}» "
+                    f"({fmt_number(num[j], 4)}) lớn hơn «{rb.input(ind.denominator).name_vi}» "
+                    f"({fmt_number(den[j], 4)}) — tử số không được lớn hơn mẫu số."
+                )
+    return problems
+
+
+def _fallback_chain(rb: Rulebook, key: str) -> list[str]:
+    chain, seen = [], {key}
+    fb = rb.input(key).fallback
+    while fb and fb not in seen:
+        chain.append(fb)
+        seen.add(fb)
+        fb = rb.input(fb).fallback
+    return chain
+
+
+def _current(frame: pd.DataFrame, code: str, key: str) -> float | None:
+    if key not in frame:
+        return None
+    v = frame.loc[frame["unit_code"] == code, key]
+    x = float(v.iloc[0]) if len(v) else float("nan")
+    return None if math.isnan(x) else x
+
+
+def make_revisions(
+    table: UnitTable, rb: Rulebook, edits: list[Edit], author: str = "", at: datetime | None = None
+) -> list[Revision]:
+    """Validate typed cells against ``table`` (the data as the user sees it, earlier revisions applied)
+    and turn the ones that change something into revisions. Any bad cell: ``EditError``, nothing made."""
+    values, problems = _checked_values(table, rb, edits)
+    problems += _pair_problems(table, rb, values) if not problems else []
+    if problems:
+        raise EditError(problems)
+    when = at or datetime.now(timezone.utc)
+    revs = []
+    for (code, key), new in values.items():
+        old = _current(table.frame, code, key)
+        if old != new:
+            revs.append(Revision(code, key, old, new, when, author.strip()[:100]))
+    return revs
+
+
+def cell_text(x: object) -> str:
+    """A value as the grid shows it, the Vietnamese way and without losing digits ("" when missing)."""
+    try:
+        v = float(x)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return ""
+    return "" if math.isnan(v) else fmt_number(v, 6)
+
+
+def grid_frame(table: UnitTable, rb: Rulebook) -> pd.DataFrame:
+    """The whole table as editable text cells: ``unit_code``, ``unit_name`` and every editable value.
+
+    Text, not numbers, so that a pasted "1.234" from Excel in Vietnamese means one thousand two hundred
+    thirty-four (parsed by ``parse_vn_number``), and a derived 10,147 shows exactly."""
+    f = table.frame
+    out = pd.DataFrame({"unit_code": f["unit_code"].astype(str), "unit_name": f["unit_name"].astype(str)})
+    for key in editable_keys(rb):
+        out[key] = [cell_text(v) for v in f[key]] if key in f else ""
+    return out
+
+
+def grid_edits(before: pd.DataFrame, after: pd.DataFrame) -> list[Edit]:
+    """The cells of an edited ``grid_frame`` that differ from the original (text compared, so an
+    untouched derived 10,147 is never re-read as a typed value)."""
+    if "unit_code" not in after or len(after) != len(before):
+        raise DataError("Bảng số liệu không được thêm hay xoá dòng, và phải giữ cột mã đơn vị.")
+    edits = []
+    keys = [c for c in after.columns if c not in ("unit_code", "unit_name") and c in before.columns]
+    for pos in range(len(after)):
+        code = str(before["unit_code"].iloc[pos])
+        for key in keys:
+            old, new = before[key].iloc[pos], after[key].iloc[pos]
+            new = "" if new is None or (isinstance(new, float) and math.isnan(new)) else str(new).strip()
+            if new != str(old).strip():
+                edits.append(Edit(code, key, new or None))
+    return edits
+
+
+# ---------------------------------------------------------------- applying: the table the user sees
+
+
+def _layered(frame: pd.DataFrame, values: dict) -> pd.DataFrame:
+    out = frame.copy()
+    for (code, key), new in values.items():
+        if key not in out:
+            out[key] = np.nan
+        out.loc[out["unit_code"] == code, key] = np.nan if new is None else float(new)
+    return out
+
+
+def apply_revisions(table: UnitTable, rb: Rulebook, revisions: list[Revision]) -> UnitTable:
+    """The imported table with ``revisions`` applied in order (a copy; the import is never touched).
+
+    Edited counts are marked ``ENTERED``; the calibration then holds only what is still uncovered, so an
+    entered count turns its indicator from held to computed. Revisions for units or keys the table or
+    rulebook does not have (another period, another rulebook) are skipped.
+    """
+    if not revisions:
+        return table
+    keys = set(editable_keys(rb))
+    codes = set(table.frame["unit_code"].astype(str))
+    kept = [r for r in revisions if r.key in keys and r.unit_code in codes]
+    frame = _layered(table.frame, {(r.unit_code, r.key): r.new for r in kept})
+    prov = table.provenance.copy()
+    for r in kept:
+        if r.key == EDITABLE_SCORE:
+            continue
+        if r.key not in prov:
+            prov[r.key] = ""
+        prov.loc[(frame["unit_code"] == r.unit_code).to_numpy(), r.key] = ENTERED
+    return replace(table, frame=frame, provenance=prov)
+
+
+def entered_mask(table: UnitTable, key: str) -> np.ndarray:
+    """(N,) bool: which units' ``key`` was typed in the app."""
+    if key not in table.provenance:
+        return np.zeros(len(table.frame), dtype=bool)
+    return (table.provenance[key] == ENTERED).to_numpy()
+
+
+# ---------------------------------------------------------------- what to ask for where data is missing
+
+
+def missing_counts(x_row: np.ndarray, rb: Rulebook, indicator_codes: list[str] | tuple[str, ...]) -> list[str]:
+    """Raw counts the user must type so that these indicators can be computed (``x_row`` with
+    fallbacks resolved): each missing numerator and denominator, once, in rulebook order."""
+    pos = {k: n for n, k in enumerate(rb.input_keys)}
+    want: set[str] = set()
+    for code in indicator_codes:
+        ind = rb.indicator(code)
+        want |= {k for k in (ind.numerator, ind.denominator) if math.isnan(x_row[pos[k]])}
+    return [k for k in rb.input_keys if k in want]
+
+
+def lever_missing_counts(x_row: np.ndarray, level: str, rb: Rulebook, lever_key: str) -> list[str]:
+    """Counts that keep a lever dead at this level ("Thiếu số liệu … cần nhập để mô phỏng")."""
+    lever = rb.lever(lever_key)
+    codes = [i.code for k in lever.moves for i in rb.indicators_fed_by(k) if i.movable_at(level)]
+    return missing_counts(x_row, rb, codes)

@@ -32,6 +32,16 @@ def fmt_int(x: float | int | None) -> str:
     return fmt_number(x, 0 if float(x) == int(float(x)) else 2)
 
 
+def fmt_count(x: float | int | None) -> str:
+    """Counts shown as whole dossiers: a count derived from a rate (2,78 % × 365 = 10,147) reads "≈10";
+    what is computed from it stays exact."""
+    if _is_missing(x):
+        return DASH
+    v = float(x)
+    whole = math.floor(v + 0.5)
+    return fmt_number(whole, 0) if abs(v - whole) < 1e-9 else f"≈{fmt_number(whole, 0)}"
+
+
 def fmt_points(x: float | None, decimals: int = 2) -> str:
     """Points always with 2 decimals, as the portal shows them: 17.4 → "17,40"."""
     return fmt_number(x, decimals, trim=False)

@@ -3,6 +3,11 @@
 A lever adds its delta to every raw count it ``moves`` (avoiding one overdue dossier adds one on-time
 dossier *and* one satisfied dossier). Its room is bounded by what is possible: a count can never exceed
 the denominator of any indicator it feeds, nor drop below zero.
+
+Deltas are whole dossiers, but a count derived from a published rate is fractional (2,78 % × 365 =
+10,147). So the last step up (or down) may be partial: a delta is clamped to the exact room when it is
+applied, and a lever offers ``ceil(room)`` whole steps. +1 then always moves (10,147 → 11,147), a
+typed 80 % reaches at least 80 %, and the top step lands exactly on the denominator (100 %).
 """
 from __future__ import annotations
 
@@ -46,6 +51,19 @@ class LeverRoom:
     def bounded(self) -> bool:
         return not math.isnan(self.room)
 
+    @property
+    def steps_up(self) -> int:
+        """Whole steps up: the last one may be partial (clamped to the exact room when applied)."""
+        return math.ceil(self.room - _EPS) if self.bounded else 0
+
+    @property
+    def steps_down(self) -> int:
+        """Whole steps down (≤ 0), the last one possibly partial (counts stop at 0)."""
+        return -math.ceil(-self.floor - _EPS)
+
+
+_EPS = 1e-9  # absorbs binary noise (0,8 × 1578, 365 − 10,147 − 354,853)
+
 
 def lever_rooms(x: np.ndarray, level: str, rb: Rulebook) -> list[LeverRoom]:
     """Room of every lever for one unit, from its (fallback-resolved) row of counts ``x``."""
@@ -78,22 +96,70 @@ def lever_rooms(x: np.ndarray, level: str, rb: Rulebook) -> list[LeverRoom]:
     return rooms
 
 
-def apply_deltas(x: np.ndarray, deltas: np.ndarray, rb: Rulebook) -> np.ndarray:
-    """Counts after lever deltas: ``x`` (N, I) plus ``deltas`` (N, levers) through the move matrix."""
-    return x + np.nan_to_num(deltas) @ move_matrix(rb)
+_LEVER_INDEX: dict[int, tuple[Rulebook, list[tuple[np.ndarray, np.ndarray]]]] = {}
+
+
+def _lever_index(rb: Rulebook) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per lever: the indicators it feeds and the counts it moves (positions), once per rulebook."""
+    hit = _LEVER_INDEX.get(id(rb))
+    if hit is None or hit[0] is not rb:
+        pos = {k: n for n, k in enumerate(rb.input_keys)}
+        index = [
+            (np.array([k for k, ind in enumerate(rb.indicators) if ind.numerator in lv.moves], dtype=np.int64),
+             np.array([pos[m] for m in lv.moves], dtype=np.int64))
+            for lv in rb.levers
+        ]
+        hit = _LEVER_INDEX[id(rb)] = (rb, index)
+    return hit[1]
+
+
+def lever_limits(x: np.ndarray, level_idx: np.ndarray, rb: Rulebook) -> tuple[np.ndarray, np.ndarray]:
+    """(N, L) exact floor and room of every lever of every unit, as ``lever_rooms`` computes them
+    (room NaN where a denominator is unknown or the level does not score the lever)."""
+    c = rb.compiled
+    cap = x[:, c.den_idx] - x[:, c.num_idx]  # (N, K) what each indicator can still take
+    scored = c.policy[np.asarray(level_idx, dtype=np.int64)] == 0  # POLICIES[0] == "computed"
+    n, nl = x.shape[0], len(rb.levers)
+    floor, room = np.zeros((n, nl)), np.full((n, nl), np.nan)
+    for k, (fed, moves) in enumerate(_lever_index(rb)):
+        floor[:, k] = -x[:, moves].min(axis=1)
+        if not len(fed):
+            continue
+        s, cp = scored[:, fed], cap[:, fed]
+        with np.errstate(invalid="ignore"):
+            r = np.where(s, cp, np.inf).min(axis=1)
+        ok = s.any(axis=1) & ~(s & np.isnan(cp)).any(axis=1)
+        room[:, k] = np.where(ok, np.maximum(r, 0.0), np.nan)
+    return np.nan_to_num(floor, nan=0.0), room
+
+
+def clamp_deltas(x: np.ndarray, level_idx: np.ndarray, rb: Rulebook, deltas: np.ndarray) -> np.ndarray:
+    """Deltas clamped to what is possible: whole-dossier steps beyond a fractional room stop exactly at
+    the denominator (or at 0), never past it."""
+    d = np.nan_to_num(np.atleast_2d(np.asarray(deltas, dtype=float)))
+    floor, room = lever_limits(x, level_idx, rb)
+    return np.clip(d, np.minimum(floor, 0.0), np.where(np.isnan(room), np.inf, room))
+
+
+def apply_deltas(x: np.ndarray, deltas: np.ndarray, rb: Rulebook, level_idx: np.ndarray | None = None) -> np.ndarray:
+    """Counts after lever deltas: ``x`` (N, I) plus ``deltas`` (N, levers) through the move matrix.
+
+    With ``level_idx`` the deltas are first clamped to each unit's exact room (see ``clamp_deltas``)."""
+    d = np.nan_to_num(deltas) if level_idx is None else clamp_deltas(x, level_idx, rb, deltas)
+    return x + d @ move_matrix(rb)
 
 
 def simulate(
     x: np.ndarray, level: np.ndarray, rb: Rulebook, deltas: np.ndarray, held: np.ndarray, codes=None
 ) -> Scores:
-    """Score units after applying lever deltas; ``held`` points (calibration) stay as they were."""
-    return score_matrix(apply_deltas(x, deltas, rb), level, rb, codes, held)
+    """Score units after applying lever deltas (clamped to what is possible); ``held`` points stay."""
+    return score_matrix(apply_deltas(x, deltas, rb, level), level, rb, codes, held)
 
 
 def marginal_points(x_row: np.ndarray, level: str, rb: Rulebook, held: float = 0.0, step: int = 1) -> np.ndarray:
     """Total points gained by ``step`` more of each lever (0 where the lever has no room)."""
     rooms = lever_rooms(x_row, level, rb)
-    steps = np.array([min(step, r.room) if r.movable else 0.0 for r in rooms])
+    steps = np.array([min(step, r.steps_up) if r.movable else 0.0 for r in rooms])
     return step_gains(x_row, level, rb, held, steps)
 
 
@@ -182,38 +248,61 @@ def fit_levers(asked: dict[str, int], rooms: list[LeverRoom]) -> dict[str, int]:
     for r in rooms:
         value = asked.get(r.lever.key, 0)
         if value and not fixed_reason_vi(r):
-            kept[r.lever.key] = int(np.clip(value, r.floor, r.room))
+            kept[r.lever.key] = int(np.clip(value, r.steps_down, r.steps_up))
     return kept
 
 
 # ---------------------------------------------------------------- helpers for the simulator screens
 
 
-def count_bounds(room: LeverRoom) -> tuple[int, int]:
-    """Smallest and largest value the lever's count can take (the room is NaN-free here)."""
+def effective_delta(room: LeverRoom, delta: float) -> float:
+    """What a whole-step delta really adds: clamped to the exact floor and room."""
     hi = room.room if room.bounded else 0.0
-    return int(room.current + room.floor), int(room.current + hi)
+    return float(min(max(delta, min(room.floor, 0.0)), hi))
+
+
+def count_after(room: LeverRoom, delta: float) -> float:
+    """The lever's count after ``delta``, exactly (10,147 + 1 = 11,147)."""
+    return room.current + effective_delta(room, delta)
+
+
+def shown_count(room: LeverRoom, delta: float) -> int:
+    """The count as a whole number for display and for the count widgets (11,147 → 11)."""
+    c = count_after(room, delta)
+    return int(math.floor(c + 0.5)) if not math.isnan(c) else 0
+
+
+def count_bounds(room: LeverRoom) -> tuple[int, int]:
+    """Smallest and largest whole count the lever's widgets offer (the room is NaN-free here)."""
+    return shown_count(room, room.steps_down), shown_count(room, room.steps_up)
+
+
+def _clip_steps(room: LeverRoom, delta: int) -> int:
+    return int(min(max(delta, room.steps_down), room.steps_up))
 
 
 def delta_for_count(room: LeverRoom, count: float) -> int:
-    """Delta that brings the lever's count to ``count``, kept inside what is possible."""
+    """Whole-step delta whose shown count is ``count`` (bounded): 11 from 10,147 is +1 → 11,147."""
+    if math.isnan(room.current):
+        return 0
     lo, hi = count_bounds(room)
-    return int(min(max(round(count), lo), hi) - room.current)
+    if count <= lo or count >= hi:  # the ends are exact: 0 and the denominator, not 0,147 or 364,147
+        return room.steps_down if count <= lo else room.steps_up
+    return _clip_steps(room, math.floor(count - shown_count(room, 0) + 0.5))
 
 
 def delta_for_rate(room: LeverRoom, rate: float) -> int:
-    """Delta that brings the lever's rate (count / denominator) to ``rate`` (a fraction), bounded."""
-    if not room.denominator or math.isnan(room.denominator):
+    """The smallest whole-step delta whose rate (count / denominator) reaches ``rate`` (a fraction)."""
+    if not room.denominator or math.isnan(room.denominator) or math.isnan(room.current):
         return 0
-    # the smallest whole count whose rate reaches ``rate`` (1e-9 absorbs 0.8 × 1578 noise)
-    return delta_for_count(room, math.ceil(rate * room.denominator - 1e-9))
+    return _clip_steps(room, math.ceil(rate * room.denominator - room.current - _EPS))
 
 
 def rate_after(room: LeverRoom, delta: float) -> float:
     """The lever's rate after ``delta`` (NaN when the denominator is 0 or unknown)."""
     if not room.denominator or math.isnan(room.denominator):
         return float("nan")
-    return (room.current + delta) / room.denominator
+    return count_after(room, delta) / room.denominator
 
 
 def fixed_reason_vi(room: LeverRoom, rb: Rulebook | None = None) -> str:
@@ -273,7 +362,7 @@ def marginal(x_row: np.ndarray, level: str, rb: Rulebook, held: float = 0.0, sha
     rooms = lever_rooms(x_row, level, rb)
     step = np.array(
         [
-            min(max(1.0, math.ceil(share * r.denominator)), r.room)
+            min(max(1.0, math.ceil(share * r.denominator)), r.steps_up)
             if r.movable and not math.isnan(r.denominator)
             else 0.0
             for r in rooms
@@ -337,7 +426,12 @@ def scenario_from_query(params: dict[str, str], rb: Rulebook) -> Scenario:
 __all__ = [
     "LINK_KEYS",
     "Marginal",
+    "clamp_deltas",
+    "count_after",
     "count_bounds",
+    "effective_delta",
+    "lever_limits",
+    "shown_count",
     "delta_for_count",
     "delta_for_rate",
     "fixed_reason_vi",

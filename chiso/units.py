@@ -26,6 +26,7 @@ PROVENANCE_VI = {
     DERIVED: "suy ra từ tỷ lệ × tổng số",
     ASSUMED: "giả định, cần xác nhận",
     INHERITED: "lấy từ cấp tỉnh",
+    "entered": "nhập tay",  # chiso.edits.ENTERED: typed in the app, layered over the imported value
 }
 
 

@@ -23,6 +23,7 @@ from chiso.plan.setup import (
 from chiso.plan.solver import OBJECTIVE_VI, plan_table, plan_unit
 from chiso.plan.targets import NEXT_BAND, target_presets
 from chiso.rulebook import LEVEL_NAMES_VI, LEVELS
+from ui.entry import indicators_entry, show_notice
 from ui.plan_view import batch_summary, plan_options, show_alternative, show_plan
 from ui.safe_md import md
 from ui.state import rulebook_caption, sidebar, unit_picker
@@ -32,6 +33,7 @@ ALL = "__all__"
 
 ss = st.session_state
 data = sidebar()
+show_notice()
 rb = data.rb
 names = dict(zip(data.codes, data.names))
 st.title("Lập kế hoạch")
@@ -96,7 +98,7 @@ with one:
     if last and last["sig"] == sig:
         p = last["plan"]
         st.subheader(f"Kế hoạch cải thiện: {OBJECTIVE_VI[p.objective].lower()}")
-        show_plan(p, "plan", data.period)
+        show_plan(p, "plan", data.period, entry=lambda codes, where: indicators_entry(data, i, codes, where))
         if p.alternative:
             show_alternative(p, data.period)
         if p.steps:

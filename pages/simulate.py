@@ -11,14 +11,17 @@ import streamlit as st
 from chiso.cohort import rank_among
 from chiso.explain import missing_groups
 from chiso.fmt import fmt_delta, fmt_int, fmt_number, fmt_points, fmt_small
+from chiso.rulebook import LEVELS
 from chiso.scenario import apply_deltas, marginal
 from ui.charts import waterfall
+from ui.entry import lever_entry, show_notice
 from ui.levers import lever_panel
 from ui.scenario_panel import scenario_tabs
 from ui.sim_unit import UnitView, apply_pending
 from ui.state import rulebook_caption, sidebar, unit_picker
 
 data = sidebar()
+show_notice()
 rb = data.rb
 st.title("Mô phỏng")
 rulebook_caption(data)
@@ -92,7 +95,7 @@ def simulator() -> None:
     deltas = view.deltas()
     scen = view.score(deltas)
     results(scen, float(data.base.total[i]))
-    x_now = apply_deltas(view.x_row[None, :], deltas[None, :], rb)[0]
+    x_now = apply_deltas(view.x_row[None, :], deltas[None, :], rb, np.array([LEVELS.index(view.level)]))[0]
     marg = marginal(x_now, view.level, rb, view.held)
     left, right = st.columns([3, 2])
     with left:
@@ -100,7 +103,8 @@ def simulator() -> None:
                         config={"staticPlot": True})  # redrawn on every lever change: keep it light
     with right:
         best_next_steps(marg)
-    lever_panel(rb, view.rooms, view.level, marg, synced=(view.code, rb.id, sim["seq"]))
+    lever_panel(rb, view.rooms, view.level, marg, synced=(view.code, rb.id, sim["seq"]),
+                entry=lambda key: lever_entry(data, i, key))
     share_link()
 
 

@@ -11,7 +11,7 @@ import streamlit as st
 
 from chiso.fmt import fmt_delta, fmt_int, fmt_percent
 from chiso.rulebook import LEVEL_NAMES_VI, Rulebook
-from chiso.scenario import count_bounds, delta_for_count, delta_for_rate, fixed_reason_vi, rate_after
+from chiso.scenario import count_bounds, delta_for_count, delta_for_rate, fixed_reason_vi, rate_after, shown_count
 
 # the slider's own numbers cannot be formatted the Vietnamese way: the label carries them instead
 _HIDE_SLIDER_NUMBERS = ("<style>.stSlider [data-testid='stSliderThumbValue'], .stSlider [data-testid='stSliderTickBar']"
@@ -23,7 +23,7 @@ def _sync(rooms: list, key: str, n: int, which: tuple[str, ...] = ("n", "c", "r"
     ss = st.session_state
     d = ss["sim"]["levers"].get(key, 0)
     rate = rate_after(rooms[n], d)
-    values = {"n": int(rooms[n].current + d), "c": int(rooms[n].current + d),
+    values = {"n": shown_count(rooms[n], d), "c": shown_count(rooms[n], d),
               "r": int(np.floor(rate * 100 + 1e-9)) if not np.isnan(rate) else 0}
     for w in which:
         ss[f"lv_{w}_{key}"] = values[w]
@@ -58,11 +58,12 @@ def _reset_all(rooms: list, live: list[int]) -> None:
         _sync(rooms, rooms[n].lever.key, n)
 
 
-def lever_panel(rb: Rulebook, rooms: list, level: str, marg, synced: tuple) -> None:
+def lever_panel(rb: Rulebook, rooms: list, level: str, marg, synced: tuple, entry=None) -> None:
     """Draw every lever of the unit; levers this level cannot move are listed with the rule's reason.
 
     ``synced`` identifies the unit, rulebook and applied scenario: when it changes, every widget starts
     again from the scenario. ``marg`` is ``chiso.scenario.marginal`` at the current scenario.
+    ``entry(lever_key)``, when given, draws the boxes for the counts a dead lever lacks (ui.entry).
     """
     ss = st.session_state
     sim = ss["sim"]
@@ -91,6 +92,8 @@ def lever_panel(rb: Rulebook, rooms: list, level: str, marg, synced: tuple) -> N
             st.markdown(f"**Yếu tố không làm đổi điểm của đơn vị này** ({LEVEL_NAMES_VI[level].lower()})")
             for lv, reason in fixed:
                 st.markdown(f"- {lv.name_vi}: {reason}")
+                if entry is not None:
+                    entry(lv.key)
 
 
 def _lever_row(rooms: list, n: int, d: int, marg) -> None:
@@ -99,7 +102,7 @@ def _lever_row(rooms: list, n: int, d: int, marg) -> None:
     room = rooms[n]
     lv = room.lever
     lo, hi = count_bounds(room)
-    new = int(room.current + d)
+    new = shown_count(room, d)
     rate = rate_after(room, d)
     if any(f"lv_{w}_{lv.key}" not in ss for w in "ncr"):  # state dropped (page switch): restore it
         _sync(rooms, lv.key, n)
@@ -122,5 +125,5 @@ def _lever_row(rooms: list, n: int, d: int, marg) -> None:
     if marg.step[n] > 0:
         c1.caption(f"Thêm {fmt_int(marg.step[n])} {lv.unit_vi}: {fmt_delta(marg.gain[n])} điểm · "
                    f"thêm 1 {lv.unit_vi}: {fmt_delta(marg.gain_one[n])} điểm · tối đa {fmt_int(hi)}")
-    elif d >= 0 and room.room == d:
+    elif d > 0 and d >= room.steps_up:
         c1.caption("Đã đạt giới hạn: không thể tăng thêm.")

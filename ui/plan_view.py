@@ -83,7 +83,7 @@ def steps_table(p: Plan) -> pd.DataFrame:
 
 
 def show_plan(p: Plan, prefix: str, period: str, blockers: bool = True,
-              apply_label: str = "Áp dụng vào mô phỏng") -> None:
+              apply_label: str = "Áp dụng vào mô phỏng", entry=None) -> None:
     """A plan as people act on it: the verdict, score and rank after it, each step, and what blocks it."""
     if p.already_reached:
         st.success(p.message_vi)
@@ -106,7 +106,10 @@ def show_plan(p: Plan, prefix: str, period: str, blockers: bool = True,
         st.table(steps_table(p))
     if blockers and p.blocked_by:
         st.markdown("**Nguyên nhân không thể đạt**")
-        st.markdown("\n".join(f"- {md(b.message_vi)}" for b in p.blocked_by))
+        for n, b in enumerate(p.blocked_by):
+            st.markdown(f"- {md(b.message_vi)}")
+            if entry is not None and b.kind == "missing_data":  # type the missing counts right here
+                entry(b.indicators, f"{prefix}_blk{n}")
     if p.steps and st.button(apply_label, type="primary", key=f"{prefix}_apply",
                              help="Mở trang Mô phỏng với các yếu tố cải thiện của kế hoạch này."):
         send_to_simulator(p.to_scenario(period=period))

@@ -13,7 +13,7 @@ Session-state contract between pages (keys of ``st.session_state``):
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import streamlit as st
@@ -21,13 +21,16 @@ import streamlit as st
 from chiso.calibration import baseline, discrepancy, published_total
 from chiso.cohort import competition_rank, stats_by_cohort
 from chiso.engine import Scores, input_matrix, level_index
+from chiso.edits import apply_revisions
 from chiso.errors import ChisoError
 from chiso.io.columns import mapping_targets
 from chiso.rulebook import DEFAULT_RULEBOOK, LEVEL_NAMES_VI, LEVELS, Rulebook, available_rulebooks, load_rulebook
 from chiso.samples import available_samples, load_sample, sample
 from chiso.scenario import Scenario, scenario_from_query
 from chiso.units import UnitTable
+from ui import edits_store
 from ui.safe_md import md
+from ui.upload_help import upload_help
 
 UPLOAD = "__upload__"
 LAST = "__last__"
@@ -58,6 +61,7 @@ class AppData:
     rank: np.ndarray | None = None  # (N,) competition rank inside the cohort
     official: np.ndarray | None = None  # (N,) published total, NaN when absent
     gap: np.ndarray | None = None  # (N,) recomputed − official
+    edit_key: str = ""  # where hand revisions of this source are kept (ui.edits_store), set by _load
 
     @property
     def frame(self):
@@ -255,7 +259,7 @@ def _uploaded_files() -> tuple[tuple[str, bytes], ...]:
         if last:  # the uploader forgets its files on a page switch: keep using the last ones
             st.sidebar.caption("Đang dùng tệp đã tải: " + md(", ".join(n for n, _ in last)))
             return last
-        st.info("Hãy chọn tệp số liệu ở thanh bên để bắt đầu.")
+        upload_help(st.session_state.get(RULEBOOK, DEFAULT_RULEBOOK))
         st.stop()
     packed = tuple((f.name, f.getvalue()) for f in files)
     if packed != st.session_state.get("last_upload"):
@@ -266,11 +270,25 @@ def _uploaded_files() -> tuple[tuple[str, bytes], ...]:
 
 def _load(source: str, rb_id: str, files, period: str | None) -> AppData:
     cmap = tuple(sorted(st.session_state.get(COLUMN_MAP, {}).items()))
-    if source == UPLOAD:
-        return _upload_data(files, rb_id, period, cmap)
-    if source == LAST:
-        return _upload_data(st.session_state["last_upload"], rb_id, period, cmap)
-    return _sample_data(source, rb_id, period)
+    if source in (UPLOAD, LAST):
+        files = files if source == UPLOAD else st.session_state["last_upload"]
+        data, key = _upload_data(files, rb_id, period, cmap), edits_store.upload_key(files)
+    else:
+        data, key = _sample_data(source, rb_id, period), edits_store.sample_key(source)
+    if period is not None:  # a source with several periods: revisions are kept per period (units repeat)
+        key = f"{key}@{period}"
+    revs = edits_store.revisions(key, rb_id)
+    if not revs:
+        return replace(data, edit_key=key)
+    layers = tuple((r.unit_code, r.key, r.new) for r in revs)  # what the table depends on
+    return _with_revisions(data, (key, rb_id, period, cmap), layers, revs)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _with_revisions(_data: AppData, ident: tuple, layers: tuple, _revs: list) -> AppData:
+    """The imported data with the hand revisions of its source applied, re-scored (cached by content)."""
+    table = apply_revisions(_data.table, _data.rb, _revs)
+    return replace(_build(table, _data.rb, _data.source_label, _data.source_key), edit_key=ident[0])
 
 
 def _column_mapping_form(data: AppData) -> None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from chiso.engine import ZERO_DEN_FULL, score_matrix
-from chiso.fmt import fmt_delta, fmt_int, fmt_number, fmt_percent, fmt_points
+from chiso.fmt import fmt_count, fmt_delta, fmt_number, fmt_percent, fmt_points
 from chiso.guide.text import fmt_max
 from chiso.guide.calc import (
     Units,
@@ -138,9 +138,9 @@ def _with_loss_steps(units: Units, ex: LossExample) -> LossExample:
     m = fmt_max(ind.max)
     rate = fmt_percent(ex.rate)
     steps = [
-        f"Tử số — {rb.input(ind.numerator).name_vi}: {fmt_int(ex.numerator)}. "
-        f"Mẫu số — {rb.input(ind.denominator).name_vi}: {fmt_int(ex.denominator)}.",
-        f"Tỷ lệ = {fmt_int(ex.numerator)} ÷ {fmt_int(ex.denominator)} = {rate}.",
+        f"Tử số — {rb.input(ind.numerator).name_vi}: {fmt_count(ex.numerator)}. "
+        f"Mẫu số — {rb.input(ind.denominator).name_vi}: {fmt_count(ex.denominator)}.",
+        f"Tỷ lệ = {fmt_count(ex.numerator)} ÷ {fmt_count(ex.denominator)} = {rate}.",
     ]
     if ind.curve == "threshold" and ind.threshold < 1.0:
         thr = fmt_percent(ind.threshold)
@@ -151,14 +151,14 @@ def _with_loss_steps(units: Units, ex: LossExample) -> LossExample:
     if ex.steps_plus_one is not None:
         word = count_word(rb, ind.numerator)
         steps.append(
-            f"Mỗi {word} thêm được khoảng {fmt_number(ex.per_item, 4)} điểm: cần thêm {fmt_int(ex.steps_plus_one)} "
-            f"{word} để được thêm 1 điểm, và {fmt_int(ex.steps_full)} {word} để đủ {m} điểm."
+            f"Mỗi {word} thêm được khoảng {fmt_number(ex.per_item, 4)} điểm: cần thêm {fmt_count(ex.steps_plus_one)} "
+            f"{word} để được thêm 1 điểm, và {fmt_count(ex.steps_full)} {word} để đủ {m} điểm."
         )
     if ex.peers > 1:
         level = LEVEL_NAMES_VI[units.level(ex.unit)].lower()
-        zero = f"; {fmt_int(ex.at_zero)} đơn vị vẫn ở mức 0%" if ex.at_zero else ""
+        zero = f"; {fmt_count(ex.at_zero)} đơn vị vẫn ở mức 0%" if ex.at_zero else ""
         steps.append(
-            f"Để so sánh: tỷ lệ trung vị của {fmt_int(ex.peers)} đơn vị {level} là {fmt_percent(ex.peer_median_rate)}{zero}."
+            f"Để so sánh: tỷ lệ trung vị của {fmt_count(ex.peers)} đơn vị {level} là {fmt_percent(ex.peer_median_rate)}{zero}."
         )
     return LossExample(**{**ex.__dict__, "steps_vi": tuple(steps)})
 
@@ -286,7 +286,7 @@ def _total_none_overdue(units: Units, i: int) -> float:
 
 def _overdue_steps(ex: OverdueExample) -> tuple[str, ...]:
     steps = [
-        f"{ex.unit_name} tiếp nhận {fmt_int(ex.received)} hồ sơ trong kỳ, trong đó {fmt_int(ex.overdue)} hồ sơ quá hạn. "
+        f"{ex.unit_name} tiếp nhận {fmt_count(ex.received)} hồ sơ trong kỳ, trong đó {fmt_count(ex.overdue)} hồ sơ quá hạn. "
         f"Thêm 1 hồ sơ quá hạn nữa thì sao?"
     ]
     for p in ex.parts:
@@ -305,7 +305,7 @@ def _overdue_steps(ex: OverdueExample) -> tuple[str, ...]:
     )
     for p in ex.parts:
         ind = p.indicator
-        den = fmt_int(ex.received)
+        den = fmt_count(ex.received)
         if ind.curve == "threshold" and ind.threshold < 1.0:
             thr = fmt_percent(ind.threshold)
             steps.append(
@@ -321,12 +321,12 @@ def _overdue_steps(ex: OverdueExample) -> tuple[str, ...]:
     if ex.overdue_until_all_hit and ex.overdue_until_all_hit > 1:
         steps.append(
             f"Tỷ lệ hài lòng còn trên ngưỡng nên lần này chỉ bị trừ một lần; từ hồ sơ quá hạn thứ "
-            f"{fmt_int(ex.overdue_until_all_hit)} (thêm vào số hiện có), mỗi hồ sơ quá hạn bị trừ ở cả "
+            f"{fmt_count(ex.overdue_until_all_hit)} (thêm vào số hiện có), mỗi hồ sơ quá hạn bị trừ ở cả "
             f"{len(ex.parts)} chỉ tiêu."
         )
     if not np.isnan(ex.total_none_overdue):
         steps.append(
-            f"Ngược lại, nếu {fmt_int(ex.overdue)} hồ sơ quá hạn đều được giải quyết đúng hạn, tổng điểm sẽ là "
+            f"Ngược lại, nếu {fmt_count(ex.overdue)} hồ sơ quá hạn đều được giải quyết đúng hạn, tổng điểm sẽ là "
             f"{fmt_points(ex.total_none_overdue)} ({fmt_delta(ex.total_none_overdue - ex.total_before)})."
         )
     return tuple(steps)

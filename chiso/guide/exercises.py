@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from chiso.engine import BELOW_THRESHOLD, CAPPED, LINEAR, ZERO_DEN_FULL
-from chiso.fmt import fmt_int, fmt_number, fmt_percent, fmt_points, parse_vn_number
+from chiso.fmt import fmt_count, fmt_number, fmt_percent, fmt_points, parse_vn_number
 from chiso.guide.text import curve_vi, fmt_max
 from chiso.guide.calc import Units, indicator_points, lever_room, lever_totals, steps_for_gain
 from chiso.guide.examples import (
@@ -51,7 +51,7 @@ class Exercise:
     @property
     def answer_vi(self) -> str:
         if self.decimals == 0:
-            return f"{fmt_int(self.answer)} {self.unit_vi}"
+            return f"{fmt_count(self.answer)} {self.unit_vi}"
         if self.unit_vi == "%":
             return f"{fmt_number(self.answer, self.decimals)}%"
         return f"{fmt_number(self.answer, self.decimals)} {self.unit_vi}"
@@ -139,15 +139,15 @@ def ex_points_at(units: Units, rng: random.Random) -> Exercise | None:
         key=f"points_at:{ind.code}:{i}",
         kind="points_at",
         question_vi=(
-            f"{units.name(i)}: {rb.input(ind.numerator).name_vi} = {fmt_int(num)}; "
-            f"{rb.input(ind.denominator).name_vi} = {fmt_int(den)}. Chỉ tiêu «{ind.name_vi}» "
+            f"{units.name(i)}: {rb.input(ind.numerator).name_vi} = {fmt_count(num)}; "
+            f"{rb.input(ind.denominator).name_vi} = {fmt_count(den)}. Chỉ tiêu «{ind.name_vi}» "
             f"(tối đa {fmt_max(ind.max)} điểm) được bao nhiêu điểm?"
         ),
         answer=answer,
         unit_vi="điểm",
         decimals=2,
         explanation_vi=(
-            f"Tỷ lệ = {fmt_int(num)} ÷ {fmt_int(den)} = {fmt_percent(num / den)}. {curve_vi(ind)} "
+            f"Tỷ lệ = {fmt_count(num)} ÷ {fmt_count(den)} = {fmt_percent(num / den)}. {curve_vi(ind)} "
             f"Kết quả: {fmt_points(answer)} điểm (làm tròn 2 chữ số thập phân)."
         ),
         unit=i,
@@ -176,7 +176,7 @@ def ex_need_one_point(units: Units, rng: random.Random) -> Exercise | None:
         key=f"need_one_point:{E_RESULT_LEVER}:{i}",
         kind="need_one_point",
         question_vi=(
-            f"{units.name(i)} có {fmt_int(num)}/{fmt_int(den)} hồ sơ có kết quả điện tử ({fmt_percent(num / den)}), "
+            f"{units.name(i)} có {fmt_count(num)}/{fmt_count(den)} hồ sơ có kết quả điện tử ({fmt_percent(num / den)}), "
             f"tổng điểm {fmt_points(b.total[i])}. Cần {lever.name_vi.lower()} cho ít nhất bao nhiêu {lever.unit_vi} "
             f"nữa để tổng điểm tăng thêm 1 điểm?"
         ),
@@ -184,8 +184,8 @@ def ex_need_one_point(units: Units, rng: random.Random) -> Exercise | None:
         unit_vi=lever.unit_vi,
         decimals=0,
         explanation_vi=(
-            f"Mỗi {lever.unit_vi} thêm khoảng {fmt_max(ind.max)} ÷ {fmt_int(den)} ≈ {fmt_number(ind.max / den, 4)} điểm. "
-            f"Thêm {fmt_int(steps - 1)}: tổng điểm {fmt_points(gain[1])} (chưa đủ +1); thêm {fmt_int(steps)}: "
+            f"Mỗi {lever.unit_vi} thêm khoảng {fmt_max(ind.max)} ÷ {fmt_count(den)} ≈ {fmt_number(ind.max / den, 4)} điểm. "
+            f"Thêm {fmt_count(steps - 1)}: tổng điểm {fmt_points(gain[1])} (chưa đủ +1); thêm {fmt_count(steps)}: "
             f"{fmt_points(gain[2])} (+{fmt_points(gain[2] - gain[0])}). Điểm làm tròn 2 chữ số nên kết quả có thể "
             f"lệch một vài {lever.unit_vi} so với phép chia."
         ),
@@ -212,7 +212,7 @@ def ex_overdue_cost(units: Units, rng: random.Random) -> Exercise | None:
         key=f"overdue_cost:{i}",
         kind="overdue_cost",
         question_vi=(
-            f"{units.name(i)} tiếp nhận {fmt_int(ex.received)} hồ sơ, {fmt_int(ex.overdue)} hồ sơ quá hạn. "
+            f"{units.name(i)} tiếp nhận {fmt_count(ex.received)} hồ sơ, {fmt_count(ex.overdue)} hồ sơ quá hạn. "
             f"Thêm 1 hồ sơ quá hạn nữa làm tổng điểm giảm bao nhiêu điểm?"
         ),
         answer=ex.cost,
@@ -274,7 +274,7 @@ def ex_past_threshold(units: Units, rng: random.Random) -> Exercise | None:
         key=f"past_threshold:{ind.code}:{i}",
         kind="past_threshold",
         question_vi=(
-            f"{units.name(i)} đạt {fmt_percent(num / den)} ở chỉ tiêu «{ind.name_vi}» ({fmt_int(num)}/{fmt_int(den)}; "
+            f"{units.name(i)} đạt {fmt_percent(num / den)} ở chỉ tiêu «{ind.name_vi}» ({fmt_count(num)}/{fmt_count(den)}; "
             f"đủ điểm từ {fmt_percent(ind.threshold)}). Nếu bớt 1 {word} ở tử số, chỉ tiêu này mất bao nhiêu điểm?"
         ),
         answer=answer,

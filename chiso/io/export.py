@@ -26,7 +26,7 @@ from chiso.plan.setup import SUMMARY_HEADERS_VI, counts, lever_totals, status_vi
 from chiso.plan.solver import OBJECTIVE_VI, Plan
 from chiso.policy import PolicyResult
 from chiso.rulebook import LEVEL_NAMES_VI, Rulebook
-from chiso.scenario import LeverRoom, rate_after
+from chiso.scenario import LeverRoom, count_after, rate_after
 
 REFERENCE_NOTE = "Số liệu tham khảo, không thay thế số liệu chính thức trên Cổng DVCQG."
 SYNTHETIC_NOTE = "Dữ liệu mô phỏng, không phải số liệu chính thức."
@@ -231,7 +231,7 @@ def _lever_sheet(wb: Workbook, r: UnitReport) -> None:
     for room in r.rooms:
         d = r.current.levers.get(room.lever.key, 0)
         rows.append([
-            room.lever.name_vi, room.lever.unit_vi, room.current, d, room.current + d,
+            room.lever.name_vi, room.lever.unit_vi, room.current, d, count_after(room, d),
             rate_after(room, 0), rate_after(room, d), room.reason_vi or "",
         ])
     sh.table(

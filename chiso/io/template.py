@@ -113,3 +113,24 @@ def write_template(rb: Rulebook, output: str | Path) -> Path:
     except OSError as exc:
         raise DataError(f"Không ghi được tệp ({exc.strerror}).", Location(file=str(path))) from None
     return path
+
+
+def format_help_md(rb: Rulebook) -> str:
+    """The format help as a Markdown text (downloadable from the upload screen): the steps, what the
+    importer accepts, and every column of the template with its meaning."""
+    lines = [
+        f"# Hướng dẫn định dạng tệp số liệu — bộ quy tắc «{rb.id}»",
+        "",
+        *[f"{s}  " for s in STEPS_VI],
+        "",
+        "Ứng dụng cũng đọc được: bảng báo cáo tháng của huyện/thành phố (Excel có tiêu đề gộp ô, hoặc CSV/TSV "
+        "xuất từ Excel), và 6 tệp JSON đánh giá của Cổng DVCQG. Số liệu còn thiếu có thể nhập ngay trong ứng "
+        "dụng (trang «Số liệu», hoặc ô «Nhập» bên cạnh yếu tố cải thiện đang thiếu số liệu).",
+        "",
+        "| Cột | Tên nội bộ | Loại | Bắt buộc | Giải thích |",
+        "|---|---|---|---|---|",
+    ]
+    for header, key, kind, required, note in notes_rows(rb):
+        cells = [str(v).replace("|", "/").replace("\n", " ") for v in (header, key, kind, required, note)]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"

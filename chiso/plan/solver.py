@@ -28,7 +28,7 @@ from chiso.errors import DataError, RulebookError
 from chiso.fmt import fmt_delta, fmt_int, fmt_number, fmt_percent
 from chiso.plan.model import Problem, Solution, best, cents, half, need_cents
 from chiso.rulebook import LEVELS, Lever, Rulebook
-from chiso.scenario import LeverRoom, Scenario, lever_rooms, move_matrix
+from chiso.scenario import LeverRoom, Scenario, count_after, lever_limits, lever_rooms, move_matrix
 from chiso.units import UnitTable
 
 OBJECTIVES = ("levers", "effort")
@@ -243,13 +243,17 @@ class _Unit:
     upper: np.ndarray  # (L,) largest delta per lever after locks and caps
     weight: np.ndarray  # (L,) effort per step
     moves: np.ndarray = field(init=False)  # (L, I)
+    lo: np.ndarray = field(init=False)  # (L,) exact floor of each lever
+    hi: np.ndarray = field(init=False)  # (L,) exact room (inf when unknown): the last whole step may be partial
 
     def __post_init__(self) -> None:
         self.moves = move_matrix(self.rb)
+        floor, room = lever_limits(self.x[None, :], np.array([LEVELS.index(self.level)]), self.rb)
+        self.lo, self.hi = np.minimum(floor[0], 0.0), np.where(np.isnan(room[0]), np.inf, room[0])
 
     def scores(self, deltas: np.ndarray) -> Scores:
-        """Engine scores of the unit after each row of ``deltas`` (R, L)."""
-        d = np.atleast_2d(deltas).astype(float)
+        """Engine scores of the unit after each row of ``deltas`` (R, L), clamped as the simulator does."""
+        d = np.clip(np.atleast_2d(deltas).astype(float), self.lo, self.hi)
         xs = self.x[None, :] + d @ self.moves
         lv = np.full(len(d), LEVELS.index(self.level))
         return score_matrix(xs, lv, self.rb, held=np.full(len(d), self.held))
@@ -335,7 +339,9 @@ def _unit(x, level, rb, held, caps, locks, weights) -> _Unit:
     rooms = lever_rooms(x, level, rb)
     upper = np.array(
         [
-            math.floor(min(r.room, caps.get(r.lever.key, math.inf))) if r.movable and r.lever.key not in locks else 0.0
+            # whole steps; the last may be partial (a derived count's room is fractional), clamped in scores()
+            math.floor(min(r.steps_up, caps.get(r.lever.key, math.inf)))
+            if r.movable and r.lever.key not in locks else 0.0
             for r in rooms
         ]
     )
@@ -508,7 +514,7 @@ def _step(unit: _Unit, j: int, delta: int, s: Scores, n: int) -> Step:
         name_vi=lever.name_vi,
         unit_vi=lever.unit_vi,
         count_from=room.current,
-        count_to=room.current + delta,
+        count_to=count_after(room, delta),
         delta=delta,
         effort=float(unit.weight[j] * delta),
         points=points,

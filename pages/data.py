@@ -1,0 +1,57 @@
+"""Số liệu: see every raw count with its meaning and source, type what is missing or wrong (one unit or
+the whole table), undo, see every revision, and download the completed table."""
+import streamlit as st
+
+from ui.data_view import downloads, history, table_editor, unit_editor
+from ui.entry import AUTHOR, show_notice
+from ui.state import rulebook_caption, sidebar, unit_picker
+
+data = sidebar()
+st.title("Số liệu")
+rulebook_caption(data)
+show_notice()
+st.caption(
+    "Nhập hoặc sửa số liệu gốc ngay trong ứng dụng. Mỗi lần lưu là một lần sửa ghi đè lên số liệu đã nhập "
+    "từ tệp (tệp gốc không bị thay đổi); mọi trang tính lại ngay: chỉ tiêu có đủ số liệu được tính điểm thay vì "
+    "giữ nguyên, và yếu tố cải thiện tương ứng dùng được trong Mô phỏng và Lập kế hoạch. Ô sai (số âm, số lẻ, tử "
+    "số lớn hơn mẫu số, tổng điểm ngoài 0–100) bị từ chối kèm lý do, và khi đó không ô nào được lưu."
+)
+
+with st.expander("Cách nhập và sửa số liệu"):
+    st.markdown(
+        "- **Một đơn vị:** chọn đơn vị, gõ vào cột «Giá trị mới» rồi bấm «Lưu các giá trị mới». Số liệu thiếu "
+        "(⚠) nằm ở đầu bảng; cột «Nguồn» cho biết số liệu có trong tệp, suy ra từ tỷ lệ, giả định, lấy từ cấp "
+        "tỉnh hay nhập tay.\n"
+        "- **Cả bảng:** sửa từng ô hoặc dán một vùng sao chép từ Excel, rồi bấm «Lưu bảng».\n"
+        "- **Ngay chỗ báo thiếu:** ở trang Mô phỏng (yếu tố «Thiếu số liệu») và Lập kế hoạch (nguyên nhân không "
+        "thể đạt) có ô «Nhập: …» và nút «Lưu số liệu».\n"
+        "- **Quy tắc:** số lượng là số nguyên không âm; tử số không lớn hơn mẫu số; tổng điểm chính thức trong "
+        "0–100. Có ô sai thì không ô nào được lưu.\n"
+        "- **Hoàn tác:** tab «Các lần sửa» liệt kê mọi lần sửa (cũ → mới, thời điểm, người nhập); nút «Hoàn tác "
+        "lần sửa gần nhất» bỏ lần sửa cuối cùng.\n"
+        "- Các giá trị nhập tay hiện được giữ trong phiên làm việc này; tải «bảng đã hoàn thiện» để lưu lại."
+    )
+
+
+def _author_changed() -> None:
+    st.session_state[AUTHOR] = st.session_state["_w_edit_author"]
+
+
+st.session_state["_w_edit_author"] = st.session_state.get(AUTHOR, "")
+st.text_input("Người nhập (không bắt buộc)", key="_w_edit_author", on_change=_author_changed, max_chars=100,
+              help="Tên được ghi kèm mỗi lần sửa trong danh sách bên dưới.")
+
+one, grid, revs = st.tabs(["Một đơn vị", "Cả bảng", "Các lần sửa"])
+with one:
+    i = unit_picker(data, key="unit_pick_data")
+    unit_editor(data, i)
+with grid:
+    st.caption("Bảng toàn bộ đơn vị: sửa từng ô, hoặc dán một vùng sao chép từ Excel (Ctrl+V). "
+               "Ô trống = không có số liệu. Bấm «Lưu bảng» để kiểm tra và lưu tất cả cùng lúc.")
+    table_editor(data)
+with revs:
+    history(data)
+st.subheader("Tải bảng số liệu")
+st.caption("Bảng đã hoàn thiện (số liệu từ tệp cùng các giá trị nhập tay) theo định dạng chuẩn: tải lên lại "
+           "được, hoặc dùng với lệnh python -m chiso score.")
+downloads(data)
