@@ -112,7 +112,9 @@ def detect_endpoint(doc: dict, name: str) -> str:
     if not isinstance(data, dict):
         raise DataError("Không phải phản hồi đánh giá của Cổng DVCQG (thiếu khóa «data»).", Location(file=name))
     if isinstance(data.get("overview"), dict):
-        codes = {m.get("code") for m in data["overview"].get("metrics") or [] if isinstance(m, dict)}
+        metrics = data["overview"].get("metrics")
+        metrics = metrics if isinstance(metrics, list) else []
+        codes = {m.get("code") for m in metrics if isinstance(m, dict) and isinstance(m.get("code"), str)}
         for code, endpoint in _METRIC_SIGNATURE.items():
             if code in codes:
                 return endpoint
@@ -287,8 +289,8 @@ def _evaluation_row(endpoint: str, r: dict, name: str, rb: Rulebook) -> _Row:
     return _Row(
         key=_text(r["departmentId"], "departmentId", where),
         name=_text(r["departmentName"], "departmentName", where),
-        code=r.get("departmentCode"),
-        level=LEVEL_OF_TYPE.get(r.get("departmentType"), "department"),
+        code=_optional_text(r.get("departmentCode"), "departmentCode", where),
+        level=LEVEL_OF_TYPE.get(_optional_text(r.get("departmentType"), "departmentType", where), "department"),
         counts=counts,
         published=published,
     )
@@ -313,8 +315,8 @@ def _tree_row(endpoint: str, r: dict, is_root: bool, name: str, rb: Rulebook) ->
     return _Row(
         key=_text(r["departmentId"], "departmentId", where),
         name=_text(r["departmentName"], "departmentName", where),
-        code=r.get("departmentCode"),
-        level="province" if is_root else LEVEL_OF_TREE.get(r.get("level"), "department"),
+        code=_optional_text(r.get("departmentCode"), "departmentCode", where),
+        level="province" if is_root else LEVEL_OF_TREE.get(_optional_text(r.get("level"), "level", where), "department"),
         counts=counts,
         published=published,
     )
@@ -325,6 +327,10 @@ def _text(value: object, field: str, where: Location) -> str:
     if isinstance(value, bool) or not isinstance(value, (str, int)) or str(value).strip() == "":
         raise DataError(f"Trường «{field}» phải là văn bản, đang là «{_short(value)}».", where)
     return str(value)
+
+
+def _optional_text(value: object, field: str, where: Location) -> str | None:
+    return None if value is None or value == "" else _text(value, field, where)
 
 
 def _check_on_time(counts: dict[str, float], where: Location, rb: Rulebook) -> None:
