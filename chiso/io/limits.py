@@ -23,7 +23,9 @@ MAX_TABLE_BYTES = 20 * 1024 * 1024  # one CSV/XLSX upload
 MAX_UNZIPPED = 200 * 1024 * 1024  # inflated bytes of the xlsx parts we read, counted as they inflate
 MAX_JSON_BYTES = 16 * 1024 * 1024  # one portal JSON file (a nationwide commune list is about 6 MB)
 MAX_JSON_DEPTH = 64  # portal responses nest 4 deep; a scenario 2
-MAX_UPLOAD_MB = 20  # Streamlit's server.maxUploadSize: the largest file any importer accepts
+# Streamlit's server.maxUploadSize (.streamlit/config.toml; a test keeps them equal): the largest file any
+# importer accepts, so a bigger upload is stopped by the browser before it reaches the server
+MAX_UPLOAD_MB = max(MAX_TABLE_BYTES, MAX_JSON_BYTES) // (1024 * 1024)
 _CHUNK = 1024 * 1024
 
 
