@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.hostile.make_corpus import make
+from hostile.make_corpus import make
 
 RUN_ONE = Path(__file__).parent / "hostile" / "run_one.py"
 SECONDS, MEGABYTES = 3.0, 300.0
