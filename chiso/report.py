@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from chiso.engine import Scores, round_half_up
+from chiso.io.canonical import neutralise
 from chiso.units import PUBLISHED_TOTAL, published_column
 
 COLUMNS = [
@@ -84,3 +85,13 @@ def fidelity(rows: pd.DataFrame, tolerance: float = 0.01) -> pd.DataFrame:
     diff = (rows["points"] - rows["published_points"]).abs()
     bad = has & ~(diff <= tolerance + 1e-9)
     return rows[bad]
+
+
+def csv_text(rows: pd.DataFrame) -> str:
+    """The rows as CSV for spreadsheets: text cells neutralised like the Excel exports (a unit named
+    ``=HYPERLINK(…)`` must not become a live formula when the CSV is opened in Excel)."""
+    safe = rows.copy()
+    for col in safe.columns:
+        if safe[col].dtype == object or pd.api.types.is_string_dtype(safe[col]):
+            safe[col] = safe[col].map(lambda v: neutralise(v) if isinstance(v, str) else v)
+    return safe.to_csv(index=False, float_format="%.6g")

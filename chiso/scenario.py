@@ -19,6 +19,7 @@ import numpy as np
 
 from chiso.engine import Scores, apply_fallbacks, score_matrix
 from chiso.errors import DataError, Location
+from chiso.io.limits import check_json_bounds
 from chiso.rulebook import LEVELS, Lever, Rulebook
 
 SCHEMA_VERSION = 1
@@ -197,12 +198,11 @@ class Scenario:
 def scenario_from_json(data: bytes | str, rb: Rulebook, filename: str = "kịch bản") -> Scenario:
     """Parse and validate a scenario file; every problem is a DataError in Vietnamese."""
     loc = Location(file=filename)
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    if len(raw) > MAX_SCENARIO_BYTES:
-        raise DataError(f"Tệp kịch bản lớn hơn {MAX_SCENARIO_BYTES // 1024} KB.", loc)
+    raw = data.encode("utf-8", "replace") if isinstance(data, str) else data
+    check_json_bounds(raw, filename, MAX_SCENARIO_BYTES, "Tệp kịch bản")  # size and depth before parsing
     try:
         doc = json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         raise DataError("Tệp kịch bản không phải JSON hợp lệ.", loc) from None
     if not isinstance(doc, dict):
         raise DataError("Tệp kịch bản phải là một đối tượng JSON.", loc)
@@ -212,11 +212,13 @@ def scenario_from_json(data: bytes | str, rb: Rulebook, filename: str = "kịch 
 def scenario_from_dict(doc: dict, rb: Rulebook, loc=None) -> Scenario:
     """Validate a parsed scenario document (from a JSON file or a link); errors are DataError."""
     loc = loc or Location()
-    if doc.get("schema_version") != SCHEMA_VERSION:
-        raise DataError(f"Phiên bản lược đồ «{doc.get('schema_version')}» không được hỗ trợ (cần {SCHEMA_VERSION}).", loc)
+    version = doc.get("schema_version")
+    if isinstance(version, bool) or version != SCHEMA_VERSION:
+        raise DataError(f"Phiên bản lược đồ «{_short(version)}» không được hỗ trợ (cần {SCHEMA_VERSION}).", loc)
     if doc.get("rulebook") != rb.id:
         raise DataError(
-            f"Kịch bản dùng bộ quy tắc «{doc.get('rulebook')}», đang chọn «{rb.id}». Hãy đổi bộ quy tắc trước.", loc
+            f"Kịch bản dùng bộ quy tắc «{_short(doc.get('rulebook'))}», đang chọn «{rb.id}». Hãy đổi bộ quy tắc trước.",
+            loc,
         )
     for key in ("name", "unit_code"):
         if not isinstance(doc.get(key), str) or not doc[key].strip():
@@ -228,9 +230,9 @@ def scenario_from_dict(doc: dict, rb: Rulebook, loc=None) -> Scenario:
     clean: dict[str, int] = {}
     for key, val in levers.items():
         if key not in known:
-            raise DataError(f"Yếu tố cải thiện «{key}» không có trong bộ quy tắc «{rb.id}».", loc)
-        if isinstance(val, bool) or not isinstance(val, (int, float)) or val != int(val) or abs(val) > 1e9:
-            raise DataError(f"Giá trị của «{key}» phải là số nguyên, đang là {val!r}.", loc)
+            raise DataError(f"Yếu tố cải thiện «{_short(key)}» không có trong bộ quy tắc «{rb.id}».", loc)
+        if not _whole(val):
+            raise DataError(f"Giá trị của «{key}» phải là số nguyên (tối đa ±1 tỷ), đang là «{_short(val)}».", loc)
         clean[key] = int(val)
     return Scenario(
         name=doc["name"][:200],
@@ -239,6 +241,20 @@ def scenario_from_dict(doc: dict, rb: Rulebook, loc=None) -> Scenario:
         period=str(doc.get("period", "")),
         levers=clean,
     )
+
+
+def _whole(val: object) -> bool:
+    """A lever value: a finite whole number within ±1e9 (NaN, 1e999 and True are not)."""
+    if isinstance(val, bool) or not isinstance(val, (int, float)):
+        return False
+    if isinstance(val, float) and not math.isfinite(val):
+        return False
+    return abs(val) <= 1e9 and val == int(val)
+
+
+def _short(value: object) -> str:
+    text = str(value)
+    return text if len(text) <= 60 else text[:57] + "…"
 
 
 def fit_levers(asked: dict[str, int], rooms: list[LeverRoom]) -> dict[str, int]:

@@ -5,6 +5,7 @@ from chiso.cohort import filter_units, ranking_table
 from chiso.fmt import fmt_int, fmt_points
 from chiso.rulebook import LEVEL_NAMES_VI, LEVELS
 from ui.state import UNIT_KEY, UNIT_PAGE, rulebook_caption, sidebar
+from ui.tables import formatted
 
 data = sidebar()
 rb = data.rb
@@ -55,8 +56,7 @@ shown = view[order].assign(level=view["level"].map(LEVEL_NAMES_VI)).rename(
 )
 point_cols = ["Điểm hiện tại (chính thức)", "Điểm tính lại", "Điểm tính từ tệp",
               "Điểm không có trong tệp (giữ nguyên)", "Chênh lệch so với chính thức", *groups.values()]
-styled = shown.style.format(fmt_points, subset=point_cols).format(fmt_int, subset=["Xếp hạng trong nhóm",
-                                                                                    "Số đơn vị cùng nhóm"])
+styled = formatted(shown, [(point_cols, fmt_points), (["Xếp hạng trong nhóm", "Số đơn vị cùng nhóm"], fmt_int)])
 st.caption(
     f"{fmt_int(len(view))} / {fmt_int(len(table))} đơn vị. Bấm vào một dòng để mở đơn vị đó. "
     "Điểm tính lại = điểm tính từ số liệu trong tệp + điểm không có trong tệp (giữ nguyên theo điểm chính thức)."

@@ -81,7 +81,7 @@ with one:
         try:
             target = parse_target(text)
         except ChisoError as exc:
-            st.error(str(exc))
+            st.error(md(exc))
     else:
         target = presets[kind].value
         b.markdown(f"Mục tiêu: **{fmt_points(target)} điểm**")
@@ -92,7 +92,7 @@ with one:
         try:
             found = plan_unit(data.table, data.base, code, target, **options.kw())
         except ChisoError as exc:
-            st.error(str(exc))
+            st.error(md(exc))
         else:
             last = ss["plan_last"] = {"sig": sig, "plan": found}
     if last and last["sig"] == sig:
@@ -135,7 +135,7 @@ with many:
         try:
             value = parse_target(b.text_input("Đạt ít nhất (điểm)", key="batch_target_text"))
         except ChisoError as exc:
-            st.error(str(exc))
+            st.error(md(exc))
     targets = batch_targets(data.base, rows, mode, value) if mode != NUMBER or value is not None else None
     title = describe_batch_vi(level, names.get(parent, parent) if parent else None, mode, value, len(rows))
     if targets is not None and mode != NUMBER and len(targets):
@@ -159,7 +159,7 @@ with many:
             plans = plan_table(data.table, data.base, targets, codes=data.codes[rows], progress=progress,
                                **options.kw())
         except ChisoError as exc:
-            st.error(str(exc))
+            st.error(md(exc))
         else:
             seconds = time.perf_counter() - started
             blast = ss["batch_last"] = {"sig": bsig, "plans": plans, "seconds": seconds, "title": title}

@@ -8,6 +8,7 @@ from chiso.policy import PRESETS_VI, PolicyRule, apply_policy
 from chiso.rulebook import LEVEL_NAMES_VI, LEVELS
 from ui.safe_md import md
 from ui.state import rulebook_caption, sidebar
+from ui.tables import formatted
 
 CUSTOM = "Tự đặt quy tắc…"
 
@@ -110,12 +111,12 @@ shown = view.assign(level=view["level"].map(LEVEL_NAMES_VI)).rename(
         **lever_cols,
     }
 )
-styled = (
-    shown.style.format(fmt_points, subset=["Điểm trước", "Điểm sau"])
-    .format(fmt_delta, subset=["Chênh lệch"])
-    .format(lambda v: fmt_delta(v, 0), subset=["Đổi hạng"])
-    .format(fmt_int, subset=["Hạng trước", "Hạng sau", *lever_cols.values()])
-)
+styled = formatted(shown, [
+    (["Điểm trước", "Điểm sau"], fmt_points),
+    (["Chênh lệch"], fmt_delta),
+    (["Đổi hạng"], lambda v: fmt_delta(v, 0)),
+    (["Hạng trước", "Hạng sau", *lever_cols.values()], fmt_int),
+])
 st.dataframe(styled, hide_index=True, width="stretch", height=420, key="pol_units",
              column_config={"Tên đơn vị": st.column_config.TextColumn(width="large", pinned=True),
                             "Đổi hạng": st.column_config.NumberColumn(help="Số bậc lên (+) hoặc xuống (−) trong nhóm.")})

@@ -66,7 +66,7 @@ def plan_options(rb: Rulebook) -> PlanOptions:
     try:
         return options_from_table(edited, rb, objective)
     except ChisoError as exc:
-        st.error(str(exc))
+        st.error(md(exc))
         st.stop()
 
 

@@ -3,10 +3,15 @@ from __future__ import annotations
 
 import re
 
-# every character CommonMark or Streamlit's markdown gives a meaning to ($ starts LaTeX in Streamlit)
-_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:])")
+# every character CommonMark or Streamlit's markdown gives a meaning to ($ starts LaTeX in Streamlit,
+# & an HTML entity such as &lt; or &#60;)
+_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:&])")
+# line breaks, tabs and runs of spaces: at a line start they make headings, lists, quotes and code blocks
+_WHITESPACE = re.compile(r"\s+")
 
 
 def md(text: object) -> str:
-    """Escape ``text`` so that st.markdown shows it literally (no links, images, HTML, emphasis or LaTeX)."""
-    return _SPECIAL.sub(r"\\\1", "" if text is None else str(text))
+    """Escape ``text`` so that st.markdown shows it literally (no links, images, HTML, entities, emphasis,
+    LaTeX, and no block structure: line breaks and indentation become single spaces)."""
+    flat = _WHITESPACE.sub(" ", "" if text is None else str(text))
+    return _SPECIAL.sub(r"\\\1", flat)

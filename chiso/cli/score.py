@@ -7,7 +7,7 @@ import sys
 from chiso.calibration import baseline
 from chiso.cli.common import add_rulebook_option, write_output
 from chiso.io.load import load_paths
-from chiso.report import score_rows
+from chiso.report import csv_text, score_rows
 from chiso.rulebook import load_rulebook
 
 SCORE_HELP = """\
@@ -26,6 +26,8 @@ points, max_points, published_points.
 - TOTAL: points = tổng tính lại + điểm không có trong tệp (giữ nguyên từ điểm chính thức).
   recomputed total plus held points (official points the file does not cover).
 - published_points: điểm công bố khi tệp có / the official points when the input has them.
+- CSV: ô văn bản bắt đầu bằng = + - @ được thêm dấu ' để Excel không chạy công thức.
+  text cells starting with = + - @ get a leading ' so that Excel does not run them as formulas.
 """
 
 
@@ -55,6 +57,6 @@ def cmd_score(args: argparse.Namespace) -> int:
     if args.format == "json":
         text = rows.to_json(orient="records", force_ascii=False, indent=1)
     else:
-        text = rows.to_csv(index=False, float_format="%.6g")
+        text = csv_text(rows)
     write_output(text, args.output)
     return 0

@@ -7,6 +7,7 @@ mapping lives in one place. Portal nulls count as 0, as the portal itself counts
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from chiso.errors import DataError, Location
+from chiso.io.limits import MAX_JSON_BYTES, MAX_UNITS, check_json_bounds, vn_int
 from chiso.rulebook import DEFAULT_RULEBOOK, Rulebook, load_rulebook
 from chiso.units import (
     PUBLISHED_TOTAL,
@@ -56,7 +58,7 @@ _TREE_SIGNATURE = {
     "authorityCount": "provide-online-tree",
     "totalDossierOnlinePaymentSuccess": "formality-online-payment-tree",
 }
-MAX_BYTES = 50 * 1024 * 1024
+MAX_BYTES = MAX_JSON_BYTES
 
 
 @dataclass
@@ -89,7 +91,9 @@ def load_portal_bytes(
         endpoint = detect_endpoint(doc, name)
         if endpoint in by_endpoint:
             raise DataError(f"Có hai tệp cùng loại «{endpoint}»; mỗi loại chỉ được một tệp.", Location(file=name))
-        by_endpoint[endpoint] = _rows(endpoint, doc, name, rb)
+        rows = _rows(endpoint, doc, name, rb)
+        _check_unique(rows, name)
+        by_endpoint[endpoint] = rows
     if not by_endpoint:
         raise DataError("Không có tệp JSON nào của Cổng DVCQG.")
     missing = [e for e in ENDPOINTS if e not in by_endpoint]
@@ -108,7 +112,9 @@ def detect_endpoint(doc: dict, name: str) -> str:
     if not isinstance(data, dict):
         raise DataError("Không phải phản hồi đánh giá của Cổng DVCQG (thiếu khóa «data»).", Location(file=name))
     if isinstance(data.get("overview"), dict):
-        codes = {m.get("code") for m in data["overview"].get("metrics") or [] if isinstance(m, dict)}
+        metrics = data["overview"].get("metrics")
+        metrics = metrics if isinstance(metrics, list) else []
+        codes = {m.get("code") for m in metrics if isinstance(m, dict) and isinstance(m.get("code"), str)}
         for code, endpoint in _METRIC_SIGNATURE.items():
             if code in codes:
                 return endpoint
@@ -140,7 +146,10 @@ def _expand(paths: list[str | Path] | str | Path) -> list[Path]:
 def _read_bytes(p: Path) -> bytes:
     try:
         if p.stat().st_size > MAX_BYTES:
-            raise DataError(f"Tệp lớn hơn {MAX_BYTES // (1024 * 1024)} MB.", Location(file=p.name))
+            raise DataError(
+                f"Tệp lớn hơn giới hạn {MAX_BYTES // (1024 * 1024)} MB của một tệp JSON; hãy chia nhỏ tệp.",
+                Location(file=p.name),
+            )
         return p.read_bytes()
     except FileNotFoundError:
         raise DataError("Không tìm thấy tệp.", Location(file=str(p))) from None
@@ -153,12 +162,15 @@ def _period_from(files: list[Path]) -> str:
 
 
 def _parse_json(name: str, data: bytes) -> dict:
+    check_json_bounds(data, name, MAX_BYTES, "Tệp JSON")  # before the parser allocates or recurses
     if not data.strip():
         raise DataError("Tệp rỗng.", Location(file=name))
     try:
-        doc = json.loads(data.decode("utf-8-sig"))
+        doc = json.loads(data.decode("utf-8-sig"), parse_constant=_refuse_constant)
     except UnicodeDecodeError:
         raise DataError("Tệp không phải văn bản UTF-8.", Location(file=name)) from None
+    except DataError as exc:  # from _refuse_constant, which does not know the file
+        raise DataError(exc.message, Location(file=name)) from None
     except json.JSONDecodeError as exc:
         raise DataError(
             f"JSON không hợp lệ hoặc bị cắt cụt ở dòng {exc.lineno}, cột {exc.colno}: {exc.msg}.",
@@ -167,6 +179,11 @@ def _parse_json(name: str, data: bytes) -> dict:
     if isinstance(doc, dict) and doc.get("code") not in (None, "OK"):
         raise DataError(f"Cổng DVCQG trả về lỗi «{doc.get('code')}»: {doc.get('message', '')}.", Location(file=name))
     return doc
+
+
+def _refuse_constant(token: str) -> float:
+    """NaN / Infinity are not JSON; Python accepts them by default and they would reach the scores."""
+    raise DataError(f"Giá trị «{token}» không phải số hữu hạn (JSON không cho phép NaN/Infinity).")
 
 
 def _portal_fields(rb: Rulebook) -> tuple[dict[str, tuple[str, str]], dict[str, tuple[str, list[str]]]]:
@@ -183,26 +200,75 @@ def _portal_fields(rb: Rulebook) -> tuple[dict[str, tuple[str, str]], dict[str, 
     return metric, tree
 
 
-def _num(value: object, where: Location) -> float:
+def _num(value: object, where: Location, what: str = "Giá trị") -> float:
+    """A count or score of the portal: finite, non-negative (null counts as 0, as on the portal)."""
     if value is None:
-        return 0.0  # the portal counts null as nothing
+        return 0.0
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise DataError(f"Giá trị «{value}» không phải số.", where)
-    if value < 0:
-        raise DataError(f"Giá trị âm ({value}) không hợp lệ.", where)
-    return float(value)
+        raise DataError(f"{what} «{_short(value)}» không phải số.", where)
+    try:
+        x = float(value)
+    except OverflowError:  # an integer of hundreds of digits
+        raise DataError(f"{what} «{_short(value)}» quá lớn, không phải số liệu hợp lệ.", where) from None
+    if not math.isfinite(x):
+        raise DataError(f"{what} «{value}» không phải số hữu hạn.", where)
+    if x < 0:
+        raise DataError(f"{what} âm ({_short(value)}) không hợp lệ.", where)
+    return x
+
+
+def _score(value: object, where: Location) -> float:
+    """A published score: a number from 0 to 100 (null = 0)."""
+    x = _num(value, where, "Điểm công bố")
+    if x > 100:
+        raise DataError(f"Điểm công bố «{_short(value)}» lớn hơn 100.", where)
+    return x
+
+
+def _short(value: object) -> str:
+    text = str(value)
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
+def _check_units(items: object, name: str) -> list:
+    """The list of units of one response, bounded before any row is built."""
+    if not isinstance(items, list):
+        raise DataError("Cấu trúc dữ liệu không đúng mẫu của Cổng DVCQG (danh sách đơn vị không phải mảng).",
+                        Location(file=name))
+    if len(items) > MAX_UNITS:
+        raise DataError(
+            f"Tệp có {vn_int(len(items))} đơn vị, vượt giới hạn {vn_int(MAX_UNITS)} đơn vị của một nguồn; "
+            "hãy tải từng tỉnh hoặc từng kỳ.",
+            Location(file=name),
+        )
+    return items
+
+
+def _check_unique(rows: list[_Row], name: str) -> None:
+    """Two rows with one departmentId would be merged into one unit without a word: refuse them."""
+    seen: dict[str, str] = {}
+    for row in rows:
+        if row.key in seen:
+            raise DataError(
+                f"Mã đơn vị (departmentId) «{_short(row.key)}» xuất hiện hai lần: «{_short(seen[row.key])}» và "
+                f"«{_short(row.name)}». Mỗi đơn vị chỉ được một dòng; hãy tải lại tệp từ Cổng DVCQG.",
+                Location(file=name),
+            )
+        seen[row.key] = row.name
 
 
 def _rows(endpoint: str, doc: dict, name: str, rb: Rulebook) -> list[_Row]:
     data = doc["data"]
     try:
         if endpoint in ("transparency", "dossier-digitized", "handling-satisfaction"):
-            raw = [(data["overview"], True)] + [(r, False) for r in data["evaluation"]]
+            raw = [(data["overview"], True)] + [(r, False) for r in _check_units(data["evaluation"], name)]
             return [_evaluation_row(endpoint, r, name, rb) for r, _ in raw]
-        raw = [(data["parent"], True)] + [(r, False) for r in data["children"]]
+        raw = [(data["parent"], True)] + [(r, False) for r in _check_units(data["children"], name)]
         return [_tree_row(endpoint, r, is_root, name, rb) for r, is_root in raw]
-    except (KeyError, TypeError) as exc:
-        raise DataError(f"Cấu trúc dữ liệu không đúng mẫu của Cổng DVCQG (thiếu {exc}).", Location(file=name)) from None
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise DataError(
+            f"Cấu trúc dữ liệu không đúng mẫu của Cổng DVCQG (thiếu hoặc sai kiểu {_short(exc)}).", Location(file=name)
+        ) from None
 
 
 def _evaluation_row(endpoint: str, r: dict, name: str, rb: Rulebook) -> _Row:
@@ -214,16 +280,17 @@ def _evaluation_row(endpoint: str, r: dict, name: str, rb: Rulebook) -> _Row:
         for key, (code, part) in metric_fields.items()
         if code in metrics
     }
+    _check_on_time(counts, where, rb)
     published = {
-        published_column(code): float(m.get("score") or 0.0) for code, m in metrics.items() if m.get("maxScore")
+        published_column(code): _score(m.get("score"), where) for code, m in metrics.items() if m.get("maxScore")
     }
     group, _ = ENDPOINTS[endpoint]
-    published[published_group_column(group)] = float(r.get("totalScore") or 0.0)
+    published[published_group_column(group)] = _score(r.get("totalScore"), where)
     return _Row(
-        key=r["departmentId"],
-        name=r["departmentName"],
-        code=r.get("departmentCode"),
-        level=LEVEL_OF_TYPE.get(r.get("departmentType"), "department"),
+        key=_text(r["departmentId"], "departmentId", where),
+        name=_text(r["departmentName"], "departmentName", where),
+        code=_optional_text(r.get("departmentCode"), "departmentCode", where),
+        level=LEVEL_OF_TYPE.get(_optional_text(r.get("departmentType"), "departmentType", where), "department"),
         counts=counts,
         published=published,
     )
@@ -239,19 +306,47 @@ def _tree_row(endpoint: str, r: dict, is_root: bool, name: str, rb: Rulebook) ->
     if endpoint == "dvc-progress-tree" and "totalOnTime" not in r and "totalOverdue" in r:
         # child rows satisfy totalOnTime = totalReceived − totalOverdue; some captures carry only the latter
         counts["dossiers_on_time"] = _num(r.get("totalReceived"), where) - _num(r["totalOverdue"], where)
+    _check_on_time(counts, where, rb)
     group, report = ENDPOINTS[endpoint]
-    score = r.get("totalScore", r.get("score"))
-    published = {published_group_column(group): float(score or 0.0)}
+    score = _score(r.get("totalScore", r.get("score")), where)
+    published = {published_group_column(group): score}
     if report:
-        published[published_column(report)] = float(score or 0.0)
+        published[published_column(report)] = score
     return _Row(
-        key=r["departmentId"],
-        name=r["departmentName"],
-        code=r.get("departmentCode"),
-        level="province" if is_root else LEVEL_OF_TREE.get(r.get("level"), "department"),
+        key=_text(r["departmentId"], "departmentId", where),
+        name=_text(r["departmentName"], "departmentName", where),
+        code=_optional_text(r.get("departmentCode"), "departmentCode", where),
+        level="province" if is_root else LEVEL_OF_TREE.get(_optional_text(r.get("level"), "level", where), "department"),
         counts=counts,
         published=published,
     )
+
+
+def _text(value: object, field: str, where: Location) -> str:
+    """An id or a name: text or an integer id, never a list, an object or empty."""
+    if isinstance(value, bool) or not isinstance(value, (str, int)) or str(value).strip() == "":
+        raise DataError(f"Trường «{field}» phải là văn bản, đang là «{_short(value)}».", where)
+    return str(value)
+
+
+def _optional_text(value: object, field: str, where: Location) -> str | None:
+    return None if value is None or value == "" else _text(value, field, where)
+
+
+def _check_on_time(counts: dict[str, float], where: Location, rb: Rulebook) -> None:
+    """A numerator never exceeds its denominator (on-time ≤ received), as the CSV importer checks."""
+    for ind in rb.indicators:
+        num, den = counts.get(ind.numerator), counts.get(ind.denominator)
+        if num is not None and den is not None and num > den * (1 + 1e-9) + 1e-9:
+            raise DataError(
+                f"«{rb.input(ind.numerator).name_vi}» ({_short(_plain(num))}) lớn hơn "
+                f"«{rb.input(ind.denominator).name_vi}» ({_short(_plain(den))}) — tử số không được lớn hơn mẫu số.",
+                where,
+            )
+
+
+def _plain(x: float) -> str:
+    return str(int(x)) if x == int(x) else str(x).replace(".", ",")
 
 
 def _merge(by_endpoint: dict[str, list[_Row]], period: str, rb: Rulebook) -> UnitTable:

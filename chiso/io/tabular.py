@@ -19,6 +19,7 @@ import pandas as pd
 from chiso.errors import DataError, Location
 from chiso.io import columns as C
 from chiso.io.cells import NumberError, clean_text, column_letter, decide_decimal, fold, parse_number, unquote_formula
+from chiso.io.limits import MAX_GRID_ROWS, MAX_TABLE_BYTES, MAX_UNITS, vn_int
 from chiso.io.textgrid import read_text
 from chiso.io.xlsx import Sheet, is_xlsx, read_xlsx
 from chiso.rulebook import Rulebook
@@ -32,8 +33,8 @@ from chiso.units import (
     inherit_from_province,
 )
 
-MAX_BYTES = 20 * 1024 * 1024
-MAX_ROWS = 100_000
+MAX_BYTES = MAX_TABLE_BYTES
+MAX_ROWS = MAX_UNITS
 HEADER_SCAN = 30
 RATE_COLUMN = "rate__"  # frame column keeping a rate (%) exactly as the file gave it
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -131,7 +132,7 @@ def load_tabular(
     else:
         if sheet:
             raise DataError(f"Tệp CSV không có trang tính «{sheet}».", Location(file=name))
-        sheets = [read_text(data, name, warnings)]
+        sheets = [read_text(data, name, warnings, max_rows=min(MAX_GRID_ROWS, MAX_ROWS + 1_000))]
     grid, layout = _first_table(sheets, rb, cmap, name)
     return _build(grid, layout, rb, name, period, warnings)
 
@@ -328,7 +329,11 @@ def _build(sh: Sheet, layout: _Layout, rb: Rulebook, file: str, period: str, war
     if not kept:
         raise DataError("Tệp không có dòng số liệu nào dưới dòng tiêu đề.", loc)
     if len(kept) > MAX_ROWS:
-        raise DataError(f"Tệp có {len(kept)} dòng, vượt giới hạn {MAX_ROWS} dòng; hãy chia nhỏ tệp.", loc)
+        raise DataError(
+            f"Tệp có {vn_int(len(kept))} dòng số liệu, vượt giới hạn {vn_int(MAX_ROWS)} dòng (đơn vị) của một tệp; "
+            "hãy chia nhỏ tệp.",
+            loc,
+        )
     parsed = _RowParser(sh, layout, rb, kept, loc)
     frame, prov = parsed.run(file, period)
     problems = parsed.problems

@@ -10,10 +10,11 @@ import csv
 import io
 
 from chiso.errors import DataError, Location
-from chiso.io.xlsx import MAX_COLUMNS, Sheet
+from chiso.io.limits import MAX_CELLS, MAX_COLUMNS, MAX_GRID_ROWS, MAX_UNITS, vn_int
+from chiso.io.xlsx import Sheet
 
 SEPARATORS = (";", "\t", ",", "|")
-MAX_CELLS = 5_000_000
+_SNIFF_CHARS = 64 * 1024  # the separator is decided on the first lines only
 
 
 def decode(data: bytes, file: str, warnings: list[str]) -> str:
@@ -49,7 +50,7 @@ def decode(data: bytes, file: str, warnings: list[str]) -> str:
 
 def sniff_separator(text: str) -> str:
     """The separator giving the most columns consistently over the first non-empty lines."""
-    lines = [ln for ln in text.splitlines()[:30] if ln.strip()]
+    lines = [ln for ln in text[:_SNIFF_CHARS].splitlines()[:30] if ln.strip()]
     best, best_score = ",", -1.0
     for sep in SEPARATORS:
         counts = []
@@ -68,25 +69,39 @@ def sniff_separator(text: str) -> str:
     return best
 
 
-def read_text(data: bytes, file: str, warnings: list[str]) -> Sheet:
+def read_text(data: bytes, file: str, warnings: list[str], max_rows: int = MAX_GRID_ROWS) -> Sheet:
+    """The file as a grid; rows, columns and cells are counted as they are read, so a file over a limit
+    is refused at the limit, not after parsing a million rows."""
     text = decode(data, file, warnings)
     if not text.strip():
         raise DataError("Tệp rỗng, không có dữ liệu.", Location(file=file))
     sep = sniff_separator(text)
     rows: list[list[object]] = []
+    width = 0
     try:
         for row in csv.reader(io.StringIO(text, newline=""), delimiter=sep):
             rows.append([c if c.strip() else None for c in row])
+            width = max(width, len(row))
+            _check_size(len(rows), width, max_rows, file)
     except csv.Error as exc:
         raise DataError(
             f"Tệp CSV sai cấu trúc ở dòng {len(rows) + 1} ({exc}).", Location(file=file, row=len(rows) + 1)
         ) from None
-    width = max((len(r) for r in rows), default=0)
-    if width * len(rows) > MAX_CELLS or width > MAX_COLUMNS:
-        raise DataError(
-            f"Tệp CSV quá lớn ({len(rows)} dòng × {width} cột; tối đa {MAX_COLUMNS} cột); hãy chia nhỏ tệp.",
-            Location(file=file),
-        )
     for r in rows:
         r.extend([None] * (width - len(r)))
     return Sheet("", rows)
+
+
+def _check_size(n_rows: int, width: int, max_rows: int, file: str) -> None:
+    if n_rows > max_rows:
+        raise DataError(
+            f"Tệp CSV có hơn {vn_int(max_rows)} dòng, vượt giới hạn {vn_int(max_rows)} dòng của một tệp "
+            f"(tối đa {vn_int(MAX_UNITS)} đơn vị); hãy chia nhỏ tệp.",
+            Location(file=file, row=n_rows),
+        )
+    if width > MAX_COLUMNS or n_rows * width > MAX_CELLS:
+        raise DataError(
+            f"Tệp CSV quá lớn (đến dòng {vn_int(n_rows)} đã có {width} cột; tối đa {MAX_COLUMNS} cột và "
+            f"{vn_int(MAX_CELLS)} ô); hãy chia nhỏ tệp.",
+            Location(file=file, row=n_rows),
+        )

@@ -2,8 +2,10 @@
 
 Why not openpyxl here: loading a 5,000-unit sheet took ~2 s with openpyxl (even read-only), over the
 import budget; this reader uses the C expat parser and takes about a third of that. It also treats
-the file as hostile: zip entries are size-checked before inflating and any DTD is refused (no entity
-expansion, no external entities). openpyxl is still used to *write* files.
+the file as hostile: zip members inflate through a bounded reader that counts the real bytes (a false
+size in the zip header cannot inflate gigabytes), a sheet's cells (empty ones included) are counted on
+the inflated XML before expat parses any of it, and any DTD is refused (no entity expansion, no
+external entities). openpyxl is still used to *write* files.
 
 Values come back as the user sees them: numbers as float (a cell formatted as a percentage is
 multiplied by 100, so 0.9148 shown as "91,48%" reads 91.48), text as str, Excel errors as their text.
@@ -22,10 +24,18 @@ from xml.parsers import expat
 
 from chiso.errors import DataError, Location
 from chiso.io.cells import column_index
+from chiso.io.limits import (
+    MAX_CELLS,
+    MAX_COLUMNS,
+    MAX_GRID_ROWS,
+    MAX_UNZIPPED,
+    InflateBudget,
+    TagCounter,
+    inflate_chunks,
+    read_member,
+    vn_int,
+)
 
-MAX_UNZIPPED = 200 * 1024 * 1024  # total inflated size of the parts we read
-MAX_CELLS = 5_000_000
-MAX_COLUMNS = 1_000
 MAX_MERGES = 10_000
 _PERCENT_IDS = {9, 10}
 _REF = re.compile(r"([A-Z]{1,3})(\d+)")
@@ -51,18 +61,19 @@ def is_xlsx(data: bytes) -> bool:
 
 def sheet_names(data: bytes, file: str) -> list[str]:
     with _open(data, file) as z:
-        return [name for name, _, _ in _workbook_sheets(z, file)]
+        return [name for name, _, _ in _workbook_sheets(z, file, InflateBudget(MAX_UNZIPPED))]
 
 
 def read_xlsx(data: bytes, file: str, wanted: str | None = None) -> list[Sheet]:
     """Every sheet of the workbook in order (or only ``wanted``), values as the user sees them."""
+    budget = InflateBudget(MAX_UNZIPPED)
     with _open(data, file) as z:
-        sheets = _workbook_sheets(z, file)
+        sheets = _workbook_sheets(z, file, budget)
         if wanted is not None:
             sheets = [s for s in sheets if s[0] == wanted]
-        shared = _shared_strings(z, file)
-        percent = _percent_styles(z, file)
-        return [_read_sheet(z, path, name, hidden, shared, percent, file) for name, path, hidden in sheets]
+        shared = _shared_strings(z, file, budget)
+        percent = _percent_styles(z, file, budget)
+        return [_read_sheet(z, path, name, hidden, (shared, percent), file, budget) for name, path, hidden in sheets]
 
 
 # ---------------------------------------------------------------- package parts
@@ -85,24 +96,19 @@ def _open(data: bytes, file: str) -> zipfile.ZipFile:
     if total > MAX_UNZIPPED:
         z.close()
         raise DataError(
-            f"Tệp Excel khi giải nén lớn hơn {MAX_UNZIPPED // (1024 * 1024)} MB; hãy chia nhỏ tệp.",
+            f"Tệp Excel khi giải nén lớn hơn {MAX_UNZIPPED // (1024 * 1024)} MB; hãy chia nhỏ tệp.",  # header sizes
             Location(file=file),
         )
     return z
 
 
-def _part(z: zipfile.ZipFile, name: str, file: str) -> bytes | None:
-    try:
-        return z.read(name)
-    except KeyError:
-        return None
-    except (zipfile.BadZipFile, zlib.error, ValueError, OSError, EOFError, NotImplementedError, RuntimeError):
-        # RuntimeError: encrypted entry; NotImplementedError: unknown compression method
-        raise DataError(f"Tệp Excel bị hỏng (phần «{name}» không giải nén được).", Location(file=file)) from None
+def _part(z: zipfile.ZipFile, name: str, file: str, budget: InflateBudget) -> bytes | None:
+    return read_member(z, name, budget, file)
 
 
-def _parse(xml: bytes, start, end=None, chars=None, file: str = "", part: str = "") -> None:
-    """Run expat with the given handlers; refuse DTDs (entity bombs, external entities)."""
+def _parse(xml, start, end=None, chars=None, file: str = "", part: str = "") -> None:
+    """Run expat with the given handlers over bytes or an iterable of chunks; refuse DTDs (entity
+    bombs, external entities)."""
     p = expat.ParserCreate()
     p.buffer_text = True
 
@@ -117,7 +123,12 @@ def _parse(xml: bytes, start, end=None, chars=None, file: str = "", part: str = 
     if chars is not None:
         p.CharacterDataHandler = chars
     try:
-        p.Parse(xml, True)
+        if isinstance(xml, bytes):
+            p.Parse(xml, True)
+        else:
+            for chunk in xml:
+                p.Parse(chunk, False)
+            p.Parse(b"", True)
     except _Refused:
         raise DataError("Tệp Excel chứa khai báo XML không an toàn (DTD); không đọc.", Location(file=file)) from None
     except expat.ExpatError as exc:
@@ -128,7 +139,7 @@ def _local(name: str) -> str:
     return name.rpartition(":")[2]
 
 
-def _workbook_sheets(z: zipfile.ZipFile, file: str) -> list[tuple[str, str, bool]]:
+def _workbook_sheets(z: zipfile.ZipFile, file: str, budget: InflateBudget) -> list[tuple[str, str, bool]]:
     """(name, part path, hidden) of every worksheet, in workbook order."""
     rels: dict[str, str] = {}
 
@@ -136,7 +147,7 @@ def _workbook_sheets(z: zipfile.ZipFile, file: str) -> list[tuple[str, str, bool
         if _local(name) == "Relationship" and "Id" in attrs and "Target" in attrs:
             rels[attrs["Id"]] = attrs["Target"]
 
-    raw_rels = _part(z, "xl/_rels/workbook.xml.rels", file)
+    raw_rels = _part(z, "xl/_rels/workbook.xml.rels", file, budget)
     if raw_rels:
         _parse(raw_rels, on_rel, file=file, part="workbook.xml.rels")
     found: list[tuple[str, str, bool]] = []
@@ -150,14 +161,19 @@ def _workbook_sheets(z: zipfile.ZipFile, file: str) -> list[tuple[str, str, bool
             path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
             found.append((str(attrs.get("name", "")), path, attrs.get("state", "visible") != "visible"))
 
-    _parse(_part(z, "xl/workbook.xml", file) or b"", on_sheet, file=file, part="workbook.xml")
+    _parse(_part(z, "xl/workbook.xml", file, budget) or b"", on_sheet, file=file, part="workbook.xml")
     return found
 
 
-def _shared_strings(z: zipfile.ZipFile, file: str) -> list[str]:
-    raw = _part(z, "xl/sharedStrings.xml", file)
+def _shared_strings(z: zipfile.ZipFile, file: str, budget: InflateBudget) -> list[str]:
+    raw = _part(z, "xl/sharedStrings.xml", file, budget)
     if not raw:
         return []
+    counter = TagCounter(("si",))
+    counter.feed(raw)
+    counter.finish()
+    if counter.counts["si"] > MAX_CELLS:  # more distinct strings than a sheet may have cells
+        raise DataError(f"Tệp Excel có hơn {vn_int(MAX_CELLS)} chuỗi văn bản; hãy chia nhỏ tệp.", Location(file=file))
     out: list[str] = []
     buf: list[str] = []
     state = {"t": False, "skip": 0}
@@ -188,9 +204,9 @@ def _shared_strings(z: zipfile.ZipFile, file: str) -> list[str]:
     return out
 
 
-def _percent_styles(z: zipfile.ZipFile, file: str) -> set[int]:
+def _percent_styles(z: zipfile.ZipFile, file: str, budget: InflateBudget) -> set[int]:
     """Indexes of cell formats (``s`` attribute) that display numbers as percentages."""
-    raw = _part(z, "xl/styles.xml", file)
+    raw = _part(z, "xl/styles.xml", file, budget)
     if not raw:
         return set()
     custom: dict[int, str] = {}
@@ -230,12 +246,40 @@ def _percent_styles(z: zipfile.ZipFile, file: str) -> set[int]:
 # ---------------------------------------------------------------- worksheet
 
 
+def _count_sheet(z: zipfile.ZipFile, path: str, name: str, file: str, budget: InflateBudget) -> None:
+    """First pass over the inflated sheet XML, before any parsing: refuse too many cells or rows.
+
+    Empty cells count too (``<c/>`` costs expat as much as a full one): 184 KB of zip can hold
+    47 million of them. Only bytes are scanned here, in C; the budget is given back for the real pass.
+    """
+    counter, spent = TagCounter(("c", "row")), budget.left
+    try:
+        for chunk in inflate_chunks(z, path, budget, file):
+            counter.feed(chunk)
+            if counter.counts["c"] > MAX_CELLS or counter.counts["row"] > MAX_CELLS:
+                break
+    except KeyError:
+        raise DataError(f"Tệp Excel bị hỏng (thiếu trang tính «{name}»).", Location(file=file, sheet=name)) from None
+    counter.finish()
+    budget.left = spent
+    loc = Location(file=file, sheet=name)
+    if counter.counts["c"] > MAX_CELLS:
+        raise DataError(f"Trang tính «{name}» có hơn {vn_int(MAX_CELLS)} ô (kể cả ô trống); hãy chia nhỏ tệp.", loc)
+    if counter.counts["row"] > MAX_CELLS:
+        raise DataError(f"Trang tính «{name}» có hơn {vn_int(MAX_CELLS)} dòng (kể cả dòng trống); hãy chia nhỏ tệp.", loc)
+
+
 def _read_sheet(
-    z: zipfile.ZipFile, path: str, name: str, hidden: bool, shared: list[str], percent: set[int], file: str
+    z: zipfile.ZipFile,
+    path: str,
+    name: str,
+    hidden: bool,
+    lookups: tuple[list[str], set[int]],
+    file: str,
+    budget: InflateBudget,
 ) -> Sheet:
-    raw = _part(z, path, file)
-    if raw is None:
-        raise DataError(f"Tệp Excel bị hỏng (thiếu trang tính «{name}»).", Location(file=file, sheet=name))
+    _count_sheet(z, path, name, file, budget)
+    shared, percent = lookups
     cells: dict[tuple[int, int], object] = {}
     merges: list[tuple[int, int, int, int]] = []
     text: list[str] = []
@@ -288,15 +332,15 @@ def _read_sheet(
             text.append(data)
 
     try:
-        _parse(raw, start, None, chars, file=file, part=path)
+        _parse(inflate_chunks(z, path, budget, file), start, None, chars, file=file, part=path)
         if pending:
             flush()
     except _TooBig:
         raise DataError(
-            f"Trang tính «{name}» có hơn {MAX_CELLS:,} ô; hãy chia nhỏ tệp.".replace(",", "."),
+            f"Trang tính «{name}» có hơn {vn_int(MAX_CELLS)} ô; hãy chia nhỏ tệp.",
             Location(file=file, sheet=name),
         ) from None
-    return Sheet(name, _grid(cells), merges, hidden)
+    return Sheet(name, _grid(cells, Location(file=file, sheet=name)), merges, hidden)
 
 
 class _TooBig(Exception):
@@ -336,15 +380,16 @@ def _add_merge(merges: list[tuple[int, int, int, int]], ref: str) -> None:
             merges.append((r0, c0, r1, c1))
 
 
-def _grid(cells: dict[tuple[int, int], object]) -> list[list[object]]:
+def _grid(cells: dict[tuple[int, int], object], where: Location) -> list[list[object]]:
     if not cells:
         return []
     n_rows = max(r for r, _ in cells) + 1
     n_cols = max(c for _, c in cells) + 1
-    if n_cols > MAX_COLUMNS or n_rows * n_cols > 2 * MAX_CELLS:
+    if n_cols > MAX_COLUMNS or n_rows > MAX_GRID_ROWS or n_rows * n_cols > 2 * MAX_CELLS:
         raise DataError(
-            f"Trang tính quá rộng hoặc quá thưa (có ô ở dòng {n_rows}, cột {n_cols}); "
-            f"tối đa {MAX_COLUMNS} cột — hãy xóa các ô thừa ở xa bảng số liệu."
+            f"Trang tính quá rộng hoặc quá thưa (có ô ở dòng {vn_int(n_rows)}, cột {n_cols}); "
+            f"tối đa {vn_int(MAX_GRID_ROWS)} dòng và {MAX_COLUMNS} cột — hãy xóa các ô thừa ở xa bảng số liệu.",
+            where,
         )
     rows: list[list[object]] = [[None] * n_cols for _ in range(n_rows)]
     for (r, c), v in cells.items():

@@ -278,3 +278,14 @@ def test_hostile_unit_name_is_plain_text(sample):
     text = "\n".join(m.value for m in [*at.markdown, *at.caption])
     for raw in ("](", "<img", "$x", "**đậm"):
         assert raw not in text, raw
+
+
+def test_typed_target_error_is_plain_text(sample):
+    """Issue 11: the target error printed the typed text as markdown (an image URL was fetched)."""
+    at = open_plan(sample, sample.first("commune"))
+    at.selectbox(key="plan_target_kind").set_value("custom").run()
+    typed = "![x](http://evil.invalid/a.png) **70**\n# to"
+    at.text_input(key="plan_target_text").input(typed).run()
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert errors and md(typed) in errors[0]
