@@ -10,13 +10,15 @@ Debian's chromium, with a breakdown of where each lever change spends its time.
 - Page switch: from Tổng quan, a click on «Mô phỏng» until the scenario total shows.
 - Keyboard: the simulator shows a commune; the focused slider of a lever whose single step changes the
   rounded total gets ArrowRight / ArrowLeft alternately; timed from the key press to the moment
-  "Tổng điểm (kịch bản)" shows the engine's value for the new lever position.
+  the sticky score bar (computed in the browser, ui/score_bar.py) and then the server's metric
+  "Tổng điểm (kịch bản)" show the engine's value for the new lever position (both are reported).
 - Drag: five drags of the commune's first lever thumb to different points of its track, each timed from
-  mouse-up to the total the engine gives for the position the slider reports after release.
+  mouse-up to the total the engine gives for the position the slider reports after release (the bar
+  already follows during the drag: 0 ms means it was right at mouse-up).
 - Breakdown (measured inside the page with ``performance.now()``): input → first websocket message
   sent (the slider's debounce), sent → first message back (server: rerun start, the script up to the
-  first element), first message back → total shown (the rest of the rerun streamed and rendered up to
-  the total), plus the number of messages and bytes the rerun sends back in all.
+  first element), first message back → metric shown (the rest of the rerun streamed and rendered up to
+  the metric), plus the number of messages and bytes the rerun sends back in all.
 """
 from __future__ import annotations
 
@@ -40,7 +42,7 @@ from chiso.engine import input_matrix, level_index  # noqa: E402
 from chiso.fmt import fmt_points  # noqa: E402
 from chiso.rulebook import load_rulebook  # noqa: E402
 from chiso.samples import available_samples, load_sample  # noqa: E402
-from chiso.scenario import fixed_reason_vi, lever_rooms, simulate  # noqa: E402
+from chiso.scenario import delta_for_count, fixed_reason_vi, lever_rooms, simulate  # noqa: E402
 
 TOTAL = '[data-testid="stMetric"]:has-text("Tổng điểm (kịch bản)") [data-testid="stMetricValue"]'  # Playwright
 TOTAL_JS = """() => { for (const m of document.querySelectorAll('[data-testid="stMetric"]'))
@@ -60,7 +62,14 @@ PROBE = """(() => {
   for (const ev of ['keydown', 'pointerup', 'mouseup'])
     document.addEventListener(ev, () => { window.__input = performance.now(); }, true);
 })();"""
-SHOWN_JS = f"t => {{ if (({TOTAL_JS})() === t) {{ window.__shown = performance.now(); return true; }} return false; }}"
+BAR_JS = """() => { const f = document.querySelector('.st-key-score_bar iframe');
+  const e = f && f.contentDocument && f.contentDocument.querySelector('[data-testid=live-total]');
+  return e ? e.textContent : null; }"""
+# the first moment the live bar shows the total, then the moment the server's metric does
+SHOWN_JS = f"""t => {{ const now = performance.now();
+  if (!window.__bar && ({BAR_JS})() === t) window.__bar = now;
+  if (({TOTAL_JS})() === t) {{ window.__shown = now; return !!window.__bar; }} return false; }}"""
+RESET_JS = "() => { window.__ws = []; window.__bar = 0; window.__shown = 0; }"
 
 
 def uptime() -> str:
@@ -143,10 +152,10 @@ def keyboard(page, unit: Unit, repeat: int) -> tuple[list[float], list[dict]]:
     for n in range(repeat + repeat % 2):  # an even count: the lever ends where it started
         target, press = (after, "ArrowRight") if n % 2 == 0 else (before, "ArrowLeft")
         slider.focus()
-        page.evaluate("() => { window.__ws = []; }")
+        page.evaluate(RESET_JS)
         page.keyboard.press(press)
         wait_shown(page, target)
-        times.append(page.evaluate("() => window.__shown - window.__input"))
+        times.append(page.evaluate("() => [window.__bar - window.__input, window.__shown - window.__input]"))
         page.wait_for_timeout(400)  # let the rerun finish before counting its messages
         parts.append(breakdown(page))
     return times, parts
@@ -166,25 +175,30 @@ def drags(page, unit: Unit, count: int) -> tuple[list[float], list[dict]]:
         page.mouse.move(box["x"] + box["width"] / 2, y)
         page.mouse.down()
         page.mouse.move(tbox["x"] + frac * tbox["width"], y, steps=6)
-        page.evaluate("() => { window.__ws = []; }")
+        page.evaluate(RESET_JS)
         page.mouse.up()
         value = int(hidden.input_value())
-        wait_shown(page, unit.total({key: int(value - room.current)}))
-        times.append(page.evaluate("() => window.__shown - window.__input"))
+        wait_shown(page, unit.total({key: delta_for_count(room, value)}))
+        times.append(page.evaluate("() => [Math.max(0, window.__bar - window.__input), window.__shown - window.__input]"))
         page.wait_for_timeout(600)
         parts.append(breakdown(page))
     return times, parts
 
 
-def summary(name: str, t_ms: list[float], parts: list[dict], target: str) -> None:
+def stats(t_ms: list[float]) -> str:
     s = sorted(t_ms)
-    print(f"{name} ({len(s)}): median {statistics.median(s):.0f} ms, p90 {s[int(0.9 * (len(s) - 1))]:.0f} ms, "
-          f"min {s[0]:.0f} ms, max {s[-1]:.0f} ms ({target})")
+    return (f"median {statistics.median(s):.0f} ms, p90 {s[int(0.9 * (len(s) - 1))]:.0f} ms, "
+            f"min {s[0]:.0f} ms, max {s[-1]:.0f} ms")
+
+
+def summary(name: str, t_ms: list[list[float]], parts: list[dict], target: str) -> None:
+    print(f"{name} ({len(t_ms)}), score bar (computed in the browser): {stats([b for b, _ in t_ms])} ({target})")
+    print(f"  server's metric «Tổng điểm (kịch bản)» (Streamlit round trip): {stats([m for _, m in t_ms])}")
     parts = [p for p in parts if p]
     if parts:
         med = {k: statistics.median(p[k] for p in parts) for k in parts[0]}
         print(f"  breakdown (medians): input → sent {med['debounce']:.0f} ms · sent → first reply (server) "
-              f"{med['server']:.0f} ms · first reply → total shown {med['stream_render']:.0f} ms · "
+              f"{med['server']:.0f} ms · first reply → metric shown {med['stream_render']:.0f} ms · "
               f"reply {med['msgs']:.0f} messages, {med['kbytes']:.1f} kB")
 
 
