@@ -1,18 +1,30 @@
-"""Browser benchmark: first page render, and lever change → updated score, in Debian's chromium.
+"""Browser benchmark: first render, page switch, and lever → updated score (keyboard and drag), in
+Debian's chromium, with a breakdown of where each lever change spends its time.
 
-    .venv/bin/python bench/bench_browser.py [--repeat 21] [--data PATH]
+    .venv/bin/python bench/bench_browser.py [--repeat 21] [--drags 5]
 
-- First render: a new browser session opens the app until the overview table and the cohort medians
-  are on screen (cold = first session of a fresh server, data read from disk; warm = next session).
-- Lever latency: with the largest data set loaded (the national synthetic sample when present, else
-  the bundled Phú Thọ sample; the script says which), the simulator shows a commune; the keyboard moves
-  one lever by one step (alternately right and left, so every press changes the score) and the time
-  until "Tổng điểm (kịch bản)" shows the engine's new value is recorded. Median and p90 are printed.
+- Data: the national synthetic sample (``?src=gia-lap``, 3.857 units) when present, else the largest
+  bundled sample; the script says which, and prints ``uptime`` (the machine may be shared).
+- First render: a new browser session opens Tổng quan until the table and the cohort medians show
+  (cold = first session of a fresh server, data read from disk; warm = the next sessions).
+- Page switch: from Tổng quan, a click on «Mô phỏng» until the scenario total shows.
+- Keyboard: the simulator shows a commune; the focused slider of a lever whose single step changes the
+  rounded total gets ArrowRight / ArrowLeft alternately; timed from the key press to the moment
+  the sticky score bar (computed in the browser, ui/score_bar.py) and then the server's metric
+  "Tổng điểm (kịch bản)" show the engine's value for the new lever position (both are reported).
+- Drag: five drags of the commune's first lever thumb to different points of its track, each timed from
+  mouse-up to the total the engine gives for the position the slider reports after release (the bar
+  already follows during the drag: 0 ms means it was right at mouse-up).
+- Breakdown (measured inside the page with ``performance.now()``): input → first websocket message
+  sent (the slider's debounce), sent → first message back (server: rerun start, the script up to the
+  first element), first message back → metric shown (the rest of the rerun streamed and rendered up to
+  the metric), plus the number of messages and bytes the rerun sends back in all.
 """
 from __future__ import annotations
 
 import argparse
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -28,50 +40,68 @@ from conftest import CHROMIUM, CHROMIUM_ARGS, free_port, start_server, stop_serv
 from chiso.calibration import baseline  # noqa: E402
 from chiso.engine import input_matrix, level_index  # noqa: E402
 from chiso.fmt import fmt_points  # noqa: E402
-from chiso.io.load import load_paths  # noqa: E402
 from chiso.rulebook import load_rulebook  # noqa: E402
 from chiso.samples import available_samples, load_sample  # noqa: E402
-from chiso.scenario import lever_rooms, simulate  # noqa: E402
+from chiso.scenario import delta_for_count, fixed_reason_vi, lever_rooms, simulate  # noqa: E402
 
-NATIONAL = ROOT / "sample_data" / "gia-lap" / "gia-lap-toan-quoc-2026-q3.csv"
 TOTAL = '[data-testid="stMetric"]:has-text("Tổng điểm (kịch bản)") [data-testid="stMetricValue"]'  # Playwright
 TOTAL_JS = """() => { for (const m of document.querySelectorAll('[data-testid="stMetric"]'))
   if (m.innerText.startsWith('Tổng điểm (kịch bản)'))
     return m.querySelector('[data-testid="stMetricValue"]').innerText; return null; }"""
+# wrap the page's WebSocket and record input events, so the breakdown is timed inside the browser
+PROBE = """(() => {
+  window.__ws = []; window.__input = 0;
+  const W = window.WebSocket;
+  class Probe extends W {
+    constructor(...a) { super(...a);
+      this.addEventListener('message', e => window.__ws.push(['r', performance.now(),
+        e.data.byteLength ?? e.data.size ?? e.data.length])); }
+    send(d) { window.__ws.push(['s', performance.now(), d.byteLength ?? d.length]); return super.send(d); }
+  }
+  window.WebSocket = Probe;
+  for (const ev of ['keydown', 'pointerup', 'mouseup'])
+    document.addEventListener(ev, () => { window.__input = performance.now(); }, true);
+})();"""
+BAR_JS = """() => { const f = document.querySelector('.st-key-score_bar iframe');
+  const e = f && f.contentDocument && f.contentDocument.querySelector('[data-testid=live-total]');
+  return e ? e.textContent : null; }"""
+# the first moment the live bar shows the total, then the moment the server's metric does
+SHOWN_JS = f"""t => {{ const now = performance.now();
+  if (!window.__bar && ({BAR_JS})() === t) window.__bar = now;
+  if (({TOTAL_JS})() === t) {{ window.__shown = now; return !!window.__bar; }} return false; }}"""
+RESET_JS = "() => { window.__ws = []; window.__bar = 0; window.__shown = 0; }"
 
 
-def pick_data(path: str | None):
-    """(label, sample key or None, file path or None, UnitTable, rulebook) of the largest data set."""
-    rb = load_rulebook("portal-2026")
-    samples = sorted(available_samples(), key=lambda s: -len(load_sample(s, load_rulebook(s.rulebook))))
-    big = samples[0]
-    big_table = load_sample(big, load_rulebook(big.rulebook))
-    file = Path(path) if path else (NATIONAL if NATIONAL.exists() else None)
-    if file is not None:
-        table = load_paths([file], rb)
-        if len(table) > len(big_table):
-            return f"tệp {file.name} (tải lên qua thanh bên)", None, file, table, rb
-    return f"mẫu {big.key}", big.key, None, big_table, load_rulebook(big.rulebook)
+def uptime() -> str:
+    return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
 
 
-def choose_unit_and_lever(table, rb):
-    """A commune and a lever whose single step changes the rounded total (so every press shows)."""
-    base = baseline(table, rb)
-    x = input_matrix(table.frame, rb)
-    lvl = level_index(table.frame["level"])
-    for i in np.flatnonzero(table.frame["level"].to_numpy() == "commune"):
-        rooms = {r.lever.key: r for r in lever_rooms(x[i], "commune", rb)}
-        for key in ("paid_online_tthc", "fee_integrated_tthc", "citizen_data_tthc", "overdue_avoided"):
-            r = rooms[key]
-            if not r.movable or r.room < 2:
-                continue
-            k = [lv.key for lv in rb.levers].index(key)
-            d = np.zeros((2, len(rb.levers)))
-            d[1, k] = 1
-            s = simulate(np.repeat(x[i][None], 2, 0), lvl[[i, i]], rb, d, base.held[[i, i]])
-            if s.total[1] != s.total[0]:
-                return str(table.frame["unit_code"][i]), key, fmt_points(s.total[0]), fmt_points(s.total[1])
-    raise SystemExit("no commune with a lever whose one step changes the score")
+class Unit:
+    """The chosen commune: its row, and the engine's total for any lever deltas."""
+
+    def __init__(self, table, rb):
+        self.rb, self.base = rb, baseline(table, rb)
+        self.x, self.lvl = input_matrix(table.frame, rb), level_index(table.frame["level"])
+        self.keys = [lv.key for lv in rb.levers]
+        self.i, self.lever = self._choose(table)
+        self.code = str(table.frame["unit_code"][self.i])
+        self.rooms = {r.lever.key: r for r in lever_rooms(self.x[self.i], "commune", rb)}
+        self.first = next(k for k in self.keys if not fixed_reason_vi(self.rooms[k]))
+
+    def total(self, levers: dict[str, int]) -> str:
+        d = np.array([[levers.get(k, 0) for k in self.keys]], dtype=float)
+        i = self.i
+        return fmt_points(simulate(self.x[i][None], self.lvl[i:i + 1], self.rb, d, self.base.held[i:i + 1]).total[0])
+
+    def _choose(self, table):
+        """A commune with a lever whose single step changes the rounded total (so every press shows)."""
+        for i in np.flatnonzero(table.frame["level"].to_numpy() == "commune"):
+            self.i = i
+            rooms = {r.lever.key: r for r in lever_rooms(self.x[i], "commune", self.rb)}
+            for key in ("paid_online_tthc", "fee_integrated_tthc", "citizen_data_tthc", "overdue_avoided"):
+                if rooms[key].movable and rooms[key].room >= 2 and self.total({key: 1}) != self.total({}):
+                    return int(i), key
+        raise SystemExit("no commune with a lever whose one step changes the score")
 
 
 def first_render(browser, url: str) -> float:
@@ -86,87 +116,132 @@ def first_render(browser, url: str) -> float:
     return dt
 
 
-def open_simulator(page, url: str, key: str | None, file: Path | None, code: str) -> float:
-    """Open the simulator on ``code`` with the data loaded; returns the upload-to-overview time (or 0)."""
-    if key is not None:
-        page.goto(f"{url}/simulate?src={key}&rb=portal-2026&unit={code}")
-        page.wait_for_selector(TOTAL, timeout=60_000)
-        return 0.0
+def page_switch(browser, url: str) -> float:
+    ctx = browser.new_context(viewport={"width": 1440, "height": 1000})
+    page = ctx.new_page()
     page.goto(url)
-    page.wait_for_selector('[data-testid="stMetricValue"]', timeout=60_000)
-    page.locator(".st-key-_w_data_source").get_by_role("combobox").click()
-    page.get_by_role("option", name="Tải tệp lên…").click()
+    page.wait_for_selector('[data-testid="stDataFrame"]', timeout=60_000)
     t0 = time.perf_counter()
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(file))
-    page.get_by_text(f"Tệp tải lên: {file.name}").first.wait_for(timeout=120_000)
-    page.wait_for_selector('[data-testid="stDataFrame"]', timeout=120_000)
-    upload = time.perf_counter() - t0
     page.get_by_role("link", name="Mô phỏng").click()
     page.wait_for_selector(TOTAL, timeout=60_000)
-    box = page.locator(".st-key-unit_pick_sim").get_by_role("combobox")
-    box.click()
-    box.fill(code)
-    page.get_by_role("option", name=f"({code})").first.click()
-    page.wait_for_function(
-        "c => document.querySelector('.st-key-unit_pick_sim input').value.includes(c)", arg=code, timeout=30_000)
-    page.wait_for_timeout(500)
-    return upload
+    dt = time.perf_counter() - t0
+    ctx.close()
+    return dt
 
 
-def lever_latency(page, key: str, before: str, after: str, repeat: int) -> list[float]:
-    slider = page.locator(f".st-key-lv_n_{key} input[type=range]")
-    page.wait_for_function(f"t => ({TOTAL_JS})() === t", arg=before, timeout=30_000)
-    times = []
-    for n in range(repeat):
+def breakdown(page) -> dict:
+    """Split the last input → total shown into client debounce, server, stream and render."""
+    ws, t_in, t_shown = page.evaluate("() => [window.__ws, window.__input, window.__shown]")
+    sent = [t for k, t, _ in ws if k == "s" and t >= t_in]
+    back = [(t, n) for k, t, n in ws if k == "r" and sent and t >= sent[0]]
+    if not sent or not back:
+        return {}
+    return {"debounce": sent[0] - t_in, "server": back[0][0] - sent[0], "stream_render": t_shown - back[0][0],
+            "msgs": len(back), "kbytes": sum(n or 0 for _, n in back) / 1024}
+
+
+def wait_shown(page, text: str) -> None:
+    page.wait_for_function(SHOWN_JS, arg=text, polling="raf", timeout=30_000)
+
+
+def keyboard(page, unit: Unit, repeat: int) -> tuple[list[float], list[dict]]:
+    slider = page.locator(f".st-key-lv_n_{unit.lever} input[type=range]")
+    before, after = unit.total({}), unit.total({unit.lever: 1})
+    wait_shown(page, before)
+    times, parts = [], []
+    for n in range(repeat + repeat % 2):  # an even count: the lever ends where it started
         target, press = (after, "ArrowRight") if n % 2 == 0 else (before, "ArrowLeft")
         slider.focus()
-        t0 = time.perf_counter()
+        page.evaluate(RESET_JS)
         page.keyboard.press(press)
-        page.wait_for_function(
-            f"t => ({TOTAL_JS})() === t", arg=target, polling="raf", timeout=30_000)
-        times.append(time.perf_counter() - t0)
-        page.wait_for_timeout(300)  # let the rerun settle (slider debounce) before the next press
-    return times
+        wait_shown(page, target)
+        times.append(page.evaluate("() => [window.__bar - window.__input, window.__shown - window.__input]"))
+        page.wait_for_timeout(400)  # let the rerun finish before counting its messages
+        parts.append(breakdown(page))
+    return times, parts
+
+
+def drags(page, unit: Unit, count: int) -> tuple[list[float], list[dict]]:
+    key = unit.first
+    room = unit.rooms[key]
+    thumb = page.locator(f'.st-key-lv_n_{key} [data-testid="stSliderThumbValue"]').locator("xpath=..")
+    track = page.locator(f".st-key-lv_n_{key} [data-testid='stSlider']")
+    hidden = page.locator(f".st-key-lv_n_{key} input[type=range]")
+    times, parts = [], []
+    for frac in (0.8, 0.3, 0.9, 0.15, 0.6)[:count]:
+        thumb.scroll_into_view_if_needed()
+        box, tbox = thumb.bounding_box(), track.bounding_box()
+        y = box["y"] + box["height"] / 2
+        page.mouse.move(box["x"] + box["width"] / 2, y)
+        page.mouse.down()
+        page.mouse.move(tbox["x"] + frac * tbox["width"], y, steps=6)
+        page.evaluate(RESET_JS)
+        page.mouse.up()
+        value = int(hidden.input_value())
+        wait_shown(page, unit.total({key: delta_for_count(room, value)}))
+        times.append(page.evaluate("() => [Math.max(0, window.__bar - window.__input), window.__shown - window.__input]"))
+        page.wait_for_timeout(600)
+        parts.append(breakdown(page))
+    return times, parts
+
+
+def stats(t_ms: list[float]) -> str:
+    s = sorted(t_ms)
+    return (f"median {statistics.median(s):.0f} ms, p90 {s[int(0.9 * (len(s) - 1))]:.0f} ms, "
+            f"min {s[0]:.0f} ms, max {s[-1]:.0f} ms")
+
+
+def summary(name: str, t_ms: list[list[float]], parts: list[dict], target: str) -> None:
+    print(f"{name} ({len(t_ms)}), score bar (computed in the browser): {stats([b for b, _ in t_ms])} ({target})")
+    print(f"  server's metric «Tổng điểm (kịch bản)» (Streamlit round trip): {stats([m for _, m in t_ms])}")
+    parts = [p for p in parts if p]
+    if parts:
+        med = {k: statistics.median(p[k] for p in parts) for k in parts[0]}
+        print(f"  breakdown (medians): input → sent {med['debounce']:.0f} ms · sent → first reply (server) "
+              f"{med['server']:.0f} ms · first reply → metric shown {med['stream_render']:.0f} ms · "
+              f"reply {med['msgs']:.0f} messages, {med['kbytes']:.1f} kB")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--repeat", type=int, default=21)
-    ap.add_argument("--data", default=None, help="CSV/XLSX to upload instead of the national synthetic sample")
+    ap.add_argument("--repeat", type=int, default=21, help="keyboard presses")
+    ap.add_argument("--drags", type=int, default=5)
     args = ap.parse_args()
     from playwright.sync_api import sync_playwright
 
-    label, key, file, table, rb = pick_data(args.data)
-    code, lever, before, after = choose_unit_and_lever(table, rb)
-    print(f"Dữ liệu: {label}: {len(table)} đơn vị; đơn vị {code}, yếu tố {lever} ({before} ↔ {after})")
+    s = max(available_samples(), key=lambda s: len(load_sample(s, load_rulebook(s.rulebook))))
+    rb = load_rulebook(s.rulebook)
+    table = load_sample(s, rb)
+    unit = Unit(table, rb)
+    print(f"Dữ liệu: mẫu {s.key}, {len(table)} đơn vị; xã {unit.code}; phím: {unit.lever}; kéo: {unit.first}")
+    print(f"Tải máy lúc bắt đầu: {uptime()}")
     port = free_port()
     proc = start_server(port)
     url = f"http://127.0.0.1:{port}"
+    src = f"{url}/?src={s.key}"
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            cold = first_render(browser, url)
-            warm = [first_render(browser, url) for _ in range(5)]
-            print(f"First page render (Tổng quan, default sample): cold {cold:.2f} s, "
-                  f"warm median {statistics.median(warm):.2f} s (target < 3 s)")
-            if key is not None and key != available_samples()[0].key:
-                big = [first_render(browser, f"{url}/?src={key}") for _ in range(4)]
-                print(f"First page render (Tổng quan, {len(table)} đơn vị, ?src={key}): first {big[0]:.2f} s "
-                      f"(reads the file), then median {statistics.median(big[1:]):.2f} s")
+            cold = first_render(browser, src)
+            warm = [first_render(browser, src) for _ in range(5)]
+            print(f"First render (Tổng quan, ?src={s.key}): cold {cold:.2f} s, warm median "
+                  f"{statistics.median(warm):.2f} s, max {max(warm):.2f} s (targets < 3 s / < 2 s)")
+            sw = [page_switch(browser, src) for _ in range(3)]
+            print(f"Page switch Tổng quan → Mô phỏng: median {statistics.median(sw):.2f} s (target < 1 s)")
             ctx = browser.new_context(viewport={"width": 1440, "height": 1000})
+            ctx.add_init_script(PROBE)
             page = ctx.new_page()
-            upload = open_simulator(page, url, key, file, code)
-            if upload:
-                print(f"Upload of {file.name} → overview table shown: {upload:.2f} s")
-            t = lever_latency(page, lever, before, after, args.repeat)
-            t_ms = sorted(1000 * v for v in t)
-            print(f"Lever change → updated score ({len(t)} presses): median {statistics.median(t_ms):.0f} ms, "
-                  f"p90 {t_ms[int(0.9 * (len(t_ms) - 1))]:.0f} ms, min {t_ms[0]:.0f} ms, max {t_ms[-1]:.0f} ms "
-                  f"(target < 250 ms)")
+            page.goto(f"{url}/simulate?src={s.key}&rb={rb.id}&unit={unit.code}")
+            page.wait_for_selector(TOTAL, timeout=60_000)
+            t, parts = keyboard(page, unit, args.repeat)
+            summary("Keyboard → updated score", t, parts, "target median < 200 ms, p90 < 350 ms")
+            t, parts = drags(page, unit, args.drags)
+            summary("Drag (mouse-up) → updated score", t, parts, "target median < 200 ms, p90 < 350 ms")
             ctx.close()
             browser.close()
     finally:
         stop_server(proc)
+    print(f"Tải máy lúc kết thúc: {uptime()}")
 
 
 if __name__ == "__main__":

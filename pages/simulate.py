@@ -11,12 +11,14 @@ import streamlit as st
 from chiso.cohort import rank_among
 from chiso.explain import missing_groups
 from chiso.fmt import fmt_delta, fmt_int, fmt_number, fmt_points, fmt_small
+from chiso.live import live_payload
 from chiso.rulebook import LEVELS
-from chiso.scenario import apply_deltas, marginal
+from chiso.scenario import apply_deltas, fixed_reason_vi, marginal
 from ui.charts import waterfall
 from ui.entry import lever_entry, show_notice
 from ui.levers import lever_panel
 from ui.scenario_panel import scenario_tabs
+from ui.score_bar import score_bar, score_bar_slot
 from ui.sim_unit import UnitView, apply_pending
 from ui.state import rulebook_caption, sidebar, unit_picker
 
@@ -108,5 +110,10 @@ def simulator() -> None:
     share_link()
 
 
+# the score bar sits outside the fragment: sent once per unit, it follows the sliders in the browser
+bar = score_bar_slot()
 simulator()
+score_bar(bar, live_payload(rb, view.x_row, view.level, view.held, view.rooms, view.others,
+                            float(data.base.total[i])),
+          [int(v) for r, v in zip(view.rooms, view.deltas()) if not fixed_reason_vi(r)])
 scenario_tabs(view)  # outside the fragment: runs on a full rerun; downloads read the levers on click

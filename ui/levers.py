@@ -9,7 +9,8 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from chiso.fmt import fmt_delta, fmt_int, fmt_percent
+from chiso.fmt import fmt_int, fmt_percent
+from chiso.lever_text import count_from_typed, counts_left, gain_hint_vi, typed_bounds, typed_value
 from chiso.rulebook import LEVEL_NAMES_VI, Rulebook
 from chiso.scenario import count_bounds, delta_for_count, delta_for_rate, fixed_reason_vi, rate_after, shown_count
 
@@ -23,7 +24,7 @@ def _sync(rooms: list, key: str, n: int, which: tuple[str, ...] = ("n", "c", "r"
     ss = st.session_state
     d = ss["sim"]["levers"].get(key, 0)
     rate = rate_after(rooms[n], d)
-    values = {"n": shown_count(rooms[n], d), "c": shown_count(rooms[n], d),
+    values = {"n": shown_count(rooms[n], d), "c": typed_value(rooms[n], d),
               "r": int(np.floor(rate * 100 + 1e-9)) if not np.isnan(rate) else 0}
     for w in which:
         ss[f"lv_{w}_{key}"] = values[w]
@@ -37,7 +38,7 @@ def _on_count(rooms: list, key: str, n: int) -> None:
 
 def _on_typed(rooms: list, key: str, n: int) -> None:
     ss = st.session_state
-    ss["sim"]["levers"][key] = delta_for_count(rooms[n], ss[f"lv_c_{key}"] or 0)
+    ss["sim"]["levers"][key] = delta_for_count(rooms[n], count_from_typed(rooms[n], ss[f"lv_c_{key}"] or 0))
     _sync(rooms, key, n)
 
 
@@ -78,7 +79,8 @@ def lever_panel(rb: Rulebook, rooms: list, level: str, marg, synced: tuple, entr
     head.subheader("Yếu tố cải thiện")
     btn.button("Đặt lại tất cả", on_click=_reset_all, args=(rooms, live), key="reset_all", width="stretch",
                disabled=not any(sim["levers"].values()))
-    st.caption("Kéo thanh trượt (hoặc dùng phím mũi tên), gõ số lượng, hoặc nhập tỷ lệ mục tiêu (%). "
+    st.caption("Kéo thanh trượt (hoặc dùng phím mũi tên), gõ số lượng (hồ sơ quá hạn: gõ số còn lại), "
+               "hoặc nhập tỷ lệ mục tiêu (%). "
                "Giới hạn theo số liệu: không vượt quá mẫu số, không nhỏ hơn 0.")
     fixed = []
     for n, room in enumerate(rooms):
@@ -116,14 +118,14 @@ def _lever_row(rooms: list, n: int, d: int, marg) -> None:
         on_change=_on_count, args=(rooms, lv.key, n),
         help=(lv.note_vi or None),
     )
-    c0.number_input(f"Số {lv.unit_vi}", min_value=lo, max_value=hi, step=1, key=f"lv_c_{lv.key}",
-                    on_change=_on_typed, args=(rooms, lv.key, n))
+    t_lo, t_hi = typed_bounds(room)  # overdue dossiers: typed as what is left, not as on-time counts
+    c0.number_input(f"Còn {lv.remaining_vi}" if counts_left(room) else f"Số {lv.unit_vi}", min_value=t_lo,
+                    max_value=t_hi, step=1, key=f"lv_c_{lv.key}", on_change=_on_typed, args=(rooms, lv.key, n))
     c2.number_input("Tỷ lệ (%)", min_value=0, max_value=100, step=1, key=f"lv_r_{lv.key}",
                     on_change=_on_rate, args=(rooms, lv.key, n), disabled=np.isnan(rate))
     c3.button("Đặt lại", key=f"lv_x_{lv.key}", on_click=_reset, args=(rooms, lv.key, n), disabled=not d,
               width="stretch")
     if marg.step[n] > 0:
-        c1.caption(f"Thêm {fmt_int(marg.step[n])} {lv.unit_vi}: {fmt_delta(marg.gain[n])} điểm · "
-                   f"thêm 1 {lv.unit_vi}: {fmt_delta(marg.gain_one[n])} điểm · tối đa {fmt_int(hi)}")
-    elif d > 0 and d >= room.steps_up:
+        c1.caption(gain_hint_vi(room, marg.step[n], marg.gain[n], marg.gain_one[n], hi))
+    elif d >= 0 and d >= room.steps_up:
         c1.caption("Đã đạt giới hạn: không thể tăng thêm.")

@@ -176,3 +176,33 @@ def test_bad_link_is_refused_in_vietnamese(sample):
     assert any("Không mở được liên kết chia sẻ" in e.value and "khong" in e.value for e in at.error)
     at.switch_page(SIM).run()
     assert not at.exception and not any(at.session_state["sim"]["levers"].values())
+
+
+def test_overdue_lever_is_typed_as_overdue_left(sample):
+    """Issue 10: to leave 200 overdue dossiers one typed 6.484 (the on-time count); now one types 200."""
+    code = sample.first("commune")
+    i = sample.index(code)
+    room = next(r for r in lever_rooms(sample.x[i], "commune", sample.rb) if r.lever.key == "overdue_avoided")
+    overdue = int(room.denominator - room.current)
+    assert overdue >= 2
+    at = open_sim(sample, code)
+    box = at.number_input(key="lv_c_overdue_avoided")
+    assert box.label == "Còn hồ sơ quá hạn" and box.value == overdue
+    left = overdue // 2
+    box.set_value(left).run()
+    assert at.session_state["sim"]["levers"] == {"overdue_avoided": overdue - left}
+    assert f"còn {fmt_int(left)} hồ sơ quá hạn" in at.slider(key="lv_n_overdue_avoided").label
+    assert at.number_input(key="lv_c_overdue_avoided").value == left
+    want = expected_total(sample, code, {"overdue_avoided": overdue - left})
+    assert metric(at, "Tổng điểm (kịch bản)").value == fmt_points(want)
+
+
+def test_lever_hints_are_true_and_say_each_thing_once(sample):
+    """Issue 10: "thêm 1 hồ sơ: 0,00 điểm" beside "thêm 67: +0,06", and "Thêm 1 PAKN … · thêm 1 PAKN …"."""
+    at = open_sim(sample, sample.first("commune"))
+    hints = [c.value for c in at.caption if " · " in c.value and "điểm" in c.value]
+    assert hints
+    for h in hints:
+        assert "0,00 điểm" not in h, h
+        first = h.split(" · ")[0].lower()
+        assert first.count("thêm 1 ") + first.count("bớt 1 ") <= 1, h

@@ -1,0 +1,56 @@
+"""What the simulator says under and beside each lever: the points the next units bring, and the
+number users type for levers they count by what is left (overdue dossiers), kept true and short."""
+from __future__ import annotations
+
+import math
+
+from chiso.fmt import fmt_delta, fmt_int
+from chiso.scenario import LeverRoom, count_after, count_bounds, shown_count
+
+
+def counts_left(room: LeverRoom) -> bool:
+    """Users count this lever by what remains (200 overdue dossiers), not by the count it moves."""
+    return bool(room.lever.remaining_vi) and not math.isnan(room.denominator)
+
+
+def typed_value(room: LeverRoom, delta: float) -> int:
+    """The number in the lever's typed box: the count, or what is left for ``counts_left`` levers."""
+    if counts_left(room):
+        return int(math.floor(room.denominator - count_after(room, delta) + 0.5))
+    return shown_count(room, delta)
+
+
+def typed_bounds(room: LeverRoom) -> tuple[int, int]:
+    lo, hi = count_bounds(room)
+    if counts_left(room):
+        return int(round(room.denominator - hi)), int(round(room.denominator - lo))
+    return lo, hi
+
+
+def count_from_typed(room: LeverRoom, typed: float) -> float:
+    """The lever's count once the user typed ``typed`` in its box (what is left → the count it moves)."""
+    return room.denominator - typed if counts_left(room) else typed
+
+
+def gain_hint_vi(room: LeverRoom, step: float, gain: float, gain_one: float, hi: int) -> str:
+    """Points the next units of a lever bring, without repeating itself or showing a 0,00 that misleads.
+
+    One more dossier out of 1.578 rounds to 0,00 points: say that one is not enough and how much the
+    ~1 % step brings; when the step is 1, say it once.
+    """
+    lv = room.lever
+    what = f"bớt 1 {lv.remaining_vi}" if counts_left(room) else f"thêm 1 {lv.unit_vi}"
+    what_n = (f"bớt {fmt_int(step)} {lv.remaining_vi}" if counts_left(room) else f"thêm {fmt_int(step)} {lv.unit_vi}")
+    limit = (f"ít nhất còn {fmt_int(room.denominator - hi)} {lv.remaining_vi}" if counts_left(room)
+             else f"tối đa {fmt_int(hi)}")
+
+    def pts(g: float) -> str:
+        return f"{fmt_delta(g)} điểm" if g else "không đổi điểm"
+
+    if step <= 1:
+        text = f"{what}: {pts(gain)}"
+    elif gain_one:
+        text = f"{what}: {pts(gain_one)}; {what_n}: {pts(gain)}"
+    else:
+        text = f"{what_n}: {pts(gain)} ({what} chưa đổi điểm sau làm tròn 0,01)"
+    return f"{text[0].upper()}{text[1:]} · {limit}"

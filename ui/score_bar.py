@@ -1,0 +1,50 @@
+"""The simulator's score bar: total, change, rank and band, recomputed in the browser while a lever moves.
+
+A hand-written page (``ui/components/score_bar/index.html``, no build step) that reads the page's lever
+sliders every frame and scores the unit with engine.js, the browser twin of ``chiso.engine`` (proved
+equal by tests/test_live_engine.py). Python sends the unit once, inlined with the engine (an srcdoc
+iframe: no extra request that a busy server could delay); the levers still commit to Python on
+release as before, and the metrics below the bar follow.
+"""
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+import streamlit as st
+import streamlit.components.v1 as components
+
+_DIR = Path(__file__).parent / "components" / "score_bar"
+
+# keeps the bar at the top of the window while the levers scroll under it (desktop and phone)
+# (Streamlit wraps the keyed container in a layout wrapper of the same height: that is what must stick)
+_STICKY = ("<style>[data-testid='stLayoutWrapper']:has(> .st-key-score_bar) {position: sticky; top: 3.75rem;"
+           " z-index: 990; background: white; border-bottom: 1px solid rgba(49, 51, 63, 0.2);}"
+           " .st-key-score_bar iframe {display: block;}</style>")
+
+
+@cache
+def _template() -> str:
+    engine = (_DIR / "engine.js").read_text(encoding="utf-8")
+    return (_DIR / "index.html").read_text(encoding="utf-8").replace("/*ENGINE*/", engine)
+
+
+def bar_html(payload: dict, committed: list[int]) -> str:
+    """The bar's page for one unit; the data is JSON with "<" escaped so it cannot close the script."""
+    data = json.dumps({**payload, "committed": committed}, ensure_ascii=False).replace("<", "\\u003c")
+    return _template().replace("/*PAYLOAD*/", data)
+
+
+def score_bar_slot():
+    """The bar's place at the top of the simulator; filled by ``score_bar`` once the rest is drawn (the
+    browser then shows the metrics first instead of waiting for the bar's iframe)."""
+    st.html(_STICKY)
+    return st.container(key="score_bar")
+
+
+def score_bar(slot, payload: dict, committed: list[int]) -> None:
+    """Draw the bar in ``slot``; ``committed`` are the live levers' deltas as Python has them (used only
+    when the browser cannot read the sliders)."""
+    with slot:
+        components.html(bar_html(payload, committed), height=96)
