@@ -13,7 +13,7 @@ Session-state contract between pages (keys of ``st.session_state``):
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import streamlit as st
@@ -27,6 +27,7 @@ from chiso.rulebook import DEFAULT_RULEBOOK, LEVEL_NAMES_VI, LEVELS, Rulebook, a
 from chiso.samples import available_samples, load_sample, sample
 from chiso.scenario import Scenario, scenario_from_query
 from chiso.units import UnitTable
+from ui.routing import enter_through_app
 from ui.safe_md import md
 
 UPLOAD = "__upload__"
@@ -58,6 +59,7 @@ class AppData:
     rank: np.ndarray | None = None  # (N,) competition rank inside the cohort
     official: np.ndarray | None = None  # (N,) published total, NaN when absent
     gap: np.ndarray | None = None  # (N,) recomputed − official
+    file_names: tuple[str, ...] = ()  # uploaded files, named in shared links
 
     @property
     def frame(self):
@@ -129,8 +131,8 @@ def _upload_data(
 
     rb = load_rulebook(rulebook_id)
     table = load_uploaded(list(files), rb, column_map=dict(column_map) or None)
-    names = ", ".join(n for n, _ in files)
-    return _build(table.for_period(period), rb, f"Tệp tải lên: {names}")
+    names = tuple(n for n, _ in files)
+    return replace(_build(table.for_period(period), rb, f"Tệp tải lên: {', '.join(names)}"), file_names=names)
 
 
 def _consume_link() -> None:
@@ -172,6 +174,7 @@ _VI_CSS = """<style>
 
 def sidebar() -> AppData:
     """Draw the shared sidebar (data source, rulebook, period, notices) and return the loaded data."""
+    enter_through_app()  # a shared link as a fresh server's first request: reroute through app.py
     st.html(_VI_CSS)
     _consume_link()
     ss = st.session_state
@@ -231,16 +234,36 @@ def sidebar() -> AppData:
 
 
 def _link_to_pending(data: AppData) -> None:
-    params = st.session_state.pop(_LINK_PARAMS, None)
+    params = st.session_state.get(_LINK_PARAMS)
     if not params:
         return
+    wanted = link_file_names(params)
+    if wanted and not data.file_names:  # a link to uploaded data: wait for the recipient's upload
+        st.info(f"Liên kết chia sẻ này dùng số liệu từ tệp «{md(wanted)}». Hãy chọn «Tải tệp lên…» ở thanh bên "
+                "và tải đúng tệp đó: kịch bản sẽ mở ngay sau khi tải.", icon=":material/upload_file:")
+        return
+    st.session_state.pop(_LINK_PARAMS)
+    params = {**params, "rb": params.get("rb") or data.rb.id}  # no rb in the link: the data's own rulebook
     try:
         sc = scenario_from_query(params, data.rb)
         data.index_of(sc.unit_code)
     except ChisoError as exc:
-        st.error(f"Không mở được liên kết chia sẻ: {md(exc)}")
+        where = f" Liên kết được tạo trên tệp «{md(wanted)}»." if wanted else ""
+        st.error(f"Không mở được liên kết chia sẻ: {md(exc)}{where}")
         return
     st.session_state[PENDING_SCENARIO] = sc
+
+
+def link_source(data: AppData) -> dict[str, str]:
+    """The data part of a shared link: the sample's key, or the uploaded files' names (the recipient
+    must load the same file: links never carry data)."""
+    if data.source_key:
+        return {"src": data.source_key}
+    return {"file": "|".join(data.file_names)} if data.file_names else {}
+
+
+def link_file_names(params: dict[str, str]) -> str:
+    return ", ".join(n for n in str(params.get("file", "")).split("|") if n)
 
 
 def _uploaded_files() -> tuple[tuple[str, bytes], ...]:
