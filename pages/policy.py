@@ -75,7 +75,7 @@ if len(lev):
 else:
     st.markdown("Không đơn vị nào cần thay đổi: mọi đơn vị trong phạm vi đã đạt quy tắc, hoặc không có số liệu.")
 
-up_, down_ = units.nlargest(5, "rank_change"), units.nsmallest(5, "rank_change")
+up_ = units.nlargest(5, "rank_change")
 left, right = st.columns(2)
 with left:
     st.markdown("**Lên hạng nhiều nhất**")
@@ -83,9 +83,9 @@ with left:
              for r in up_.itertuples() if r.rank_change > 0]
     st.markdown("\n".join(lines) or "Không đơn vị nào lên hạng.")
 with right:
-    st.markdown("**Xuống hạng** (không đổi điểm nhưng bị vượt)")
-    lines = [f"- {md(r.unit_name)}: hạng {r.rank_before} → {r.rank_after}" for r in down_.itertuples()
-             if r.rank_change < 0]
+    st.markdown("**Xuống hạng nhiều nhất**")
+    lines = [f"- {md(r.unit_name)}: hạng {r.rank_before} → {r.rank_after} ({r.why_vi})"
+             for r in res.fell_behind(5).itertuples()]
     st.markdown("\n".join(lines) or "Không đơn vị nào xuống hạng.")
 
 st.subheader("Từng đơn vị")

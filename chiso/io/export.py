@@ -321,7 +321,7 @@ def policy_workbook(res: PolicyResult, meta: ExportMeta, title: str = "") -> byt
         ["Nhóm đơn vị", "Nhóm chỉ số", "Điểm tối đa", "Trung bình (trước)", "Trung bình (sau)", "Chênh lệch"],
         [[_level_vi(g.level), rb.group(g.group).name_vi, g.max, g.mean_before, g.mean_after, g.change]
          for g in grp.itertuples()],
-        [None, None, POINTS, POINTS, POINTS, "0.0000"],
+        [None, None, POINTS, POINTS, POINTS, POINTS],
     )
     sh.finish()
 
