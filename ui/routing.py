@@ -12,14 +12,22 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 
+_ENTERED = "_entered_app"
+
+
 def entered_through_legacy_pages() -> bool:
     """True when this run executes a page file directly instead of through ``app.py``'s navigation."""
     return bool(PagesManager.uses_pages_directory)
 
 
 def enter_through_app() -> None:
-    """Called first by every page: if Streamlit ran this page file directly, switch the process to
-    ``st.navigation`` routing and rerun the same url (page and query string kept) through ``app.py``."""
-    if entered_through_legacy_pages():
+    """Called first by every page: if Streamlit ran this page file directly on the session's first run,
+    switch the process to ``st.navigation`` routing and rerun the same url (page and query string kept)
+    through ``app.py``. Later runs are left alone: a rerun would drop a button click of that run, and
+    Streamlit's AppTest re-arms the legacy flag on every run of a session that did start in app.py."""
+    ss = st.session_state
+    first_run = not ss.get(_ENTERED)
+    ss[_ENTERED] = True
+    if first_run and entered_through_legacy_pages():
         PagesManager.uses_pages_directory = False
         st.rerun()

@@ -13,6 +13,7 @@ Session-state contract between pages (keys of ``st.session_state``):
 """
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -27,6 +28,7 @@ from chiso.rulebook import DEFAULT_RULEBOOK, LEVEL_NAMES_VI, LEVELS, Rulebook, a
 from chiso.samples import available_samples, load_sample, sample
 from chiso.scenario import Scenario, scenario_from_query
 from chiso.units import UnitTable
+from ui.projector import projector_toggle, projector_view
 from ui.routing import enter_through_app
 from ui.safe_md import md
 
@@ -202,7 +204,7 @@ def sidebar() -> AppData:
     if ss.get(RULEBOOK) not in rulebooks:
         is_sample = source in {s.key for s in samples}
         ss[RULEBOOK] = sample(source).rulebook if is_sample else DEFAULT_RULEBOOK
-    rb_id = _bound_selectbox(sb, "Bộ quy tắc tính điểm (phiên bản)", rulebooks, RULEBOOK)
+    rb_id = _bound_selectbox(sb, "Bộ quy tắc tính điểm (phiên bản)", rulebooks, RULEBOOK, format_func=rulebook_label)
     try:
         data = _load(source, rb_id, files, None)
         periods = data.table.periods
@@ -220,17 +222,42 @@ def sidebar() -> AppData:
         st.error(md(exc))
         st.stop()
     if data.table.synthetic:
-        sb.warning(f"{SYNTHETIC_NOTE} Dữ liệu mẫu / dữ liệu giả lập.", icon="⚠️")
-    for msg in data.table.warnings:
-        sb.info(md(msg))
+        sb.warning(SYNTHETIC_NOTE, icon="⚠️")
+    _import_notes(data, bundled=source not in (UPLOAD, LAST))
     if data.table.rejected:
         sb.warning(f"{len(data.table.rejected)} dòng dữ liệu bị loại khi đọc tệp (xem trang Đơn vị).")
+    projector_toggle()
     sb.caption(f"Nguồn: {md(data.source_label)}.  \nBộ quy tắc tính điểm (phiên bản): **{data.rb.id}** — "
                f"{data.rb.name_vi}.  \n{REFERENCE_NOTE}")
     if source in (UPLOAD, LAST):
         _column_mapping_form(data)
     _link_to_pending(data)
     return data
+
+
+def rulebook_label(rb_id: str) -> str:
+    """«Cổng DVCQG hiện hành (6 nhóm, 2026) · portal-2026»: what the version is, then its id."""
+    try:
+        return f"{load_rulebook(rb_id).name_vi} · {rb_id}"
+    except ChisoError:
+        return rb_id
+
+
+def import_notes(data: AppData) -> list[str]:
+    """The importer's notes worth showing: the synthetic-data note is already the sidebar's warning."""
+    synthetic = data.table.synthetic
+    return [m for m in data.table.warnings if not (synthetic and m.startswith("Dữ liệu giả lập"))]
+
+
+def _import_notes(data: AppData, bundled: bool) -> None:
+    """One folded line instead of a stack of notes; open for uploads (the user's own file), folded for
+    the bundled samples (known and documented). Hidden in the projector view."""
+    notes = import_notes(data)
+    if not notes or projector_view():
+        return
+    label = f"Ghi chú khi đọc {'dữ liệu mẫu' if bundled else 'tệp'} ({len(notes)})"
+    with st.sidebar.expander(label, expanded=not bundled, icon=":material/info:"):
+        st.markdown("\n".join(f"- {md(m)}" for m in notes))
 
 
 def _link_to_pending(data: AppData) -> None:
@@ -297,22 +324,28 @@ def _load(source: str, rb_id: str, files, period: str | None) -> AppData:
 
 
 def _column_mapping_form(data: AppData) -> None:
-    """Let the user say what the columns the importer did not recognise mean, instead of failing."""
+    """Let the user say what the columns the importer did not recognise mean, instead of failing.
+    The panel stays (folded) once every column is mapped, so a choice can be reviewed and changed."""
     unmapped = data.table.unmapped_columns
-    if not unmapped:
+    chosen = st.session_state.get(COLUMN_MAP, {})
+    headers = list(dict.fromkeys([*unmapped, *chosen]))
+    if not headers:
         return
     targets = mapping_targets(data.rb)
-    with st.sidebar.expander(f"Gán cột chưa nhận ra ({len(unmapped)})", expanded=True):
+    options = list(targets)
+    label = f"Gán cột chưa nhận ra ({len(unmapped)})" if unmapped else f"Cách gán cột đã chọn ({len(chosen)})"
+    with st.sidebar.expander(label, expanded=bool(unmapped)):
         with st.form("column_map_form", border=False):
             choice = {
                 header: st.selectbox(
-                    md(header), list(targets), format_func=targets.get, key=f"map_{n}", index=0,
+                    md(header), options, format_func=targets.get, key=f"map_{zlib.crc32(header.encode())}",
+                    index=options.index(chosen[header]) if chosen.get(header) in targets else 0,
                     help="Chọn số liệu mà cột này chứa, hoặc «Bỏ qua cột này».",
                 )
-                for n, header in enumerate(unmapped)
+                for header in headers
             }
             if st.form_submit_button("Áp dụng cách gán cột"):
-                st.session_state[COLUMN_MAP] = {**st.session_state.get(COLUMN_MAP, {}), **choice}
+                st.session_state[COLUMN_MAP] = {**chosen, **choice}
                 st.rerun()
 
 
