@@ -117,7 +117,10 @@ styled = (
     .format(fmt_int, subset=["Hạng trước", "Hạng sau", *lever_cols.values()])
 )
 st.dataframe(styled, hide_index=True, width="stretch", height=420, key="pol_units",
-             column_config={"Tên đơn vị": st.column_config.TextColumn(width="large", pinned=True),
+             column_order=["Tên đơn vị", "Mã", *[c for c in shown.columns if c not in ("Tên đơn vị", "Mã")]],
+             # not pinned: Streamlit greys a pinned column's text; explicit widths so the code is never cut
+             column_config={"Tên đơn vị": st.column_config.TextColumn(width=260),
+                            "Mã": st.column_config.TextColumn(width=110),
                             "Đổi hạng": st.column_config.NumberColumn(help="Số bậc lên (+) hoặc xuống (−) trong nhóm.")})
 st.caption(f"{fmt_int(len(view))} / {fmt_int(len(units))} đơn vị. Xếp hạng trong nhóm: sở, ban, ngành và cấp xã "
            "được xếp riêng; đồng điểm thì đồng hạng (1-2-2-4).")

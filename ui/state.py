@@ -28,6 +28,7 @@ from chiso.rulebook import DEFAULT_RULEBOOK, LEVEL_NAMES_VI, LEVELS, Rulebook, a
 from chiso.samples import available_samples, load_sample, sample
 from chiso.scenario import Scenario, scenario_from_query
 from chiso.units import UnitTable
+from ui.fit import FIT_CSS
 from ui.projector import projector_toggle, projector_view
 from ui.routing import enter_through_app
 from ui.safe_md import md
@@ -177,7 +178,7 @@ _VI_CSS = """<style>
 def sidebar() -> AppData:
     """Draw the shared sidebar (data source, rulebook, period, notices) and return the loaded data."""
     enter_through_app()  # a shared link as a fresh server's first request: reroute through app.py
-    st.html(_VI_CSS)
+    st.html(_VI_CSS + FIT_CSS)
     _consume_link()
     ss = st.session_state
     sb = st.sidebar
@@ -236,11 +237,13 @@ def sidebar() -> AppData:
 
 
 def rulebook_label(rb_id: str) -> str:
-    """«Cổng DVCQG hiện hành (6 nhóm, 2026) · portal-2026»: what the version is, then its id."""
+    """«Cổng DVCQG hiện hành · 6 nhóm»: what the version is, short enough for the sidebar (the caption
+    below the picker gives the full name and id)."""
     try:
-        return f"{load_rulebook(rb_id).name_vi} · {rb_id}"
+        rb = load_rulebook(rb_id)
     except ChisoError:
         return rb_id
+    return f"{rb.name_vi.split(' (')[0]} · {len(rb.groups)} nhóm"
 
 
 def import_notes(data: AppData) -> list[str]:
