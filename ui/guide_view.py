@@ -8,7 +8,10 @@ import streamlit as st
 
 from chiso.fmt import fmt_percent, fmt_points
 from chiso.guide.calc import Units
-from chiso.guide.examples import E_RESULT_LEVER, lever_indicator, loss_example, overdue_example, petition_example
+from chiso.guide.examples import (
+    E_RESULT_LEVER, lever_indicator, loss_example, overdue_example, overdue_skip_reason_vi, petition_example,
+    petition_skip_reason_vi,
+)
 from chiso.guide.exercises import make_exercises, parse_answer
 from chiso.guide.text import fmt_max
 from chiso.rulebook import Rulebook
@@ -38,7 +41,7 @@ def worked_examples(rb: Rulebook, units: Units) -> None:
     over = overdue_example(units)
     st.subheader("2. Cái giá kép của một hồ sơ quá hạn")
     if over is None:
-        st.info("Dữ liệu đang mở không đủ số liệu tiến độ và mức độ hài lòng để tính ví dụ này.")
+        st.info(md(overdue_skip_reason_vi(units)))
     else:
         st.markdown(f"**{md(over.unit_name)}**: một hồ sơ quá hạn bị trừ điểm ở tiến độ, và khi tỷ lệ hài lòng "
                     "dưới ngưỡng thì bị trừ thêm ở mức độ hài lòng.")
@@ -51,7 +54,7 @@ def worked_examples(rb: Rulebook, units: Units) -> None:
     pet = petition_example(units)
     st.subheader("3. Nghịch lý PAKN")
     if pet is None:
-        st.info("Không có đơn vị nào chưa phát sinh PAKN trong dữ liệu đang mở (hoặc bộ quy tắc không cho đủ điểm khi mẫu số bằng 0).")
+        st.info(md(petition_skip_reason_vi(units)))
     else:
         st.markdown(f"**{md(pet.unit_name)}**: không có PAKN nào thì được đủ {md(fmt_max(pet.full_points))} điểm; "
                     "PAKN đầu tiên xử lý quá hạn lấy đi toàn bộ.")

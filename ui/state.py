@@ -239,6 +239,12 @@ def sidebar() -> AppData:
 def rulebook_label(rb_id: str) -> str:
     """«Cổng DVCQG hiện hành · 6 nhóm»: what the version is, short enough for the sidebar (the caption
     below the picker gives the full name and id)."""
+    short = _short_rulebook_name(rb_id)
+    twins = sum(_short_rulebook_name(r) == short for r in available_rulebooks())
+    return f"{short} ({rb_id})" if twins > 1 else short  # two versions with one name: the id tells them apart
+
+
+def _short_rulebook_name(rb_id: str) -> str:
     try:
         rb = load_rulebook(rb_id)
     except ChisoError:
