@@ -180,7 +180,7 @@ with tab_curve:
 with tab_examples:
     worked_examples(rb, units)
 with tab_ex:
-    exercises(rb, units)
+    exercises(rb, units, data.source_label)
 
 # ================================================================ cheat sheet
 with tab_sheet:

@@ -267,3 +267,15 @@ def test_answers_are_checked_the_vietnamese_way():
     assert Exercise("k", "threshold", "?", 80.0, "%", 2, "").answer_vi == "80%"
     for bad in ("", "abc", "1,2,3", "nan", "inf"):
         assert parse_answer(bad) is None
+
+
+def test_exercise_sheet_escapes_data_text(portal):
+    from chiso.guide.exercise_sheet import exercise_sheet_html
+
+    units, _ = portal
+    items = make_exercises(units, 0)
+    evil = "<script>alert(1)</script>"
+    bad = Exercise("k", "kind", f"Đơn vị {evil} cần bao nhiêu?", 3.0, "hồ sơ", 0, evil)
+    sheet = exercise_sheet_html(units.rb, [*items, bad], evil)
+    assert "<script>" not in sheet and "&lt;script&gt;" in sheet
+    assert sheet.count("<div class='q'>") == len(items) + 1
