@@ -1,5 +1,7 @@
 """CSS that keeps text whole at 1366×768 and on a phone: Streamlit cuts metric labels and values with "…"
-("61,…", "Điểm hiện tại (chính t…"); wrapping onto a second line is better than losing the number."""
+("61,…", "Điểm hiện tại (chính t…"); wrapping onto a second line is better than losing the number. The tables' and charts' hover toolbar
+(Show/hide columns, Download as CSV, Search, Fullscreen) is English with no way to translate it: hidden
+(the pages have their own search and Excel exports)."""
 from __future__ import annotations
 
 FIT_CSS = """<style>
@@ -11,4 +13,5 @@ FIT_CSS = """<style>
   line-height: 1.15;}
 [data-testid='stMetricValue'] {font-size: clamp(1.4rem, 2.2vw, 2.25rem);}
 [data-testid='stWidgetLabel'] p {white-space: normal; overflow-wrap: anywhere;}
+[data-testid='stElementToolbar'] {display: none !important;}
 </style>"""

@@ -86,6 +86,7 @@ def test_every_page_fits_and_speaks_vietnamese(browser, server_url, artifacts, s
             text = page.locator("body").inner_text() + "\n" + "\n".join(page.evaluate(TOOLTIPS_JS))
             found += [f"tiếng Anh: {w}" for w in sorted(set(ENGLISH_RE.findall(text)))]
             found += [f"tiếng Anh (bộ lọc): {w}" for w in _dropdown_english(page)]
+            found += [f"tiếng Anh (thanh công cụ): {w}" for w in _toolbar_english(page)]
             _whole_page_shot(page, out / f"{size}-{name}-full.png", width, height)
             if found:
                 problems[path or 'overview'] = found
@@ -119,3 +120,21 @@ def _whole_page_shot(page, path, width: int, height: int) -> None:
     expect(page.locator('[data-testid="stSkeleton"]')).to_have_count(0, timeout=60_000)
     page.screenshot(path=str(path))
     page.set_viewport_size({"width": width, "height": height})
+
+
+def _toolbar_english(page) -> list[str]:
+    """Hover every table and chart: a toolbar that appears must not speak English (aria-labels are what
+    its tooltips show); the app's main menu must not either."""
+    found: set[str] = set()
+    for sel in ('[data-testid="stDataFrame"]', '[data-testid="stPlotlyChart"]'):
+        items = page.locator(sel)
+        for n in range(items.count()):
+            if items.nth(n).is_visible():
+                items.nth(n).hover()
+                labels = page.evaluate("""() => [...document.querySelectorAll('[data-testid="stElementToolbar"] button')]
+                  .filter(b => b.getBoundingClientRect().width > 0).map(b => b.getAttribute('aria-label') || '')""")
+                found |= set(ENGLISH_RE.findall(" | ".join(labels)))
+    menu = page.locator('[data-testid="stMainMenu"]')
+    if menu.count() and menu.first.is_visible():
+        found.add("main menu (⋮)")
+    return sorted(found)
