@@ -30,7 +30,7 @@ def test_shared_link_as_first_request_gets_the_vietnamese_menu_and_wide_layout(b
     page = ctx.new_page()
     page.goto(f"{fresh_server}/simulate?src=phu-tho&unit=H44.100&lv=e_results:3")
     expect(page.get_by_role("heading", name="Mô phỏng", exact=True)).to_be_visible(timeout=90_000)
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=90_000)
     nav = page.locator('[data-testid="stSidebarNav"]')
     for title in PAGE_TITLES:
         expect(nav.get_by_text(title, exact=True)).to_be_visible()
