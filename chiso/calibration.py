@@ -12,7 +12,7 @@ import pandas as pd
 
 from chiso.engine import Scores, round_half_up, score
 from chiso.rulebook import Rulebook
-from chiso.units import PUBLISHED_TOTAL, UnitTable
+from chiso.units import PUBLISHED_TOTAL, UnitTable, published_group_column
 
 
 def held_points(scores: Scores, frame: pd.DataFrame) -> np.ndarray:
@@ -27,6 +27,16 @@ def published_total(frame: pd.DataFrame) -> np.ndarray:
     if PUBLISHED_TOTAL not in frame:
         return np.full(len(frame), np.nan)
     return pd.to_numeric(frame[PUBLISHED_TOTAL], errors="coerce").to_numpy(dtype=float)
+
+
+def published_group_points(frame: pd.DataFrame, rb: Rulebook, i: int) -> np.ndarray:
+    """(G,) the official score of each group for unit ``i``, NaN where the source does not give it."""
+    out = np.full(len(rb.groups), np.nan)
+    for g, grp in enumerate(rb.groups):
+        col = published_group_column(grp.code)
+        if col in frame:
+            out[g] = pd.to_numeric(pd.Series([frame[col].iloc[i]]), errors="coerce").iloc[0]
+    return out
 
 
 def discrepancy(scores: Scores, frame: pd.DataFrame) -> np.ndarray:

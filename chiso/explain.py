@@ -67,4 +67,25 @@ def missing_groups(scores: Scores, i: int) -> np.ndarray:
     return (np.isnan(scores.points[i]).astype(float) @ c.group_onehot) > 0
 
 
-__all__ = ["SMALL_DENOMINATOR", "indicator_rows", "missing_groups", "small_denominator_vi"]
+def empty_groups(scores: Scores, i: int) -> np.ndarray:
+    """(G,) True where no indicator of the group has data: its points are all held, not 0."""
+    c = scores.rulebook.compiled
+    has_data = (~np.isnan(scores.points[i])).astype(float) @ c.group_onehot
+    return has_data == 0
+
+
+def no_official_total_vi(scores: Scores, official: float, i: int) -> str:
+    """A plain warning when the recomputed total leaves indicators out and there is no official total
+    to hold them from: the score and rating then undercount the unit ("" when there is nothing to say)."""
+    missing = float(scores.missing_max[i])
+    if missing <= 0 or not np.isnan(official):
+        return ""
+    return (
+        f"Tệp không có tổng điểm chính thức của đơn vị này và thiếu số liệu cho các chỉ tiêu tối đa "
+        f"{fmt_points(missing)} điểm. Điểm tính lại ({fmt_points(scores.total[i])}) chỉ cộng các chỉ tiêu có số "
+        f"liệu, nên thấp hơn điểm thật; xếp loại theo điểm này không dùng được. Hãy thêm cột «Tổng điểm chính "
+        f"thức» vào tệp, hoặc bổ sung số liệu còn thiếu."
+    )
+
+
+__all__ = ["SMALL_DENOMINATOR", "empty_groups", "no_official_total_vi", "indicator_rows", "missing_groups", "small_denominator_vi"]

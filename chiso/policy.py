@@ -16,7 +16,7 @@ import pandas as pd
 from chiso.cohort import competition_rank, stats_by_cohort
 from chiso.engine import Scores
 from chiso.errors import DataError
-from chiso.fmt import fmt_percent
+from chiso.fmt import fmt_percent, fmt_points
 from chiso.rulebook import LEVEL_NAMES_VI, LEVELS, POLICIES, Rulebook
 from chiso.scenario import simulate
 
@@ -155,8 +155,8 @@ class PolicyResult:
                 "unit_code": self.codes,
                 "unit_name": self.names,
                 "level": [LEVELS[i] for i in self.level_idx],
-                "total_before": before,
-                "total_after": after,
+                "total_before": np.round(before, 2),
+                "total_after": np.round(after, 2),
                 "change": np.round(after - before, 2),
                 "rank_before": self.rank_before,
                 "rank_after": self.rank_after,
@@ -169,6 +169,14 @@ class PolicyResult:
             if self.deltas[:, k].any():
                 df[f"lever__{lv.key}"] = self.deltas[:, k].astype(np.int64)
         return df
+
+    def fell_behind(self, n: int = 5) -> pd.DataFrame:
+        """The ``n`` units that lost most places, each with why in words: a unit whose score rose can
+        still drop when others rose more, so "không đổi điểm" is said only when the score did not move."""
+        units = self.units()
+        down = units[units["rank_change"] < 0].nsmallest(n, "rank_change").copy()
+        down["why_vi"] = [_why_down_vi(c) for c in down["change"]]
+        return down
 
     def cohorts(self) -> pd.DataFrame:
         """Per cohort and for all units together: size, units moved, mean / median / P75 before and after."""
@@ -189,11 +197,11 @@ class PolicyResult:
         for c in np.unique(self.level_idx):
             mask = self.level_idx == c
             for g, grp in enumerate(self.rb.groups):
-                b = float(self.base.group_points[mask, g].mean())
-                a = float(self.after.group_points[mask, g].mean())
+                b = _pts(self.base.group_points[mask, g].mean())
+                a = _pts(self.after.group_points[mask, g].mean())
                 rows.append(
                     {"level": LEVELS[c], "group": grp.code, "max": grp.max, "mean_before": b, "mean_after": a,
-                     "change": round(a - b, 4)}
+                     "change": _pts(a - b)}
                 )
         return pd.DataFrame(rows)
 
@@ -208,17 +216,31 @@ class PolicyResult:
         return pd.DataFrame(rows, columns=["lever", "name_vi", "unit_vi", "units", "total"])
 
 
+def _why_down_vi(change: float) -> str:
+    if change > 0:
+        return f"tăng {fmt_points(change)} điểm nhưng bị đơn vị tăng nhiều hơn vượt qua"
+    if change < 0:
+        return f"giảm {fmt_points(-change)} điểm"
+    return "không đổi điểm nhưng bị vượt"
+
+
+def _pts(v: float) -> float:
+    """Points as the portal publishes them (2 decimals): means and quantiles would otherwise leak
+    61.12600000000001 into exports."""
+    return round(float(v), 2)
+
+
 def _cohort_row(level: str, b, a, moved: int) -> dict:
     return {
         "level": level,
         "size": b.size,
         "moved": moved,
-        "mean_before": b.mean,
-        "mean_after": a.mean,
-        "median_before": b.median,
-        "median_after": a.median,
-        "p75_before": b.p75,
-        "p75_after": a.p75,
+        "mean_before": _pts(b.mean),
+        "mean_after": _pts(a.mean),
+        "median_before": _pts(b.median),
+        "median_after": _pts(a.median),
+        "p75_before": _pts(b.p75),
+        "p75_after": _pts(a.p75),
     }
 
 

@@ -20,6 +20,7 @@ from chiso.guide.calc import Units
 from chiso.guide.cheatsheet import cheatsheet_html
 from chiso.guide.examples import E_RESULT_LEVER, lever_indicator
 from chiso.rulebook import LEVEL_NAMES_VI, available_rulebooks, load_rulebook
+from ui.charts import PLOTLY_CONFIG
 from ui.guide_charts import count_figure, rate_figure
 from ui.guide_view import exercises, worked_examples
 from ui.safe_md import md
@@ -155,14 +156,14 @@ with tab_curve:
     left, right = st.columns(2)
     with left:
         st.plotly_chart(rate_figure(rb, code, level, rate if units.decided(k)[i] else None),
-                        width="stretch", key="guide_rate_chart")
+                        width="stretch", key="guide_rate_chart", config=PLOTLY_CONFIG)
     with right:
         fig = count_figure(units, i, code)
         if fig is None:
             st.info("Đơn vị không có mẫu số cho chỉ tiêu này trong kỳ (bằng 0 hoặc không có trong tệp): "
                     "không vẽ được điểm theo số lượng.")
         else:
-            st.plotly_chart(fig, width="stretch", key="guide_count_chart")
+            st.plotly_chart(fig, width="stretch", key="guide_count_chart", config=PLOTLY_CONFIG)
     m = st.columns(4)
     m[0].metric("Tỷ lệ hiện tại", fmt_percent(rate))
     m[1].metric("Điểm", f"{fmt_points(data.base.points[i, k])} / {fmt_max(ind.max)}")
@@ -179,7 +180,7 @@ with tab_curve:
 with tab_examples:
     worked_examples(rb, units)
 with tab_ex:
-    exercises(rb, units)
+    exercises(rb, units, data.source_label)
 
 # ================================================================ cheat sheet
 with tab_sheet:

@@ -36,7 +36,8 @@ view = view.drop(columns="_order").reset_index(drop=True)
 
 # ---- the table: numbers stay numeric (sortable), shown the Vietnamese way
 groups = {g.code: f"{g.name_vi} ({fmt_int(g.max)})" for g in rb.groups}
-order = ["unit_name", "unit_code", "level", "total", "band", "rank", "official", "held", "computed", "gap",
+# rank beside the name: at 1366 px the columns after the fifth scroll off the right edge
+order = ["unit_name", "rank", "total", "band", "unit_code", "level", "official", "held", "computed", "gap",
          *groups, "cohort_size"]
 shown = view[order].assign(level=view["level"].map(LEVEL_NAMES_VI)).rename(
     columns={
@@ -68,7 +69,10 @@ event = st.dataframe(
     selection_mode="single-row",
     key="ov_table",
     height=560,
-    column_config={"Tên đơn vị": st.column_config.TextColumn(width="large", pinned=True)},
+    # not pinned (Streamlit greys a pinned column's text); widths fitted to the longest header word
+    column_config={"Tên đơn vị": st.column_config.TextColumn(width=300),
+                   "Xếp hạng trong nhóm": st.column_config.NumberColumn(width=160),
+                   "Mã": st.column_config.TextColumn(width=110)},
 )
 rows = event.selection.rows if event is not None else []
 if rows:

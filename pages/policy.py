@@ -76,7 +76,7 @@ if len(lev):
 else:
     st.markdown("Không đơn vị nào cần thay đổi: mọi đơn vị trong phạm vi đã đạt quy tắc, hoặc không có số liệu.")
 
-up_, down_ = units.nlargest(5, "rank_change"), units.nsmallest(5, "rank_change")
+up_ = units.nlargest(5, "rank_change")
 left, right = st.columns(2)
 with left:
     st.markdown("**Lên hạng nhiều nhất**")
@@ -84,9 +84,9 @@ with left:
              for r in up_.itertuples() if r.rank_change > 0]
     st.markdown("\n".join(lines) or "Không đơn vị nào lên hạng.")
 with right:
-    st.markdown("**Xuống hạng** (không đổi điểm nhưng bị vượt)")
-    lines = [f"- {md(r.unit_name)}: hạng {r.rank_before} → {r.rank_after}" for r in down_.itertuples()
-             if r.rank_change < 0]
+    st.markdown("**Xuống hạng nhiều nhất**")
+    lines = [f"- {md(r.unit_name)}: hạng {r.rank_before} → {r.rank_after} ({r.why_vi})"
+             for r in res.fell_behind(5).itertuples()]
     st.markdown("\n".join(lines) or "Không đơn vị nào xuống hạng.")
 
 st.subheader("Từng đơn vị")
@@ -118,7 +118,10 @@ styled = formatted(shown, [
     (["Hạng trước", "Hạng sau", *lever_cols.values()], fmt_int),
 ])
 st.dataframe(styled, hide_index=True, width="stretch", height=420, key="pol_units",
-             column_config={"Tên đơn vị": st.column_config.TextColumn(width="large", pinned=True),
+             column_order=["Tên đơn vị", "Mã", *[c for c in shown.columns if c not in ("Tên đơn vị", "Mã")]],
+             # not pinned: Streamlit greys a pinned column's text; explicit widths so the code is never cut
+             column_config={"Tên đơn vị": st.column_config.TextColumn(width=260),
+                            "Mã": st.column_config.TextColumn(width=110),
                             "Đổi hạng": st.column_config.NumberColumn(help="Số bậc lên (+) hoặc xuống (−) trong nhóm.")})
 st.caption(f"{fmt_int(len(view))} / {fmt_int(len(units))} đơn vị. Xếp hạng trong nhóm: sở, ban, ngành và cấp xã "
            "được xếp riêng; đồng điểm thì đồng hạng (1-2-2-4).")

@@ -3,10 +3,11 @@ import math
 
 import streamlit as st
 
-from chiso.explain import indicator_rows, missing_groups
+from chiso.calibration import published_group_points
+from chiso.explain import empty_groups, indicator_rows, missing_groups, no_official_total_vi
 from chiso.fmt import fmt_delta, fmt_int, fmt_percent, fmt_points
 from chiso.rulebook import LEVEL_NAMES_VI
-from ui.charts import group_bars
+from ui.charts import PLOTLY_CONFIG, group_bars
 from ui.history_view import history_section
 from ui.state import SIMULATE_PAGE, rulebook_caption, sidebar, unit_picker
 
@@ -25,8 +26,12 @@ c[2].metric("Điểm không có trong tệp (giữ nguyên)", fmt_points(base.he
             help="Điểm của các chỉ tiêu tệp không có số liệu, giữ nguyên theo điểm chính thức.")
 c[3].metric("Xếp hạng trong nhóm", f"{data.rank[i]} / {fmt_int(len(data.cohort_totals(i)))}",
             help=f"Xếp hạng trong nhóm {LEVEL_NAMES_VI[level].lower()} (đồng hạng: 1-2-2-4).")
-c[4].metric("Xếp loại", rb.band(base.total[i]))
-if base.held[i]:
+no_total = no_official_total_vi(base, data.official[i], i)
+c[4].metric("Xếp loại", "Chưa xếp được" if no_total else rb.band(base.total[i]),
+            help="Thiếu số liệu và không có tổng điểm chính thức: xem cảnh báo bên dưới." if no_total else None)
+if no_total:
+    st.warning(no_total, icon=":material/warning:")
+elif base.held[i]:
     st.info(
         f"Tệp không có đủ số liệu cho mọi chỉ tiêu: {fmt_points(base.held[i])} điểm được giữ nguyên theo điểm "
         "chính thức (Điểm không có trong tệp) và không đổi khi mô phỏng."
@@ -37,7 +42,9 @@ elif not math.isnan(data.gap[i]) and data.gap[i] != 0:
 left, right = st.columns([3, 2])
 with left:
     miss = missing_groups(base, i)
-    st.plotly_chart(group_bars(rb, base.group_points[i], miss), width="stretch", key="unit_bars")
+    st.plotly_chart(group_bars(rb, base.group_points[i], miss, empty=empty_groups(base, i),
+                               official=published_group_points(data.frame, rb, i)),
+                    width="stretch", key="unit_bars", config=PLOTLY_CONFIG)
     if miss.any():
         st.caption("* Nhóm thiếu số liệu trong tệp: phần thiếu nằm trong Điểm không có trong tệp (giữ nguyên).")
 with right:

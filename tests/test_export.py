@@ -97,3 +97,36 @@ def test_policy_workbook(report):
     assert data[code][4] == pytest.approx(units.loc[code, "total_after"])
     assert data[code][8] == units.loc[code, "rank_change"]
     assert len(data) == len(units)
+
+
+def test_counts_are_whole_or_labelled_derived():
+    """Tây Ninh's counts are derived from published rates (290,6508): Excel must not print them as a
+    whole count (before: "#,##0" showed 10.147 as 10)."""
+    s = next(s for s in available_samples() if s.key == "tay-ninh")
+    rb = load_rulebook(s.rulebook)
+    table = load_sample(s, rb)
+    base = baseline(table, rb)
+    x = input_matrix(table.frame, rb)
+    i = int(np.flatnonzero(table.frame["level"] == "commune")[0])
+    code, held = str(table.frame["unit_code"][i]), float(base.held[i])
+    keys = [lv.key for lv in rb.levers]
+    zero = np.zeros(len(keys))
+    rep = UnitReport(
+        meta=ExportMeta(rb=rb, source_label="Tây Ninh"), unit_code=code, unit_name="x", level="commune",
+        official_total=float(table.frame["published_total"][i]),
+        base=score_scenarios(x[i], "commune", rb, held, zero, code), base_rank=1, cohort_size=8,
+        rooms=lever_rooms(x[i], "commune", rb),
+        current=UnitScenario("k", {}, score_scenarios(x[i], "commune", rb, held, zero, code), 1), saved=[],
+    )
+    wb = openpyxl.load_workbook(io.BytesIO(unit_workbook(rep)))
+    derived = 0
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if isinstance(c.value, float) and "#,##0" in c.number_format:
+                    if "suy ra" in c.number_format:
+                        derived += 1
+                        assert not c.value.is_integer()
+                    else:
+                        assert c.value.is_integer(), (ws.title, c.coordinate, c.value)
+    assert derived > 0

@@ -16,8 +16,11 @@ from chiso.guide.examples import (
     E_RESULT_LEVER,
     lever_indicator,
     loss_example,
+    nearest_double_cost,
     overdue_example,
+    overdue_skip_reason_vi,
     petition_example,
+    petition_skip_reason_vi,
 )
 from chiso.guide.exercises import Exercise, make_exercises, parse_answer
 from chiso.rulebook import LEVELS, available_rulebooks, load_rulebook
@@ -152,14 +155,33 @@ def test_tay_ninh_report_phuong_1():
     assert "= 2,78%." in ex.steps_vi[1]
     assert ex.lost == pytest.approx(6 - ex.points) and ex.lost > 5.8
     assert ex.at_zero == 2  # Bình Minh and Thạnh Tân report 0%: counted, not picked
-    # satisfaction is above 90% everywhere: the second cost only starts after a few more overdue dossiers
-    over = overdue_example(units)
-    m = over.overdue_until_all_hit
-    assert m is not None and m > 1
+    # satisfaction is above 90% everywhere: no unit pays the double cost now, so "Cái giá kép" is skipped
+    # with the reason (before: xã Thạnh Tân was shown, "chỉ bị trừ một lần"), naming the nearest unit
+    assert overdue_example(units) is None
+    m, i = nearest_double_cost(units)
+    assert m > 1
+    reason = overdue_skip_reason_vi(units)
+    assert "chưa đơn vị nào bị trừ hai lần" in reason and units.name(i) in reason and f"thêm {m} hồ sơ" in reason
     frame, moves = table.frame, rb.lever("overdue_avoided").moves
     k = rb.indicator_codes.index("DOSSIER_RECEIVING_SATISFACTION")
-    sat = [indicator_after(units, frame, over.unit, rb.indicators[k].code, **{key: -n for key in moves}) for n in (0, m - 1, m)]
+    sat = [indicator_after(units, frame, i, rb.indicators[k].code, **{key: -n for key in moves}) for n in (0, m - 1, m)]
     assert sat[0] == sat[1] > sat[2]
+    # petitions: the report has no petition counts at all; the paradox is skipped and says why
+    assert petition_example(units) is None
+    assert "không có số liệu «Số phản ánh, kiến nghị (PAKN) tiếp nhận»" in petition_skip_reason_vi(units)
+
+
+@pytest.mark.parametrize("key", [s.key for s in available_samples()])
+def test_double_cost_example_always_shows_a_double_cost(key):
+    s = next(x for x in available_samples() if x.key == key)
+    rb = load_rulebook(s.rulebook)
+    table = load_sample(s, rb)
+    units = Units(baseline(table, rb), input_matrix(table.frame, rb), tuple(table.frame["unit_name"].astype(str)))
+    ex = overdue_example(units)
+    if ex is not None:
+        assert all(p.drop > 0 for p in ex.parts), (ex.unit_name, [p.drop for p in ex.parts])
+    else:
+        assert overdue_skip_reason_vi(units)
 
 
 # ---------------------------------------------------------------- exercises
@@ -245,3 +267,15 @@ def test_answers_are_checked_the_vietnamese_way():
     assert Exercise("k", "threshold", "?", 80.0, "%", 2, "").answer_vi == "80%"
     for bad in ("", "abc", "1,2,3", "nan", "inf"):
         assert parse_answer(bad) is None
+
+
+def test_exercise_sheet_escapes_data_text(portal):
+    from chiso.guide.exercise_sheet import exercise_sheet_html
+
+    units, _ = portal
+    items = make_exercises(units, 0)
+    evil = "<script>alert(1)</script>"
+    bad = Exercise("k", "kind", f"Đơn vị {evil} cần bao nhiêu?", 3.0, "hồ sơ", 0, evil)
+    sheet = exercise_sheet_html(units.rb, [*items, bad], evil)
+    assert "<script>" not in sheet and "&lt;script&gt;" in sheet
+    assert sheet.count("<div class='q'>") == len(items) + 1

@@ -209,3 +209,11 @@ def test_cheatsheet_follows_the_rulebook_file_and_escapes_it(tmp_path):
     assert "6 × min(1; tỷ lệ ÷ 60%)" in page
     notes = " ".join(cheatsheet_notes(rb))
     assert f"{indicator_numbers(rb)['ONLINE_SUBMISSION']} từ 60%" in notes
+
+
+@pytest.mark.parametrize("rb_id", SHIPPED)
+def test_cheatsheet_footer_names_the_version_not_a_file(rb_id):
+    rb = load_rulebook(rb_id)
+    foot = re.search(r"<p class='foot'>(.*?)</p>", cheatsheet_html(rb)).group(1)
+    assert ".toml" not in foot
+    assert html.escape(rb.name_vi) in foot and rb.id in foot

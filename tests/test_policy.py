@@ -91,3 +91,36 @@ def test_rules_are_validated_and_described():
         PolicyRule("e_results", 0.5, ()).validate(RB)
     text = PolicyRule("e_results", 0.8, ("commune",), "phường").describe_vi(RB)
     assert "80%" in text and "«phường»" in text and "cấp xã" in text
+
+
+def _tay_ninh_policy(preset: str):
+    s = next(s for s in available_samples() if s.key == "tay-ninh")
+    rb = load_rulebook(s.rulebook)
+    table = load_sample(s, rb)
+    base = baseline(table, rb)
+    names = table.frame["unit_name"].to_numpy(object)
+    return apply_policy(PRESETS_VI[preset], input_matrix(table.frame, rb), level_index(table.frame["level"]),
+                        names, base.codes, base, rb)
+
+
+def test_units_that_fell_behind_say_whether_their_score_rose():
+    # Tây Ninh, "every ward 80 %": Phường 2 gains 0,15 points yet loses two places; it must not be
+    # listed as "không đổi điểm"
+    res = _tay_ninh_policy("Mọi phường đạt ít nhất 80% kết quả điện tử")
+    down = res.fell_behind(10)
+    assert len(down) and (down["rank_change"] < 0).all()
+    for r in down.itertuples():
+        assert ("không đổi điểm" in r.why_vi) == (r.change == 0), (r.unit_name, r.change, r.why_vi)
+        if r.change > 0:
+            assert r.why_vi.startswith("tăng ")
+    assert any(r.change > 0 for r in down.itertuples())
+
+
+@pytest.mark.parametrize("preset", list(PRESETS_VI))
+def test_policy_figures_have_the_portals_two_decimals(preset):
+    res = _tay_ninh_policy(preset)
+    frames = [res.cohorts(), res.groups(), res.units()]
+    for df in frames:
+        for col in df.select_dtypes("number").columns:
+            v = df[col].to_numpy(dtype=float)
+            assert np.array_equal(v, np.round(v, 2)), (col, v[v != np.round(v, 2)][:3])

@@ -9,6 +9,8 @@ from chiso.history import PeriodScore
 from chiso.fmt import fmt_delta, fmt_number, fmt_points
 from chiso.rulebook import Rulebook
 
+# plotly's toolbar is English (zoom, pan, "Download plot as a png"): hidden; the charts are read, not explored
+PLOTLY_CONFIG = {"displayModeBar": False, "displaylogo": False, "locale": "vi"}
 FONT = dict(family="DejaVu Sans, Arial, sans-serif", size=13)
 
 
@@ -27,26 +29,44 @@ def _layout(fig: go.Figure, height: int, **kw) -> go.Figure:
 def group_bars(
     rb: Rulebook, points: np.ndarray, missing: np.ndarray | None = None,
     title: str = "Điểm theo nhóm chỉ số so với điểm tối đa",
+    empty: np.ndarray | None = None, official: np.ndarray | None = None,
 ) -> go.Figure:
-    """Horizontal bars: each group's points against its maximum (groups lacking data are marked)."""
-    miss = list(np.zeros(len(rb.groups), bool) if missing is None else missing)[::-1]
-    names = [g.name_vi + (" *" if m else "") for g, m in zip(rb.groups[::-1], miss)]
+    """Horizontal bars: each group's points against its maximum. Groups lacking some data are marked *;
+    groups with no data at all are held: drawn grey at the official group score when known, never as 0."""
+    g_n = len(rb.groups)
+    miss = list(np.zeros(g_n, bool) if missing is None else missing)[::-1]
+    held = list(np.zeros(g_n, bool) if empty is None else empty)[::-1]
+    off = list(np.full(g_n, np.nan) if official is None else np.asarray(official, dtype=float))[::-1]
+    names = [g.name_vi + (" *" if m and not h else "") for g, m, h in zip(rb.groups[::-1], miss, held)]
     maxima = [g.max for g in rb.groups][::-1]
     pts = list(np.asarray(points, dtype=float))[::-1]
     fig = go.Figure()
     fig.add_bar(
         y=names, x=maxima, orientation="h", name="Điểm tối đa", marker_color="#e3e8ef",
-        text=[f"{fmt_points(p)} / {fmt_number(m)}" + (" (thiếu số liệu)" if ms else "")
-              for p, m, ms in zip(pts, maxima, miss)], textposition="outside", cliponaxis=False,
+        text=[_bar_text(p, m, ms, h, o) for p, m, ms, h, o in zip(pts, maxima, miss, held, off)],
+        textposition="outside", cliponaxis=False,
         hovertemplate="%{y}<br>Điểm tối đa: %{x:.2f}<extra></extra>",
     )
     fig.add_bar(
-        y=names, x=pts, orientation="h", name="Điểm đạt", marker_color="#2f6db5",
-        hovertemplate="%{y}<br>Điểm đạt: %{x:.2f}<extra></extra>",
+        y=names, x=[np.nan if h else p for p, h in zip(pts, held)], orientation="h", name="Điểm đạt",
+        marker_color="#2f6db5", hovertemplate="%{y}<br>Điểm đạt: %{x:.2f}<extra></extra>",
     )
+    if any(held):
+        fig.add_bar(
+            y=names, x=[o if h else np.nan for o, h in zip(off, held)], orientation="h",
+            name="Giữ nguyên (không có số liệu)", marker_color="#9aa3ae",
+            hovertemplate="%{y}<br>Điểm chính thức, giữ nguyên: %{x:.2f}<extra></extra>",
+        )
     fig.update_layout(barmode="overlay", title=dict(text=title, font=dict(size=15)))
-    fig.update_xaxes(range=[0, max(maxima) * 1.6])
+    fig.update_xaxes(range=[0, max(maxima) * 1.9])
     return _layout(fig, 320, showlegend=True, legend=dict(orientation="h", y=-0.12))
+
+
+def _bar_text(p: float, mx: float, miss: bool, held: bool, official: float) -> str:
+    if held:
+        known = "" if np.isnan(official) else f"{fmt_points(official)} / {fmt_number(mx)} "
+        return f"{known}(giữ nguyên, không có số liệu)"
+    return f"{fmt_points(p)} / {fmt_number(mx)}" + (" (thiếu số liệu)" if miss else "")
 
 
 def waterfall(rb: Rulebook, base: Scores, scen: Scores, i: int = 0) -> go.Figure:

@@ -8,7 +8,11 @@ import streamlit as st
 
 from chiso.fmt import fmt_percent, fmt_points
 from chiso.guide.calc import Units
-from chiso.guide.examples import E_RESULT_LEVER, lever_indicator, loss_example, overdue_example, petition_example
+from chiso.guide.examples import (
+    E_RESULT_LEVER, lever_indicator, loss_example, overdue_example, overdue_skip_reason_vi, petition_example,
+    petition_skip_reason_vi,
+)
+from chiso.guide.exercise_sheet import exercise_sheet_html
 from chiso.guide.exercises import make_exercises, parse_answer
 from chiso.guide.text import fmt_max
 from chiso.rulebook import Rulebook
@@ -38,7 +42,7 @@ def worked_examples(rb: Rulebook, units: Units) -> None:
     over = overdue_example(units)
     st.subheader("2. Cái giá kép của một hồ sơ quá hạn")
     if over is None:
-        st.info("Dữ liệu đang mở không đủ số liệu tiến độ và mức độ hài lòng để tính ví dụ này.")
+        st.info(md(overdue_skip_reason_vi(units)))
     else:
         st.markdown(f"**{md(over.unit_name)}**: một hồ sơ quá hạn bị trừ điểm ở tiến độ, và khi tỷ lệ hài lòng "
                     "dưới ngưỡng thì bị trừ thêm ở mức độ hài lòng.")
@@ -51,7 +55,7 @@ def worked_examples(rb: Rulebook, units: Units) -> None:
     pet = petition_example(units)
     st.subheader("3. Nghịch lý PAKN")
     if pet is None:
-        st.info("Không có đơn vị nào chưa phát sinh PAKN trong dữ liệu đang mở (hoặc bộ quy tắc không cho đủ điểm khi mẫu số bằng 0).")
+        st.info(md(petition_skip_reason_vi(units)))
     else:
         st.markdown(f"**{md(pet.unit_name)}**: không có PAKN nào thì được đủ {md(fmt_max(pet.full_points))} điểm; "
                     "PAKN đầu tiên xử lý quá hạn lấy đi toàn bộ.")
@@ -62,15 +66,22 @@ def worked_examples(rb: Rulebook, units: Units) -> None:
         st.markdown("\n".join(f"{n}. {md(s)}" for n, s in enumerate(pet.steps_vi, 1)))
 
 
-def exercises(rb: Rulebook, units: Units) -> None:
+def exercises(rb: Rulebook, units: Units, source_label: str = "") -> None:
     seed = st.session_state.setdefault("guide_seed", 0)
     top = st.columns([3, 1], vertical_alignment="center")
     trainer = top[0].toggle("Chế độ giảng viên: hiện đáp án và lời giải", key="guide_trainer")
     if top[1].button("Bộ câu hỏi khác", key="guide_new_set", icon=":material/shuffle:"):
         seed = st.session_state["guide_seed"] = seed + 1
+    items = make_exercises(units, seed)
+    st.download_button(
+        "Tải phiếu bài tập để in (HTML, kèm trang đáp án)",
+        data=exercise_sheet_html(rb, items, source_label, seed).encode("utf-8"),
+        file_name=f"phieu-bai-tap-766-{rb.id}-bo-{seed + 1}.html", mime="text/html",
+        icon=":material/print:", key="guide_exercise_sheet", on_click="ignore",
+    )
     st.caption("Nhập câu trả lời (dùng dấu phẩy cho phần thập phân, ví dụ 1,25) rồi bấm «Kiểm tra». "
                "Đáp án được tính bằng công cụ tính điểm trên dữ liệu đang mở.")
-    for n, ex in enumerate(make_exercises(units, seed), 1):
+    for n, ex in enumerate(items, 1):
         key = f"{rb.id}_{seed}_{n}"
         with st.container(border=True):
             st.markdown(f"**Câu {n}.** {md(ex.question_vi)}")

@@ -11,7 +11,7 @@ from chiso.cohort import rank_among
 from chiso.io.export import ExportMeta, UnitReport, UnitScenario
 from chiso.scenario import Scenario, fit_levers, lever_rooms, scenario_to_query, score_scenarios
 from ui.safe_md import md
-from ui.state import PENDING_SCENARIO, UNIT_KEY, AppData
+from ui.state import PENDING_SCENARIO, UNIT_KEY, AppData, link_source
 
 
 @dataclass
@@ -46,10 +46,7 @@ class UnitView:
                         levers={k: int(v) for k, v in sim["levers"].items() if v})
 
     def link_params(self, sc: Scenario) -> dict[str, str]:
-        params = scenario_to_query(sc)
-        if self.data.source_key:
-            params["src"] = self.data.source_key
-        return params
+        return {**scenario_to_query(sc), **link_source(self.data)}
 
     def score(self, deltas: np.ndarray):
         return score_scenarios(self.x_row, self.level, self.rb, self.held, deltas, self.code)

@@ -13,6 +13,7 @@ Session-state contract between pages (keys of ``st.session_state``):
 """
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -29,6 +30,10 @@ from chiso.samples import available_samples, load_sample, sample
 from chiso.scenario import Scenario, scenario_from_query
 from chiso.units import UnitTable
 from ui import edits_store
+
+from ui.fit import FIT_CSS
+from ui.projector import projector_toggle, projector_view
+from ui.routing import enter_through_app
 from ui.safe_md import md
 from ui.upload_help import upload_help
 
@@ -62,6 +67,8 @@ class AppData:
     official: np.ndarray | None = None  # (N,) published total, NaN when absent
     gap: np.ndarray | None = None  # (N,) recomputed − official
     edit_key: str = ""  # where hand revisions of this source are kept (ui.edits_store), set by _load
+
+    file_names: tuple[str, ...] = ()  # uploaded files, named in shared links
 
     @property
     def frame(self):
@@ -133,8 +140,8 @@ def _upload_data(
 
     rb = load_rulebook(rulebook_id)
     table = load_uploaded(list(files), rb, column_map=dict(column_map) or None)
-    names = ", ".join(n for n, _ in files)
-    return _build(table.for_period(period), rb, f"Tệp tải lên: {names}")
+    names = tuple(n for n, _ in files)
+    return replace(_build(table.for_period(period), rb, f"Tệp tải lên: {', '.join(names)}"), file_names=names)
 
 
 def _consume_link() -> None:
@@ -176,7 +183,8 @@ _VI_CSS = """<style>
 
 def sidebar() -> AppData:
     """Draw the shared sidebar (data source, rulebook, period, notices) and return the loaded data."""
-    st.html(_VI_CSS)
+    enter_through_app()  # a shared link as a fresh server's first request: reroute through app.py
+    st.html(_VI_CSS + FIT_CSS)
     _consume_link()
     ss = st.session_state
     sb = st.sidebar
@@ -203,7 +211,7 @@ def sidebar() -> AppData:
     if ss.get(RULEBOOK) not in rulebooks:
         is_sample = source in {s.key for s in samples}
         ss[RULEBOOK] = sample(source).rulebook if is_sample else DEFAULT_RULEBOOK
-    rb_id = _bound_selectbox(sb, "Bộ quy tắc tính điểm (phiên bản)", rulebooks, RULEBOOK)
+    rb_id = _bound_selectbox(sb, "Bộ quy tắc tính điểm (phiên bản)", rulebooks, RULEBOOK, format_func=rulebook_label)
     try:
         data = _load(source, rb_id, files, None)
         periods = data.table.periods
@@ -221,11 +229,11 @@ def sidebar() -> AppData:
         st.error(md(exc))
         st.stop()
     if data.table.synthetic:
-        sb.warning(f"{SYNTHETIC_NOTE} Dữ liệu mẫu / dữ liệu giả lập.", icon="⚠️")
-    for msg in data.table.warnings:
-        sb.info(md(msg))
+        sb.warning(SYNTHETIC_NOTE, icon="⚠️")
+    _import_notes(data, bundled=source not in (UPLOAD, LAST))
     if data.table.rejected:
         sb.warning(f"{len(data.table.rejected)} dòng dữ liệu bị loại khi đọc tệp (xem trang Đơn vị).")
+    projector_toggle()
     sb.caption(f"Nguồn: {md(data.source_label)}.  \nBộ quy tắc tính điểm (phiên bản): **{data.rb.id}** — "
                f"{data.rb.name_vi}.  \n{REFERENCE_NOTE}")
     if source in (UPLOAD, LAST):
@@ -234,17 +242,70 @@ def sidebar() -> AppData:
     return data
 
 
+def rulebook_label(rb_id: str) -> str:
+    """«Cổng DVCQG hiện hành · 6 nhóm»: what the version is, short enough for the sidebar (the caption
+    below the picker gives the full name and id)."""
+    short = _short_rulebook_name(rb_id)
+    twins = sum(_short_rulebook_name(r) == short for r in available_rulebooks())
+    return f"{short} ({rb_id})" if twins > 1 else short  # two versions with one name: the id tells them apart
+
+
+def _short_rulebook_name(rb_id: str) -> str:
+    try:
+        rb = load_rulebook(rb_id)
+    except ChisoError:
+        return rb_id
+    return f"{rb.name_vi.split(' (')[0]} · {len(rb.groups)} nhóm"
+
+
+def import_notes(data: AppData) -> list[str]:
+    """The importer's notes worth showing: the synthetic-data note is already the sidebar's warning."""
+    synthetic = data.table.synthetic
+    return [m for m in data.table.warnings if not (synthetic and m.startswith("Dữ liệu giả lập"))]
+
+
+def _import_notes(data: AppData, bundled: bool) -> None:
+    """One folded line instead of a stack of notes; open for uploads (the user's own file), folded for
+    the bundled samples (known and documented). Hidden in the projector view."""
+    notes = import_notes(data)
+    if not notes or projector_view():
+        return
+    label = f"Ghi chú khi đọc {'dữ liệu mẫu' if bundled else 'tệp'} ({len(notes)})"
+    with st.sidebar.expander(label, expanded=not bundled, icon=":material/info:"):
+        st.markdown("\n".join(f"- {md(m)}" for m in notes))
+
+
 def _link_to_pending(data: AppData) -> None:
-    params = st.session_state.pop(_LINK_PARAMS, None)
+    params = st.session_state.get(_LINK_PARAMS)
     if not params:
         return
+    wanted = link_file_names(params)
+    if wanted and not data.file_names:  # a link to uploaded data: wait for the recipient's upload
+        st.info(f"Liên kết chia sẻ này dùng số liệu từ tệp «{md(wanted)}». Hãy chọn «Tải tệp lên…» ở thanh bên "
+                "và tải đúng tệp đó: kịch bản sẽ mở ngay sau khi tải.", icon=":material/upload_file:")
+        return
+    st.session_state.pop(_LINK_PARAMS)
+    params = {**params, "rb": params.get("rb") or data.rb.id}  # no rb in the link: the data's own rulebook
     try:
         sc = scenario_from_query(params, data.rb)
         data.index_of(sc.unit_code)
     except ChisoError as exc:
-        st.error(f"Không mở được liên kết chia sẻ: {md(exc)}")
+        where = f" Liên kết được tạo trên tệp «{md(wanted)}»." if wanted else ""
+        st.error(f"Không mở được liên kết chia sẻ: {md(exc)}{where}")
         return
     st.session_state[PENDING_SCENARIO] = sc
+
+
+def link_source(data: AppData) -> dict[str, str]:
+    """The data part of a shared link: the sample's key, or the uploaded files' names (the recipient
+    must load the same file: links never carry data)."""
+    if data.source_key:
+        return {"src": data.source_key}
+    return {"file": "|".join(data.file_names)} if data.file_names else {}
+
+
+def link_file_names(params: dict[str, str]) -> str:
+    return ", ".join(n for n in str(params.get("file", "")).split("|") if n)
 
 
 def _uploaded_files() -> tuple[tuple[str, bytes], ...]:
@@ -292,22 +353,28 @@ def _with_revisions(_data: AppData, ident: tuple, layers: tuple, _revs: list) ->
 
 
 def _column_mapping_form(data: AppData) -> None:
-    """Let the user say what the columns the importer did not recognise mean, instead of failing."""
+    """Let the user say what the columns the importer did not recognise mean, instead of failing.
+    The panel stays (folded) once every column is mapped, so a choice can be reviewed and changed."""
     unmapped = data.table.unmapped_columns
-    if not unmapped:
+    chosen = st.session_state.get(COLUMN_MAP, {})
+    headers = list(dict.fromkeys([*unmapped, *chosen]))
+    if not headers:
         return
     targets = mapping_targets(data.rb)
-    with st.sidebar.expander(f"Gán cột chưa nhận ra ({len(unmapped)})", expanded=True):
+    options = list(targets)
+    label = f"Gán cột chưa nhận ra ({len(unmapped)})" if unmapped else f"Cách gán cột đã chọn ({len(chosen)})"
+    with st.sidebar.expander(label, expanded=bool(unmapped)):
         with st.form("column_map_form", border=False):
             choice = {
                 header: st.selectbox(
-                    md(header), list(targets), format_func=targets.get, key=f"map_{n}", index=0,
+                    md(header), options, format_func=targets.get, key=f"map_{zlib.crc32(header.encode())}",
+                    index=options.index(chosen[header]) if chosen.get(header) in targets else 0,
                     help="Chọn số liệu mà cột này chứa, hoặc «Bỏ qua cột này».",
                 )
-                for n, header in enumerate(unmapped)
+                for header in headers
             }
             if st.form_submit_button("Áp dụng cách gán cột"):
-                st.session_state[COLUMN_MAP] = {**st.session_state.get(COLUMN_MAP, {}), **choice}
+                st.session_state[COLUMN_MAP] = {**chosen, **choice}
                 st.rerun()
 
 

@@ -114,6 +114,6 @@ def cheatsheet_html(rb: Rulebook) -> str:
         f"Tổng điểm tối đa {_e(fmt_max(sum(g.max for g in rb.groups)))}.{observed}</p>"
         f"<table><thead>{head}</thead><tbody>{''.join(_rows(rb))}</tbody></table>"
         f"<div class='notes'>{notes}</div>"
-        f"<p class='foot'>{_e(REFERENCE_NOTE)} Tạo từ tệp bộ quy tắc {_e(rb.id)}.toml của chiso.</p>"
+        f"<p class='foot'>{_e(REFERENCE_NOTE)} Lập bằng chiso theo bộ quy tắc tính điểm «{_e(rb.name_vi)}» (phiên bản {_e(rb.id)}).</p>"
         "</body></html>\n"
     )

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from chiso.engine import ZERO_DEN_FULL, score_matrix
-from chiso.fmt import fmt_count, fmt_delta, fmt_number, fmt_percent, fmt_points
+from chiso.fmt import fmt_count, fmt_delta, fmt_int, fmt_number, fmt_percent, fmt_points
 from chiso.guide.text import fmt_max
 from chiso.guide.calc import (
     Units,
@@ -234,11 +234,11 @@ def overdue_example(units: Units, i: int | None = None) -> OverdueExample | None
     if OVERDUE_LEVER not in {lv.key for lv in rb.levers}:
         return None
     idx, drops, cost = overdue_drops(units)
-    if i is None:
-        if not len(idx):
-            return None
+    if i is None:  # the example's point is the double cost: only a unit that pays it now can show it
         twice = idx[(drops > 0).all(axis=1)]
-        cands = _prefer_level(units, twice if len(twice) else idx)
+        if not len(twice):
+            return None
+        cands = _prefer_level(units, twice)
         costs = cost[np.searchsorted(idx, cands)]
         i = int(cands[np.argmax(costs)])
     fed = _fed(rb, OVERDUE_LEVER)
@@ -262,6 +262,30 @@ def overdue_example(units: Units, i: int | None = None) -> OverdueExample | None
         steps_vi=(),
     )
     return OverdueExample(**{**ex.__dict__, "steps_vi": _overdue_steps(ex)})
+
+
+def nearest_double_cost(units: Units) -> tuple[int, int] | None:
+    """(more overdue dossiers, unit) for the unit closest to paying twice per overdue dossier."""
+    idx, _, _ = overdue_drops(units)
+    fed = _fed(units.rb, OVERDUE_LEVER)
+    steps = [(_until_all_hit(units, int(i), fed), int(i)) for i in _prefer_level(units, idx)]
+    steps = [(n, i) for n, i in steps if n]
+    return min(steps) if steps else None
+
+
+def overdue_skip_reason_vi(units: Units) -> str:
+    """Why the double-cost example is not shown on the loaded data (the nearest unit, when there is one)."""
+    idx, drops, _ = overdue_drops(units)
+    if not len(idx):
+        return "Dữ liệu đang mở không đủ số liệu tiến độ và mức độ hài lòng để tính ví dụ này."
+    near = ""
+    nearest = nearest_double_cost(units)
+    if nearest:
+        n, i = nearest
+        near = (f" Gần nhất là {units.name(i)}: thêm {fmt_int(n)} hồ sơ quá hạn nữa thì tỷ lệ hài lòng xuống dưới "
+                "ngưỡng, và từ đó mỗi hồ sơ quá hạn bị trừ ở cả hai chỉ tiêu.")
+    return ("Trên dữ liệu đang mở, chưa đơn vị nào bị trừ hai lần cho một hồ sơ quá hạn: tỷ lệ hài lòng của mọi "
+            "đơn vị còn trên ngưỡng, nên hồ sơ quá hạn chỉ bị trừ ở tiến độ." + near)
 
 
 def _until_all_hit(units: Units, i: int, fed: list[int]) -> int | None:
@@ -368,6 +392,19 @@ def zero_full_denominator(rb: Rulebook) -> str | None:
         if ind.zero_rule == "full" and ind.movable_at(PREFERRED_LEVEL):
             by_den[ind.denominator] = by_den.get(ind.denominator, 0.0) + ind.max
     return max(by_den, key=by_den.get) if by_den else None
+
+
+def petition_skip_reason_vi(units: Units) -> str:
+    """Why the petition paradox is not shown on the loaded data."""
+    rb = units.rb
+    den_key = zero_full_denominator(rb)
+    if den_key is None:
+        return f"Bộ quy tắc «{rb.id}» không cho đủ điểm khi không có PAKN nào, nên không có nghịch lý này."
+    name = rb.input(den_key).name_vi
+    if np.isnan(units.x[:, units.col(den_key)]).all():
+        return (f"Tệp đang mở không có số liệu «{name}» ở đơn vị nào (ô trống), nên không tính được ví dụ này. "
+                "Hãy mở dữ liệu có số PAKN, ví dụ dữ liệu mẫu Phú Thọ.")
+    return f"Không có đơn vị nào có «{name}» bằng 0 trong dữ liệu đang mở."
 
 
 def petition_rows(units: Units, i: int, den_key: str) -> np.ndarray:

@@ -32,6 +32,10 @@ REFERENCE_NOTE = "Số liệu tham khảo, không thay thế số liệu chính 
 SYNTHETIC_NOTE = "Dữ liệu mô phỏng, không phải số liệu chính thức."
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 POINTS, RATE, COUNT, RANK = "0.00", "0.00%", "#,##0", "0"
+# a count derived from a published rate × total (290,6508) is not a whole number: shown with its decimals
+# and labelled, instead of an integer format that would print a count that is not in the data
+DERIVED_COUNT = '#,##0.0000" (suy ra)"'
+
 _HEAD_FILL = PatternFill("solid", fgColor="DDE7F3")
 
 
@@ -123,7 +127,7 @@ class _Sheet:
                 cell.value = _num(v) if v is not None else None
                 fmt = formats[c - 1] if formats and c - 1 < len(formats) else None
                 if fmt and cell.value is not None:
-                    cell.number_format = fmt
+                    cell.number_format = DERIVED_COUNT if fmt == COUNT and not float(cell.value).is_integer() else fmt
             if bold or head:
                 cell.font = Font(bold=True)
             if head:
@@ -321,7 +325,7 @@ def policy_workbook(res: PolicyResult, meta: ExportMeta, title: str = "") -> byt
         ["Nhóm đơn vị", "Nhóm chỉ số", "Điểm tối đa", "Trung bình (trước)", "Trung bình (sau)", "Chênh lệch"],
         [[_level_vi(g.level), rb.group(g.group).name_vi, g.max, g.mean_before, g.mean_after, g.change]
          for g in grp.itertuples()],
-        [None, None, POINTS, POINTS, POINTS, "0.0000"],
+        [None, None, POINTS, POINTS, POINTS, POINTS],
     )
     sh.finish()
 

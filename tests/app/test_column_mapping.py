@@ -32,7 +32,11 @@ def test_unknown_header_is_mapped_in_the_app_and_scores_move():
     assert at.session_state["column_map"] == {
         "Hồ sơ xong đúng hẹn (tự đặt tên)": "dossiers_on_time", "Ghi chú riêng": "ignore",
     }
-    assert not [b for b in at.sidebar.selectbox if b.key and b.key.startswith("map_")]  # nothing left to map
+    # nothing left to map, but the panel can be reopened: it keeps the choices, and a choice can be changed
+    assert not [e for e in at.sidebar.expander if "chưa nhận ra" in e.label]
+    assert any(e.label == "Cách gán cột đã chọn (2)" for e in at.sidebar.expander)
+    kept = {b.label.replace("\\", ""): b.value for b in at.sidebar.selectbox if b.key and b.key.startswith("map_")}
+    assert kept == {"Hồ sơ xong đúng hẹn (tự đặt tên)": "dossiers_on_time", "Ghi chú riêng": "ignore"}
     # the app now scores progress from the mapped column, as the importer does with the same map
     table = load_tabular("xa.csv", CSV, rb, column_map=at.session_state["column_map"])
     expected = score(table.frame, rb)

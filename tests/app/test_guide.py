@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import base64
+import html
 import json
 import re
 import shutil
@@ -212,3 +213,18 @@ def test_hostile_unit_names_are_shown_as_plain_text(sample):
     assert md(hostile) in text  # the loss example names the unit, escaped
     for raw in ("](", "<img", "$x", "**đậm"):  # nothing left that markdown would interpret
         assert not re.search(r"(?<!\\)" + re.escape(raw), text), raw
+
+
+def test_printable_exercise_sheet_has_the_tabs_questions_and_an_answer_key(sample, downloads):
+    at = open_page(PAGE)
+    sheet = downloads[f"phieu-bai-tap-766-{sample.rb.id}-bo-1.html"].decode("utf-8")
+    questions, _, key = sheet.partition("<div class='key'>")
+    items = make_exercises(units_of(sample), 0)
+    assert items and "break-before: page" in sheet and not re.search(r"<script|https?://|src=", sheet)
+    for n, ex in enumerate(items, 1):
+        assert f"<b>Câu {n}.</b> {html.escape(ex.question_vi, quote=True)}" in questions
+        assert html.escape(ex.answer_vi, quote=True) not in questions.split("</style>")[1].replace(
+            html.escape(ex.question_vi, quote=True), "")  # the answers are not on the students' pages
+        assert f"<b>Câu {n}.</b> Đáp án: <b>{html.escape(ex.answer_vi, quote=True)}</b>" in key
+    at.button(key="guide_new_set").click().run()
+    assert f"phieu-bai-tap-766-{sample.rb.id}-bo-2.html" in downloads

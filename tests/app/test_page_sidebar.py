@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from chiso.samples import available_samples
 
-from conftest import AppTest, APP
+from conftest import AppTest, APP, open_page
 
 
 def test_sidebar_choices_follow_the_sample_and_survive_page_switches():
@@ -33,3 +33,28 @@ def test_synthetic_data_is_flagged():
     at.run()
     assert any("không phải số liệu chính thức" in w.value for w in at.sidebar.warning)
     assert any("không phải số liệu chính thức" in c.value for c in at.caption)
+
+
+def test_bundled_sample_notes_are_folded_and_the_synthetic_warning_said_once():
+    at = open_page(query={"src": "tay-ninh"})
+    assert not at.sidebar.info, [i.value for i in at.sidebar.info]  # no stack of raw import notes
+    notes = [e for e in at.sidebar.expander if e.label.startswith("Ghi chú khi đọc dữ liệu mẫu")]
+    assert len(notes) == 1 and "(5)" in notes[0].label
+    at = open_page(query={"src": "gia-lap"})
+    said = [w.value for w in at.sidebar.warning] + [i.value for i in at.sidebar.info] + [
+        m.value for m in at.sidebar.markdown]
+    assert sum("giả lập" in v and "không phải số liệu chính thức" in v for v in said) + sum(
+        "mô phỏng, không phải số liệu chính thức" in v for v in said) == 1, said
+
+
+def test_rulebook_picker_names_each_version():
+    at = open_page()
+    box = next(b for b in at.sidebar.selectbox if b.label == "Bộ quy tắc tính điểm (phiên bản)")
+    shown = box.options  # the labels the user sees
+    assert all(" · " in o and "nhóm" in o for o in shown), shown
+
+
+def test_projector_view_from_the_link_hides_sidebar_notes_and_enlarges_type():
+    at = open_page("pages/guide.py", query={"src": "tay-ninh", "view": "projector"})
+    assert at.sidebar.toggle(key="_w_projector").value is True
+    assert not [e for e in at.sidebar.expander if e.label.startswith("Ghi chú khi đọc")]

@@ -141,7 +141,7 @@ def test_screenshots_of_every_page(browser, server_url, sample, artifacts, path,
         if path == "simulate" else ""
     pg.goto(f"{server_url}/{path}{q}")
     expect(pg.get_by_role("heading", name=ready, exact=True)).to_be_visible(timeout=30_000)
-    expect(pg.locator('[data-testid="stMetricValue"]').first).to_be_visible()
+    expect(pg.locator('[data-testid="stMetricValue"]').first).to_be_visible(timeout=60_000)
     pg.wait_for_timeout(1200)  # let plotly finish drawing
     assert pg.get_by_text("Page not found").count() == 0
     pg.screenshot(path=str(artifacts / f"{name}.png"))

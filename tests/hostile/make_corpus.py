@@ -10,7 +10,6 @@ duplicate ids). ``CORPUS`` maps a file name to the builder that writes it.
 from __future__ import annotations
 
 import copy
-import io
 import json
 import struct
 import sys

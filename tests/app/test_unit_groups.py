@@ -1,0 +1,55 @@
+"""Đơn vị: a group without any data is drawn as held (grey, official group score when known), never as
+"0,00 / max" — the Tây Ninh report has no publicity counts at all."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from chiso.calibration import baseline
+from chiso.explain import empty_groups
+from chiso.fmt import fmt_number
+from chiso.rulebook import load_rulebook
+from chiso.samples import load_sample, sample as sample_def
+
+from conftest import APP, AppTest, open_page
+
+UNIT = "pages/unit.py"
+
+
+def test_groups_without_data_are_held_not_zero():
+    s = sample_def("tay-ninh")
+    rb = load_rulebook(s.rulebook)
+    base = baseline(load_sample(s, rb), rb)
+    i = next(j for j in range(len(base.codes)) if empty_groups(base, j).any())
+    at = open_page(UNIT, state={"data_source": "tay-ninh", "unit_code": str(base.codes[i])})
+    chart = next(c for c in at.get("plotly_chart") if "Điểm theo nhóm" in json.loads(c.proto.spec)["layout"]["title"]["text"])
+    texts = json.loads(chart.proto.spec)["data"][0]["text"]
+    empty = empty_groups(base, i)[::-1]  # bars are drawn bottom-up
+    maxima = [g.max for g in rb.groups][::-1]
+    assert np.any(empty)
+    for text, is_empty, mx in zip(texts, empty, maxima):
+        if is_empty:
+            assert "giữ nguyên" in text and not text.startswith(f"0,00 / {fmt_number(mx)}"), text
+    assert json.loads(chart.proto.config).get("displayModeBar") is False  # plotly's English toolbar is hidden
+
+
+def test_upload_without_official_total_says_so_plainly(tmp_path):
+    """Before: "26,40 Yếu" with no word that most indicators and the official total were missing."""
+    s = sample_def("tay-ninh")
+    csv = (Path(__file__).parents[2] / "sample_data" / "canonical" / "tay-ninh-2023-02.csv").read_text("utf-8-sig")
+    header, *rows = csv.splitlines()
+    cols = header.split(";")
+    drop = {n for n, c in enumerate(cols) if c.startswith("Tổng điểm chính thức") or c.startswith("Điểm nhóm chính thức")}
+    keep = lambda line: ";".join(v for n, v in enumerate(line.split(";")) if n not in drop)  # noqa: E731
+    body = "\n".join(keep(line) for line in [header, *rows]).encode("utf-8")
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.session_state["data_source"] = "__upload__"
+    at.session_state["rulebook_choice"] = s.rulebook
+    at.run()
+    at.sidebar.file_uploader(key="uploader").upload("khong-tong.csv", body, "text/csv").run()
+    at.switch_page(UNIT).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("không có tổng điểm chính thức" in w.value for w in at.warning), [w.value for w in at.warning]
+    assert next(m for m in at.metric if m.label == "Xếp loại").value == "Chưa xếp được"

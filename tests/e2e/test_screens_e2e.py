@@ -1,0 +1,140 @@
+"""Every page at a projector (1366×768), a desktop (1920×1080) and a phone (390×844): nothing cut, no English.
+
+Screenshots go to tests/e2e/artifacts/screens/ (look at them: canvas tables such as st.dataframe are not
+in the DOM, so their cells are checked by eye and by column widths set in the pages).
+The DOM check: a metric, label, tab, button or table header whose text is wider than its box
+(``scrollWidth > clientWidth``) while its box hides the rest is cut ("61,…", "Điểm hiện tại (chính t…").
+English: words Streamlit and plotly show by default, in visible text and in tooltips (title attributes).
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+SIZES = {"projector": (1366, 768), "desktop": (1920, 1080), "phone": (390, 844)}
+PAGES = {
+    "": "Tổng quan",  # the default page lives at the root url
+    "unit": "Đơn vị",
+    "simulate": "Mô phỏng",
+    "plan": "Lập kế hoạch",
+    "policy": "Kịch bản chính sách",
+    "guide": "Học chỉ số",
+}
+# what Streamlit 1.67 and plotly print when left untranslated
+ENGLISH = [
+    "Select all", "Deselect all", "Download", "Search", "Deploy", "Fullscreen", "Close fullscreen",
+    "Choose an option", "No results", "Browse files", "Drag and drop", "Limit 200MB", "Press Enter",
+    "Running...", "Rerun", "Clear all", "Zoom in", "Zoom out", "Autoscale", "Reset axes", "Pan",
+    "Box Select", "Lasso Select", "Download plot as a png", "Produced with Plotly", "Toggle Spike Lines",
+    "Show closest data on hover", "Compare data on hover", "Add row", "Delete row", "Show/hide columns",
+    "Copy to clipboard", "Made with Streamlit", "Page not found",
+]
+ENGLISH_RE = re.compile(r"\b(" + "|".join(re.escape(w) for w in ENGLISH) + r")\b")
+
+CUT_JS = """() => {
+  const sel = ['[data-testid="stMetricValue"]', '[data-testid="stMetricLabel"]', '[data-testid="stMetricDelta"]',
+    '[data-testid="stWidgetLabel"]', '[data-testid="stTab"]', '[data-testid="stExpander"] summary',
+    '[data-testid="stBaseButton-secondary"]', '[data-testid="stBaseButton-primary"]', 'th',
+    '[data-testid="stSidebarNav"] a', '[data-testid="stSidebar"] [data-baseweb="select"] div'].join(',');
+  const cut = [];
+  for (const box of document.querySelectorAll(sel)) {
+    for (const e of [box, ...box.querySelectorAll('*')]) {
+      const r = e.getBoundingClientRect();
+      if (!r.width || !r.height || !e.textContent.trim()) continue;
+      const st = getComputedStyle(e);
+      const hides = st.overflowX !== 'visible' || st.textOverflow === 'ellipsis';
+      if (hides && e.scrollWidth > e.clientWidth + 1) cut.push(e.textContent.trim().slice(0, 80));
+    }
+  }
+  return [...new Set(cut)];
+}"""
+
+TOOLTIPS_JS = """() => [...document.querySelectorAll('[title], [data-title]')]
+  .filter(e => e.getBoundingClientRect().width > 0)
+  .map(e => (e.getAttribute('title') || '') + ' ' + (e.getAttribute('data-title') || ''))"""
+
+
+def _open(page, url: str, heading: str) -> None:
+    page.goto(url)
+    expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible(timeout=90_000)
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=90_000)
+    page.wait_for_load_state("networkidle")
+    expect(page.locator('[data-testid="stSkeleton"]')).to_have_count(0, timeout=60_000)
+    expect(page.locator('[data-stale="true"]')).to_have_count(0, timeout=60_000)
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_every_page_fits_and_speaks_vietnamese(browser, server_url, artifacts, size):
+    width, height = SIZES[size]
+    out = artifacts / "screens"
+    out.mkdir(exist_ok=True)
+    ctx = browser.new_context(viewport={"width": width, "height": height}, locale="vi-VN",
+                              is_mobile=size == "phone", has_touch=size == "phone")
+    page = ctx.new_page()
+    problems: dict[str, list[str]] = {}
+    try:
+        for path, heading in PAGES.items():
+            _open(page, f"{server_url}/{path}", heading)
+            name = path or "overview"
+            page.screenshot(path=str(out / f"{size}-{name}.png"))
+            found = [f"cắt: {t}" for t in page.evaluate(CUT_JS)]
+            wide = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+            if wide > 1:
+                found.append(f"trang rộng hơn màn hình {wide} px")
+            text = page.locator("body").inner_text() + "\n" + "\n".join(page.evaluate(TOOLTIPS_JS))
+            found += [f"tiếng Anh: {w}" for w in sorted(set(ENGLISH_RE.findall(text)))]
+            found += [f"tiếng Anh (bộ lọc): {w}" for w in _dropdown_english(page)]
+            found += [f"tiếng Anh (thanh công cụ): {w}" for w in _toolbar_english(page)]
+            _whole_page_shot(page, out / f"{size}-{name}-full.png", width, height)
+            if found:
+                problems[path or 'overview'] = found
+    finally:
+        ctx.close()
+    assert not problems, problems
+
+
+def _dropdown_english(page) -> list[str]:
+    """Open every multiselect on the page (filters): its menu must not offer "Select all"."""
+    found: set[str] = set()
+    boxes = page.locator('[data-testid="stMultiSelect"] [data-baseweb="select"]')
+    for n in range(boxes.count()):
+        box = boxes.nth(n)
+        if not box.is_visible():
+            continue
+        box.click()
+        menu = page.locator('[data-baseweb="popover"]')
+        expect(menu.first).to_be_visible(timeout=30_000)
+        found |= set(ENGLISH_RE.findall(menu.first.inner_text()))
+        page.keyboard.press("Escape")
+        expect(menu).to_have_count(0, timeout=60_000)
+    return sorted(found)
+
+
+def _whole_page_shot(page, path, width: int, height: int) -> None:
+    """Streamlit scrolls inside its main container, so a "full page" screenshot is one screen: grow the
+    window to the content's height for the picture, then restore it."""
+    tall = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    page.set_viewport_size({"width": width, "height": max(height, min(int(tall), 12_000))})
+    expect(page.locator('[data-testid="stSkeleton"]')).to_have_count(0, timeout=60_000)
+    page.screenshot(path=str(path))
+    page.set_viewport_size({"width": width, "height": height})
+
+
+def _toolbar_english(page) -> list[str]:
+    """Hover every table and chart: a toolbar that appears must not speak English (aria-labels are what
+    its tooltips show); the app's main menu must not either."""
+    found: set[str] = set()
+    for sel in ('[data-testid="stDataFrame"]', '[data-testid="stPlotlyChart"]'):
+        items = page.locator(sel)
+        for n in range(items.count()):
+            if items.nth(n).is_visible():
+                items.nth(n).hover()
+                labels = page.evaluate("""() => [...document.querySelectorAll('[data-testid="stElementToolbar"] button')]
+                  .filter(b => b.getBoundingClientRect().width > 0).map(b => b.getAttribute('aria-label') || '')""")
+                found |= set(ENGLISH_RE.findall(" | ".join(labels)))
+    menu = page.locator('[data-testid="stMainMenu"]')
+    if menu.count() and menu.first.is_visible():
+        found.add("main menu (⋮)")
+    return sorted(found)
