@@ -120,7 +120,11 @@ def _vn(x: float | None) -> str:
 
 
 def _undo(data: AppData) -> None:
-    rev = edits_store.undo(data.edit_key, data.rb.id)
+    try:
+        rev = edits_store.undo(data.edit_key, data.rb.id)
+    except ChisoError as exc:  # the database refused: the revision is still there
+        st.error(md(f"Chưa hoàn tác được. {exc}"))
+        return
     if rev is not None:
         st.session_state["_edit_notice"] = (f"Đã hoàn tác: «{key_name_vi(data.rb, rev.key)}» của {rev.unit_code} "
                                             f"trở lại {_vn(rev.old)}.")

@@ -32,7 +32,11 @@ def save_edits(data: AppData, edits: list[Edit]) -> bool:
     if not revs:
         st.info("Không có giá trị nào thay đổi.")
         return False
-    edits_store.add(data.edit_key, data.rb.id, revs)
+    try:
+        edits_store.add(data.edit_key, data.rb.id, revs)
+    except ChisoError as exc:  # the database refused (locked, full, gone): nothing was stored
+        st.error(md(exc))
+        return False
     st.session_state[GENERATION] = generation() + 1  # editors start empty again on the new values
     st.session_state[NOTICE] = f"Đã lưu {len(revs)} giá trị nhập tay. Mọi trang đã tính lại theo số liệu mới."
     st.rerun()
@@ -42,7 +46,7 @@ def save_edits(data: AppData, edits: list[Edit]) -> bool:
 def show_notice() -> None:
     note = st.session_state.pop(NOTICE, None)
     if note:
-        st.success(note)
+        st.success(md(note))  # unit codes come from the user's file
 
 
 def missing_form(data: AppData, i: int, keys: list[str], where: str) -> None:

@@ -10,25 +10,12 @@ import streamlit as st
 
 from chiso.errors import ChisoError
 from chiso.scenario import Scenario
-from chiso.workspace import SavedItem, Workspace, database_url, open_workspace, sample_key, scenario_of
+from chiso.workspace import SavedItem, sample_key, scenario_of
+from ui.db import workspace
 from ui.safe_md import md
 from ui.state import AppData
 
 _FROM_DB = "_ws_scenario_names"  # names the session mirrors from the database (to drop deleted ones)
-
-
-@st.cache_resource(show_spinner="Đang mở cơ sở dữ liệu làm việc…")
-def _open(url: str) -> Workspace:
-    return open_workspace(url)
-
-
-def workspace() -> Workspace | None:
-    """The open workspace, or None (with a message) when the database cannot be opened."""
-    try:
-        return _open(database_url())
-    except ChisoError as exc:
-        st.warning(md(f"Không mở được cơ sở dữ liệu làm việc: kịch bản chỉ được giữ trong phiên này. {exc}"))
-        return None
 
 
 def source_key(data: AppData) -> str | None:

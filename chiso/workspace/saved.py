@@ -116,9 +116,12 @@ def _bump(s: Session, kind: str, row_id: int, version: int | None, name: str, va
         )
 
 
-def listing(s: Session, kind: str, source_key: str, rulebook: str, unit_code: str | None) -> list[SavedItem]:
+def listing(s: Session, kind: str, source_key: str | None, rulebook: str, unit_code: str | None) -> list[SavedItem]:
+    """Saved items of one source (``None``: of every source, e.g. a unit's plans across periods)."""
     model = KINDS[kind]
-    q = select(model).where(model.source_key == source_key, model.rulebook == rulebook)
+    q = select(model).where(model.rulebook == rulebook)
+    if source_key is not None:
+        q = q.where(model.source_key == source_key)
     if unit_code is not None:
         q = q.where(model.unit_code == unit_code)
     return [_item(kind, r) for r in s.scalars(q.order_by(model.name))]

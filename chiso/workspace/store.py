@@ -89,14 +89,20 @@ class Workspace:
     # ------------------------------------------------------------ hand revisions
 
     def add_revision(self, source_key: str, rulebook: str, rev: Revision) -> int:
+        return self.add_revisions(source_key, rulebook, [rev])[0]
+
+    def add_revisions(self, source_key: str, rulebook: str, revs: list[Revision]) -> list[int]:
+        """Store ``revs`` in order, in one transaction: all of them or none (a grid saved at once)."""
         with self._tx("lưu số liệu nhập tay") as s:
-            row = RevisionRow(
-                source_key=source_key, rulebook=rulebook, unit_code=rev.unit_code, key=rev.key,
-                old=rev.old, new=rev.new, at=rev.at, author=rev.author,
-            )
-            s.add(row)
-            s.flush()
-            return row.id
+            rows = [
+                RevisionRow(source_key=source_key, rulebook=rulebook, unit_code=r.unit_code, key=r.key,
+                            old=r.old, new=r.new, at=r.at, author=r.author)
+                for r in revs
+            ]
+            for row in rows:  # one by one: ids follow the order the user saved them in
+                s.add(row)
+                s.flush()
+            return [row.id for row in rows]
 
     def revisions(self, source_key: str, rulebook: str) -> list[Revision]:
         with self._tx("đọc số liệu nhập tay") as s:
@@ -134,7 +140,8 @@ class Workspace:
         with self._tx("lưu kế hoạch") as s:
             return saved.save(s, "plan", fields, plan, version, overwrite)
 
-    def saved(self, kind: str, source_key: str, rulebook: str, unit_code: str | None = None) -> list[SavedItem]:
+    def saved(self, kind: str, source_key: str | None, rulebook: str, unit_code: str | None = None) -> list[SavedItem]:
+        """Saved items by name; ``source_key=None`` lists them across every source (other periods too)."""
         with self._tx("đọc danh sách đã lưu") as s:
             return saved.listing(s, kind, source_key, rulebook, unit_code)
 

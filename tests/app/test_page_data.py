@@ -6,6 +6,7 @@ certified-copy lever is dead until that total is typed.
 from __future__ import annotations
 
 import io
+import os
 
 import numpy as np
 import openpyxl
@@ -17,6 +18,7 @@ from chiso.fmt import fmt_points
 from chiso.rulebook import load_rulebook
 from chiso.samples import load_sample, sample as sample_of
 from chiso.scenario import lever_rooms, simulate
+from chiso.workspace import open_workspace
 
 from conftest import metric, open_page
 
@@ -45,9 +47,14 @@ def type_in_unit_editor(at, values: dict[str, str]):
 
 
 def stored(at) -> list:
-    """Every revision the session holds, whatever the source."""
+    """Every revision held for the sample: a bundled sample's revisions live in the workspace database
+    (this test's own, see conftest.own_workspace); the session holds only uploads' revisions."""
     store = at.session_state["_edit_revisions"] if "_edit_revisions" in at.session_state else {}
-    return [r for revs in store.values() for r in revs]
+    return [r for revs in store.values() for r in revs] + db_revisions()
+
+
+def db_revisions() -> list:
+    return open_workspace(os.environ["CHISO_DATABASE_URL"]).revisions("sample:tay-ninh", "qd766-2022")
 
 
 def ward_after(total: int):
@@ -111,11 +118,11 @@ def test_the_grid_saves_many_units_at_once_and_undo_takes_back_the_last_revision
     }
     at.button(key="grid_save").click().run()
     assert "Đã lưu 2 giá trị nhập tay" in at.success[0].value
-    revs = at.session_state["_edit_revisions"][("sample:tay-ninh", "qd766-2022")]
+    revs = db_revisions()
     assert [(r.unit_code, r.new) for r in revs] == [(WARD, 4000.0), ("000.21.30.H53", 2500.0)]
     at.button(key="edit_undo").click().run()
     assert "Đã hoàn tác" in at.success[0].value
-    revs = at.session_state["_edit_revisions"][("sample:tay-ninh", "qd766-2022")]
+    revs = db_revisions()
     assert [(r.unit_code, r.new) for r in revs] == [(WARD, 4000.0)]
 
 
@@ -169,3 +176,14 @@ def test_the_upload_screen_offers_the_template_and_the_format_help(downloads):
     assert RB.input(TOTAL_KEY).name_vi in [c.value for c in ws[1]]
     help_text = downloads["huong-dan-dinh-dang-qd766-2022.md"].decode("utf-8")
     assert RB.input(TOTAL_KEY).name_vi in help_text and "trang «Số liệu»" in help_text
+
+
+def test_an_entered_count_is_still_there_in_a_new_session():
+    """A refresh or a server restart starts a new session: the revision comes back from the workspace."""
+    at = open_page("pages/data.py", state=STATE)
+    type_in_unit_editor(at, {TOTAL_KEY: "4.000"})
+    again = open_page("pages/simulate.py", state=STATE)  # a new AppTest: new session, same database
+    assert "_edit_revisions" not in again.session_state
+    assert any(s.key == f"lv_n_{LEVER}" for s in again.slider)  # the certified-copy lever is alive
+    _, base, _, i = ward_after(4000)
+    assert metric(again, "Tổng điểm (kịch bản)").value == fmt_points(base.total[i])

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from chiso.edits import Revision
+from chiso.errors import ChisoError
 from chiso.rulebook import load_rulebook
 from chiso.scenario import Scenario
 from chiso.workspace import NameTakenError, NotFoundError, StaleVersionError, open_workspace, sample_key, scenario_of
@@ -28,6 +29,15 @@ def test_revisions_are_kept_in_order_and_undo_removes_the_last(ws):
     assert ws.revision_count(TAY_NINH, "portal-2026") == 1
     ws.undo_revision(TAY_NINH, "qd766-2022"), ws.undo_revision(TAY_NINH, "qd766-2022")
     assert ws.undo_revision(TAY_NINH, "qd766-2022") is None
+
+
+def test_a_grid_of_revisions_is_stored_all_or_nothing(ws):
+    ws.add_revisions(TAY_NINH, "qd766-2022", [rev(0), rev(1, unit="P2")])
+    assert ws.revisions(TAY_NINH, "qd766-2022") == [rev(0), rev(1, unit="P2")]
+    broken = Revision("P3", "copies_total", None, 1.0, None, "Lan")  # no time: the database refuses the row
+    with pytest.raises(ChisoError):
+        ws.add_revisions(TAY_NINH, "qd766-2022", [rev(2), broken])
+    assert ws.revisions(TAY_NINH, "qd766-2022") == [rev(0), rev(1, unit="P2")]  # rev(2) not stored either
 
 
 def test_revisions_survive_reopening(db_url):
