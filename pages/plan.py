@@ -26,6 +26,7 @@ from chiso.rulebook import LEVEL_NAMES_VI, LEVELS
 from ui.entry import indicators_entry, show_notice
 from ui.plan_view import batch_summary, plan_options, show_alternative, show_plan
 from ui.safe_md import md
+from ui.saved_plans import save_plan_form, saved_plans
 from ui.state import rulebook_caption, sidebar, unit_picker
 
 CUSTOM = "custom"
@@ -109,8 +110,10 @@ with one:
                 file_name=f"ke-hoach-{code}.xlsx",
                 mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             )
+            save_plan_form(data, p)
     elif last:
         st.info("Các lựa chọn đã thay đổi: bấm «Lập kế hoạch» để lập lại kế hoạch.")
+    saved_plans(data, code)  # plans kept in the workspace, held against the period open now
 
 # ---------------------------------------------------------------- many units
 with many:

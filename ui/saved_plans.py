@@ -1,0 +1,106 @@
+"""Saved plans on the planner page: keep a plan in the workspace database, and hold every plan saved for
+this unit (in this or another period) against the data open now ("kế hoạch …: đạt 2/3 bước").
+
+Plans belong to a bundled sample's source key, like saved scenarios; an upload is not in the workspace
+until the user stores it, so its plans are not kept.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from chiso.errors import ChisoError
+from chiso.fmt import fmt_points
+from chiso.history import plan_progress
+from chiso.plan.solver import Plan
+from chiso.workspace import NameTakenError, SavedItem
+from ui.db import workspace
+from ui.safe_md import md
+from ui.state import AppData
+from ui.workspace import source_key
+
+_CONFIRM = "_plan_overwrite"  # (name, version) of a plan save waiting for "Ghi đè"
+_FLASH = "_plan_flash"
+
+
+def save_plan_form(data: AppData, p: Plan) -> None:
+    """Name field + «Lưu kế hoạch»; an existing name asks before overwriting, a stale version is refused."""
+    key = source_key(data)
+    if key is None:
+        st.caption("Kế hoạch trên tệp tải lên chưa được lưu lâu dài (tệp chưa có trong cơ sở dữ liệu làm việc).")
+        return
+    ss = st.session_state
+    a, b = st.columns([3, 1], vertical_alignment="bottom")
+    name = a.text_input("Tên kế hoạch", key=f"plan_name_{p.unit_code}", max_chars=200,
+                        value=f"Kế hoạch {data.period} — mục tiêu {fmt_points(p.target)}")
+    if b.button("Lưu kế hoạch", key="plan_save", width="stretch"):
+        _store(data, p, name.strip() or "Kế hoạch", None)
+    pending = ss.get(_CONFIRM)
+    if pending and pending[0] == name.strip():
+        st.warning(md(f"Đã có kế hoạch tên «{pending[0]}». Ghi đè lên kế hoạch cũ?"))
+        yes, no = st.columns(2)
+        if yes.button("Ghi đè", key="plan_overwrite_yes", width="stretch"):
+            _store(data, p, pending[0], pending[1])
+        if no.button("Không ghi đè", key="plan_overwrite_no", width="stretch"):
+            ss.pop(_CONFIRM, None)
+            st.rerun()
+    if flash := ss.pop(_FLASH, None):
+        st.success(md(flash))
+
+
+def _store(data: AppData, p: Plan, name: str, version: int | None) -> None:
+    ss = st.session_state
+    ss.pop(_CONFIRM, None)
+    ws = workspace()
+    if ws is None:
+        return
+    try:
+        ws.save_plan(name, p.to_dict(), source_key(data), period=data.period, version=version,
+                     overwrite=version is not None)
+    except NameTakenError as exc:
+        ss[_CONFIRM] = (name, exc.version)
+        st.rerun()
+    except ChisoError as exc:
+        st.error(md(exc))
+        return
+    ss[_FLASH] = f"Đã {'ghi đè' if version is not None else 'lưu'} kế hoạch «{name}» vào cơ sở dữ liệu làm việc."
+    st.rerun()
+
+
+def saved_plans(data: AppData, code: str) -> None:
+    """Every plan saved for this unit under this rulebook, each held against the data open now."""
+    ws = workspace(quiet=True)
+    if ws is None:
+        return
+    try:
+        items = ws.saved("plan", None, data.rb.id, code)
+    except ChisoError as exc:
+        st.error(md(exc))
+        return
+    if not items:
+        return
+    st.subheader("Kế hoạch đã lưu của đơn vị này")
+    for item in items:
+        _saved_plan(data, ws, item)
+
+
+def _saved_plan(data: AppData, ws, item: SavedItem) -> None:
+    with st.container(border=True):
+        period = f"lập trên kỳ {item.period}" if item.period else "đã lưu"
+        st.markdown(md(f"«{item.name}» — {period}, mục tiêu {fmt_points(float(item.body['target']))} điểm"))
+        if item.period and item.period != data.period:
+            try:
+                progress = plan_progress(item.name, item.body, data.table, data.rb)
+            except ChisoError as exc:
+                st.warning(md(f"Không đối chiếu được với số liệu đang mở: {exc}"))
+                return
+            st.markdown(md(progress.summary_vi))
+            st.markdown("\n".join(f"- {md(s.text_vi)}" for s in progress.steps))
+        else:
+            st.caption("Cùng kỳ với số liệu đang mở: mở kỳ sau để xem kế hoạch đã thực hiện được đến đâu.")
+        if st.button("Xóa kế hoạch này", key=f"plan_delete_{item.id}"):
+            try:
+                ws.delete_saved("plan", item.id, item.version)
+            except ChisoError as exc:
+                st.error(md(exc))
+                return
+            st.rerun()
