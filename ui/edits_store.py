@@ -1,7 +1,7 @@
 """Where hand revisions live, per source (``"sample:<key>"`` or ``"upload:<content hash>"``, with
 ``@<period>`` for one period of a several-period source) and rulebook, in order.
 
-Revisions of a bundled sample are kept in the workspace database, so an entered count survives a
+Revisions of a bundled sample or of a dataset stored in the workspace are kept in the workspace database, so an entered count survives a
 refresh and a server restart while the sample file stays read-only. An upload enters the workspace
 only when the user says so, so its revisions stay in the browser session. When the database cannot
 be opened, sample revisions fall back to the session too (with the warning ``ui.db`` shows).
@@ -19,7 +19,7 @@ from ui.db import workspace
 from ui.safe_md import md
 
 _STORE = "_edit_revisions"  # session key: {(source_key, rulebook_id): [Revision, …]}
-SAMPLE = "sample:"
+SAMPLE, STORED = "sample:", "dataset:"  # kept in the database; uploads are not
 
 
 def _all() -> dict[tuple[str, str], list[Revision]]:
@@ -27,7 +27,7 @@ def _all() -> dict[tuple[str, str], list[Revision]]:
 
 
 def _db(source_key: str) -> Workspace | None:
-    return workspace() if source_key.startswith(SAMPLE) else None
+    return workspace() if source_key.startswith((SAMPLE, STORED)) else None
 
 
 def revisions(source_key: str, rulebook_id: str) -> list[Revision]:

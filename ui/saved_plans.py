@@ -1,8 +1,8 @@
 """Saved plans on the planner page: keep a plan in the workspace database, and hold every plan saved for
 this unit (in this or another period) against the data open now ("kế hoạch …: đạt 2/3 bước").
 
-Plans belong to a bundled sample's source key, like saved scenarios; an upload is not in the workspace
-until the user stores it, so its plans are not kept.
+Plans belong to a bundled sample's or a stored dataset's source key, like saved scenarios; an upload
+is not in the workspace until the user stores it, so its plans are not kept before that.
 """
 from __future__ import annotations
 
@@ -26,7 +26,8 @@ def save_plan_form(data: AppData, p: Plan) -> None:
     """Name field + «Lưu kế hoạch»; an existing name asks before overwriting, a stale version is refused."""
     key = source_key(data)
     if key is None:
-        st.caption("Kế hoạch trên tệp tải lên chưa được lưu lâu dài (tệp chưa có trong cơ sở dữ liệu làm việc).")
+        st.caption("Kế hoạch trên tệp tải lên chỉ được lưu lâu dài khi tệp đã có trong cơ sở dữ liệu làm việc "
+                   "(nút «Lưu tệp vào cơ sở dữ liệu làm việc» ở thanh bên).")
         return
     ss = st.session_state
     a, b = st.columns([3, 1], vertical_alignment="bottom")

@@ -29,7 +29,9 @@ from chiso.rulebook import DEFAULT_RULEBOOK, LEVEL_NAMES_VI, LEVELS, Rulebook, a
 from chiso.samples import available_samples, load_sample, sample
 from chiso.scenario import Scenario, scenario_from_query
 from chiso.units import UnitTable
+from chiso.workspace import database_url
 from ui import edits_store
+from ui.datasets import dataset_id, label_of, read_table, save_upload_button, stored_info, stored_sources
 
 from ui.fit import FIT_CSS
 from ui.projector import projector_toggle, projector_view
@@ -67,7 +69,7 @@ class AppData:
     official: np.ndarray | None = None  # (N,) published total, NaN when absent
     gap: np.ndarray | None = None  # (N,) recomputed − official
     edit_key: str = ""  # where hand revisions of this source are kept (ui.edits_store), set by _load
-
+    store_key: str = ""  # "sample:<key>" / "dataset:<id>": where scenarios and plans are kept; "" for uploads
     file_names: tuple[str, ...] = ()  # uploaded files, named in shared links
 
     @property
@@ -190,6 +192,7 @@ def sidebar() -> AppData:
     sb = st.sidebar
     samples = available_samples()
     labels = {s.key: f"Mẫu: {s.label_vi.split(' (')[0]}" for s in samples}  # short: the sidebar is narrow
+    labels.update(stored_sources())  # uploads the user kept in the workspace database
     labels[UPLOAD] = "Tải tệp lên…"
     if "last_upload" in ss:
         labels[LAST] = "Tệp đã tải gần nhất"
@@ -238,6 +241,7 @@ def sidebar() -> AppData:
                f"{data.rb.name_vi}.  \n{REFERENCE_NOTE}")
     if source in (UPLOAD, LAST):
         _column_mapping_form(data)
+        _offer_to_store(source, files, rb_id)
     _link_to_pending(data)
     return data
 
@@ -329,13 +333,35 @@ def _uploaded_files() -> tuple[tuple[str, bytes], ...]:
     return packed
 
 
+def _offer_to_store(source: str, files, rb_id: str) -> None:
+    files = files if source == UPLOAD else st.session_state["last_upload"]
+    cmap = tuple(sorted(st.session_state.get(COLUMN_MAP, {}).items()))
+
+    def _open_stored(value: str) -> None:
+        st.session_state[SOURCE] = value
+        st.rerun()
+
+    save_upload_button(files, _upload_data(files, rb_id, None, cmap).table, rb_id, _open_stored)
+
+
+@st.cache_resource(show_spinner="Đang tính điểm bộ số liệu đã lưu…", max_entries=8)
+def _stored_data(dataset: int, rulebook_id: str, imported_at: str, url: str, label: str) -> AppData:
+    table = read_table(dataset, imported_at, url)
+    return _build(table, load_rulebook(rulebook_id), label)
+
+
 def _load(source: str, rb_id: str, files, period: str | None) -> AppData:
     cmap = tuple(sorted(st.session_state.get(COLUMN_MAP, {}).items()))
     if source in (UPLOAD, LAST):
         files = files if source == UPLOAD else st.session_state["last_upload"]
         data, key = _upload_data(files, rb_id, period, cmap), edits_store.upload_key(files)
+    elif (ds := dataset_id(source)) is not None:
+        info, key = stored_info(ds), f"dataset:{ds}"
+        data = _stored_data(ds, rb_id, info.imported_at.isoformat(), database_url(), label_of(info))
+        data = replace(data, store_key=key)
     else:
         data, key = _sample_data(source, rb_id, period), edits_store.sample_key(source)
+        data = replace(data, store_key=key)
     if period is not None:  # a source with several periods: revisions are kept per period (units repeat)
         key = f"{key}@{period}"
     revs = edits_store.revisions(key, rb_id)
@@ -349,7 +375,8 @@ def _load(source: str, rb_id: str, files, period: str | None) -> AppData:
 def _with_revisions(_data: AppData, ident: tuple, layers: tuple, _revs: list) -> AppData:
     """The imported data with the hand revisions of its source applied, re-scored (cached by content)."""
     table = apply_revisions(_data.table, _data.rb, _revs)
-    return replace(_build(table, _data.rb, _data.source_label, _data.source_key), edit_key=ident[0])
+    return replace(_build(table, _data.rb, _data.source_label, _data.source_key), edit_key=ident[0],
+                   store_key=_data.store_key, file_names=_data.file_names)
 
 
 def _column_mapping_form(data: AppData) -> None:

@@ -1,8 +1,6 @@
-"""The app's side of the workspace database: one open workspace per server and database URL, and the
-saved scenarios of the data on screen (kept in the database, mirrored into the session).
-
-A bundled sample is keyed ``sample:<key>``; uploads are not stored (they enter the workspace only when
-the user says so, which the app does not offer yet), so their scenarios stay in the session.
+"""The app's side of saved scenarios: those of the data on screen, kept in the workspace database
+(mirrored into the session). A bundled sample is keyed ``sample:<key>``, a dataset stored in the
+workspace ``dataset:<id>``; an upload not stored there keeps its scenarios in the session only.
 """
 from __future__ import annotations
 
@@ -19,7 +17,9 @@ _FROM_DB = "_ws_scenario_names"  # names the session mirrors from the database (
 
 
 def source_key(data: AppData) -> str | None:
-    return sample_key(data.source_key) if data.source_key else None
+    """Where this data's scenarios and plans are kept: a bundled sample or a stored dataset (None for an
+    upload not stored in the workspace: its scenarios stay in the session)."""
+    return data.store_key or (sample_key(data.source_key) if data.source_key else None)
 
 
 def sync_saved(data: AppData, saved: dict[str, Scenario]) -> dict[str, SavedItem] | None:
