@@ -233,3 +233,15 @@ def _step_progress(st: dict, name_vi: str, k: int | None, s: Scores, i: int, cou
         st["lever"], name_vi, st.get("indicator"), rate_target, rate_now,
         st.get("to"), count_now, bool(reached), float(remaining), text,
     )
+
+
+# ---------------------------------------------------------------- every unit against the previous period
+
+
+def total_changes(prev: UnitTable, cur_base: Scores, rb: Rulebook) -> np.ndarray:
+    """For each unit of ``cur_base`` (in its order): total now − total in ``prev`` (recomputed + held,
+    both under ``rb``); NaN for a unit the previous period does not have."""
+    before = baseline(prev, rb)
+    where = dict(zip(before.codes, before.total))
+    then = np.array([where.get(c, np.nan) for c in cur_base.codes], dtype=float)
+    return np.round(cur_base.total - then, 2)

@@ -2,8 +2,10 @@
 import streamlit as st
 
 from chiso.cohort import filter_units, ranking_table
-from chiso.fmt import fmt_int, fmt_points
+from chiso.fmt import fmt_delta, fmt_int, fmt_points
+from chiso.history import total_changes
 from chiso.rulebook import LEVEL_NAMES_VI, LEVELS
+from ui.history_view import period_picker, previous_period
 from ui.state import UNIT_KEY, UNIT_PAGE, rulebook_caption, sidebar
 from ui.tables import formatted
 
@@ -11,6 +13,8 @@ data = sidebar()
 rb = data.rb
 st.title("Tổng quan")
 rulebook_caption(data)
+period_picker(data)
+prev = previous_period(data)
 
 # ---- cohort context: departments and communes are ranked separately
 stats = data.cohort_stats()
@@ -24,6 +28,10 @@ for col, (c, s) in zip(cols, stats.items()):
         d.metric("Cao nhất", fmt_points(s.best))
 
 table = ranking_table(data.base, data.frame, data.level_idx, data.official)
+change_col = None
+if prev is not None:  # rows of ranking_table follow the data's order
+    change_col = f"Thay đổi so với kỳ {prev.frame['period'].iloc[0]}"
+    table[change_col] = total_changes(prev, data.base, rb)
 
 f1, f2, f3 = st.columns([2, 3, 2])
 present = [lv for lv in LEVELS if lv in set(table["level"])]
@@ -37,8 +45,8 @@ view = view.drop(columns="_order").reset_index(drop=True)
 # ---- the table: numbers stay numeric (sortable), shown the Vietnamese way
 groups = {g.code: f"{g.name_vi} ({fmt_int(g.max)})" for g in rb.groups}
 # rank beside the name: at 1366 px the columns after the fifth scroll off the right edge
-order = ["unit_name", "rank", "total", "band", "unit_code", "level", "official", "held", "computed", "gap",
-         *groups, "cohort_size"]
+order = ["unit_name", "rank", "total", *([change_col] if change_col else []), "band", "unit_code", "level",
+         "official", "held", "computed", "gap", *groups, "cohort_size"]
 shown = view[order].assign(level=view["level"].map(LEVEL_NAMES_VI)).rename(
     columns={
         "unit_code": "Mã",
@@ -57,7 +65,8 @@ shown = view[order].assign(level=view["level"].map(LEVEL_NAMES_VI)).rename(
 )
 point_cols = ["Điểm hiện tại (chính thức)", "Điểm tính lại", "Điểm tính từ tệp",
               "Điểm không có trong tệp (giữ nguyên)", "Chênh lệch so với chính thức", *groups.values()]
-styled = formatted(shown, [(point_cols, fmt_points), (["Xếp hạng trong nhóm", "Số đơn vị cùng nhóm"], fmt_int)])
+styled = formatted(shown, [(point_cols, fmt_points), (["Xếp hạng trong nhóm", "Số đơn vị cùng nhóm"], fmt_int),
+                           ([change_col] if change_col else [], fmt_delta)])
 st.caption(
     f"{fmt_int(len(view))} / {fmt_int(len(table))} đơn vị. Bấm vào một dòng để mở đơn vị đó. "
     "Điểm tính lại = điểm tính từ số liệu trong tệp + điểm không có trong tệp (giữ nguyên theo điểm chính thức)."

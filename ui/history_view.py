@@ -14,7 +14,7 @@ from chiso.samples import load_sample, same_series, sample
 from chiso.units import UnitTable
 from ui.charts import history_chart
 from ui.safe_md import md
-from ui.state import AppData
+from ui.state import SOURCE, AppData
 from ui.workspace import workspace
 
 
@@ -86,3 +86,43 @@ def _history_table(rb: Rulebook, rows: list[PeriodScore]) -> pd.DataFrame:
     for g in rows[-1].groups:
         out[names.get(g, g)] = [fmt_points(r.groups.get(g)) for r in rows]
     return out
+
+
+# ---------------------------------------------------------------- Tổng quan: period picker, change since the previous period
+
+
+def period_picker(data: AppData) -> None:
+    """«Kỳ đánh giá»: the periods of the same units bundled as samples of one series (Phú Thọ Q2, Q3);
+    picking one opens that sample, as the sidebar's data source would."""
+    if not data.source_key:
+        return
+    series = sorted(same_series(sample(data.source_key)), key=lambda s: s.period)
+    if len(series) < 2:
+        return
+    labels = {s.key: f"{s.period} (giả lập)" if s.synthetic else s.period for s in series}
+    pick = st.selectbox("Kỳ đánh giá", list(labels), index=list(labels).index(data.source_key),
+                        format_func=labels.get, key="ov_period")
+    if pick != data.source_key:
+        st.session_state[SOURCE] = pick
+        st.rerun()
+
+
+def previous_period(data: AppData) -> UnitTable | None:
+    """The latest known period before the one on screen (bundled series or stored datasets), if any."""
+    now = data.period
+    earlier = [t for t in _other_periods(data) if len(t.frame) and str(t.frame["period"].iloc[0]) < now]
+    return max(earlier, key=lambda t: str(t.frame["period"].iloc[0])) if earlier else None
+
+
+def _other_periods(data: AppData) -> list[UnitTable]:
+    rb = data.rb
+    found = []
+    if data.source_key:
+        found += [_sample_table(s.key, rb, rb.id) for s in same_series(sample(data.source_key)) if s.key != data.source_key]
+    ws = workspace(quiet=True)
+    if ws is not None:
+        try:
+            found += [_stored_table(d.id, d.imported_at.isoformat(), ws.url) for d in ws.datasets(rb.id)]
+        except ChisoError:
+            pass  # the overview still shows the period on screen; the unit page says what failed
+    return found

@@ -1,0 +1,42 @@
+"""Tổng quan across periods: a period picker over the bundled series (Phú Thọ 2026-Q2 synthetic, 2026-Q3),
+and each unit's change since the previous period, computed by chiso.history.total_changes."""
+from __future__ import annotations
+
+import numpy as np
+
+from chiso.calibration import baseline
+from chiso.fmt import fmt_delta
+from chiso.history import total_changes
+from chiso.rulebook import load_rulebook
+from chiso.samples import load_sample, sample as get_sample
+
+from conftest import open_page
+
+RB = load_rulebook("portal-2026")
+COLUMN = "Thay đổi so với kỳ 2026-Q2"
+
+
+def test_the_change_since_the_previous_period_is_a_column_and_equals_the_engine():
+    q2, q3 = (load_sample(get_sample(k), RB) for k in ("phu-tho-q2-gia-lap", "phu-tho"))
+    base = baseline(q3, RB)
+    want = dict(zip(base.codes, total_changes(q2, base, RB)))
+    # the domain: each unit's total now minus its total then, both recomputed + held
+    then = baseline(q2, RB)
+    code = str(base.codes[5])
+    assert want[code] == round(base.total[5] - then.total[then.position(code)], 2)
+    assert np.isfinite(list(want.values())).all() and any(v != 0 for v in want.values())
+    at = open_page(state={"data_source": "phu-tho"})
+    frame = at.dataframe(key="ov_table").value
+    assert COLUMN in frame.columns
+    first = frame.iloc[0]
+    units = dict(zip(base.codes, q3.frame["unit_name"]))
+    code = next(c for c, n in units.items() if n == first["Tên đơn vị"])
+    assert fmt_delta(frame.loc[0, COLUMN]) == fmt_delta(want[code])
+
+
+def test_the_period_picker_opens_the_other_period():
+    at = open_page(state={"data_source": "phu-tho"})
+    at.selectbox(key="ov_period").set_value("phu-tho-q2-gia-lap").run()
+    assert not at.exception
+    assert at.session_state["data_source"] == "phu-tho-q2-gia-lap"
+    assert COLUMN not in at.dataframe(key="ov_table").value.columns  # Q2 is the first period: nothing before it
