@@ -98,10 +98,15 @@ def _saved_plan(data: AppData, ws, item: SavedItem) -> None:
             st.markdown("\n".join(f"- {md(s.text_vi)}" for s in progress.steps))
         else:
             st.caption("Cùng kỳ với số liệu đang mở: mở kỳ sau để xem kế hoạch đã thực hiện được đến đâu.")
-        if st.button("Xóa kế hoạch này", key=f"plan_delete_{item.id}"):
-            try:
+        a, b, c = st.columns([3, 1, 1], vertical_alignment="bottom")
+        new = (a.text_input("Tên mới", key=f"plan_new_name_{item.id}", max_chars=200) or "").strip()
+        try:
+            if b.button("Đổi tên", key=f"plan_rename_{item.id}", disabled=not new or new == item.name,
+                        width="stretch"):
+                ws.rename_saved("plan", item.id, item.version, new)  # a taken name or stale version: refused
+                st.rerun()
+            if c.button("Xóa kế hoạch này", key=f"plan_delete_{item.id}", width="stretch"):
                 ws.delete_saved("plan", item.id, item.version)
-            except ChisoError as exc:
-                st.error(md(exc))
-                return
-            st.rerun()
+                st.rerun()
+        except ChisoError as exc:
+            st.error(md(exc))

@@ -2,6 +2,8 @@
 and export the unit's report. Downloads read the levers when clicked, never a stale copy."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import streamlit as st
 
@@ -14,7 +16,7 @@ from chiso.workspace import NameTakenError
 from ui.safe_md import md
 from ui.sim_unit import UnitView
 from ui.state import PENDING_SCENARIO, saved_scenarios
-from ui.workspace import delete_scenario, store_scenario, sync_saved
+from ui.workspace import delete_scenario, rename_scenario, store_scenario, sync_saved
 
 _CONFIRM = "_overwrite_pending"  # (name, version) of a save waiting for "Ghi đè"
 _FLASH = "_save_message"  # shown after the rerun that puts the next name in the field
@@ -73,6 +75,28 @@ def _save_tab(view: UnitView, saved: dict[str, Scenario], stored: dict | None) -
             return
         saved.pop(pick, None)
         st.rerun()
+    _rename_form(saved, stored, pick)
+
+
+def _rename_form(saved: dict[str, Scenario], stored: dict | None, pick: str) -> None:
+    """«Đổi tên»: in the workspace when the scenario is stored there (a taken name or a stale version is
+    refused with a message), else in the session."""
+    a, b = st.columns([3, 1], vertical_alignment="bottom")
+    new = (a.text_input("Tên mới cho kịch bản đã chọn", key="saved_new_name", max_chars=200) or "").strip()
+    if not b.button("Đổi tên", key="rename_saved", width="stretch", disabled=not new or new == pick):
+        return
+    if new in saved:
+        st.error(md(f"Đã có kịch bản tên «{new}»: hãy chọn tên khác."))
+        return
+    try:
+        if stored and pick in stored:
+            rename_scenario(stored[pick], new)
+    except ChisoError as exc:
+        st.error(md(exc))
+        return
+    saved[new] = replace(saved.pop(pick), name=new)
+    st.session_state[_FLASH] = f"Đã đổi tên kịch bản «{md(pick)}» thành «{md(new)}»."
+    st.rerun()
 
 
 def _save(view: UnitView, saved: dict[str, Scenario], stored: dict | None, version: int | None) -> None:

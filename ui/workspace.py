@@ -53,3 +53,10 @@ def delete_scenario(data: AppData, item: SavedItem) -> None:
     ws = workspace()
     if ws is not None:
         ws.delete_saved("scenario", item.id, item.version)
+
+
+def rename_scenario(item: SavedItem, new_name: str) -> None:
+    """Rename in the workspace; a name already taken or a stale version raises a Vietnamese ChisoError."""
+    ws = workspace()
+    if ws is not None:
+        ws.rename_saved("scenario", item.id, item.version, new_name)

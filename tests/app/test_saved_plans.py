@@ -73,3 +73,15 @@ def test_a_plan_of_the_earlier_period_is_held_against_the_period_open_now():
     assert f"đạt {want.reached_steps}/{len(want.steps)} bước" in want.summary_vi
     for step in want.steps:
         assert any(md(step.text_vi) in t for t in texts)
+
+
+def test_a_saved_plan_can_be_renamed_and_deleted():
+    code, target = a_commune(Q3)
+    at = plan_and_save(Q3, code, target, "Kế hoạch cũ")
+    [item] = stored_plans()
+    at.text_input(key=f"plan_new_name_{item.id}").input("Kế hoạch quý 1").run()
+    at = at.button(key=f"plan_rename_{item.id}").click().run()
+    assert not at.exception
+    assert [(i.name, i.version) for i in stored_plans()] == [("Kế hoạch quý 1", item.version + 1)]
+    at.button(key=f"plan_delete_{item.id}").click().run()
+    assert stored_plans() == []

@@ -70,3 +70,19 @@ def test_delete_removes_it_from_the_database(sample, own_workspace):
     at.button(key="delete_saved").click().run()
     assert open_workspace(own_workspace).saved("scenario", sample_key("phu-tho"), "portal-2026") == []
     assert "Tạm" not in at.session_state["scenarios"]
+
+
+def test_a_saved_scenario_can_be_renamed_and_a_taken_name_is_refused(sample, own_workspace):
+    code = sample.first("commune")
+    at = save_as(open_sim(code), "Phương án A")
+    at = save_as(at, "Phương án B", more=20)
+    at.selectbox(key="saved_pick").set_value("Phương án A").run()
+    at.text_input(key="saved_new_name").input("Phương án B").run()
+    at = at.button(key="rename_saved").click().run()
+    assert any("Đã có kịch bản tên «Phương án B»" in e.value for e in at.error)
+    at.text_input(key="saved_new_name").input("Họp quý").run()
+    at = at.button(key="rename_saved").click().run()
+    assert any("Đã đổi tên kịch bản «Phương án A» thành «Họp quý»" in s.value for s in at.success)
+    names = {i.name for i in open_workspace(own_workspace).saved("scenario", sample_key("phu-tho"), "portal-2026")}
+    assert names == {"Họp quý", "Phương án B"}
+    assert set(open_sim(code).session_state["scenarios"]) == {"Họp quý", "Phương án B"}  # a new session too
