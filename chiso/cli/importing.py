@@ -2,11 +2,8 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
-from chiso.cli.common import add_rulebook_option
-from chiso.io.load import load_paths
-from chiso.rulebook import load_rulebook
+from chiso.cli.common import add_data_options, read_data
 from chiso.workspace import ENV_URL, open_workspace
 
 IMPORT_HELP = f"""\
@@ -28,19 +25,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         description=IMPORT_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("paths", nargs="+", metavar="PATH", help="tệp hoặc thư mục số liệu / data files or folder")
-    add_rulebook_option(p)
-    p.add_argument("--period", default="", help="kỳ đánh giá, ví dụ 2026-Q3 / period label")
+    add_data_options(p)
     p.set_defaults(func=cmd_import)
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    rb = load_rulebook(args.rulebook)
-    table = load_paths(args.paths, rb, period=args.period)
-    for msg in table.warnings:
-        print(f"Cảnh báo: {msg}", file=sys.stderr)
-    for err in table.rejected:
-        print(f"Bỏ qua: {err}", file=sys.stderr)
+    rb, table = read_data(args)
     ws = open_workspace()
     try:
         ids = ws.import_paths(args.paths, table, rb.id)

@@ -2,13 +2,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from chiso.calibration import baseline
-from chiso.cli.common import add_rulebook_option, write_output
-from chiso.io.load import load_paths
+from chiso.cli.common import add_data_options, read_data, write_output
 from chiso.report import csv_text, score_rows
-from chiso.rulebook import load_rulebook
 
 SCORE_HELP = """\
 Đọc số liệu (thư mục hoặc các tệp JSON của Cổng DVCQG, CSV/XLSX mẫu chuẩn, bảng báo cáo tháng),
@@ -38,21 +35,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         description=SCORE_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    sc.add_argument("paths", nargs="+", metavar="PATH", help="tệp hoặc thư mục số liệu / data files or folder")
-    add_rulebook_option(sc)
-    sc.add_argument("--period", default="", help="kỳ đánh giá, ví dụ 2026-Q3 / period label")
+    add_data_options(sc)
     sc.add_argument("--format", choices=("csv", "json"), default="csv", help="định dạng in ra / output format")
     sc.add_argument("--output", metavar="FILE", help="ghi ra tệp thay vì màn hình / write to FILE")
     sc.set_defaults(func=cmd_score)
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    rb = load_rulebook(args.rulebook)
-    table = load_paths(args.paths, rb, period=args.period)
-    for msg in table.warnings:
-        print(f"Cảnh báo: {msg}", file=sys.stderr)
-    for err in table.rejected:
-        print(f"Bỏ qua: {err}", file=sys.stderr)
+    rb, table = read_data(args)
     rows = score_rows(table.frame, baseline(table, rb))
     if args.format == "json":
         text = rows.to_json(orient="records", force_ascii=False, indent=1)
