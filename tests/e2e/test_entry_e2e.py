@@ -43,13 +43,16 @@ def total_metric(page):
             .locator('[data-testid="stMetricValue"]'))
 
 
-def test_type_the_missing_total_beside_the_dead_lever_and_it_moves_the_score(browser, server_url, artifacts):
+def test_type_the_missing_total_beside_the_dead_lever_and_it_moves_the_score(browser, fresh_server, artifacts):
+    # its own server and database: the entered total is kept in the workspace, and other tests on the
+    # shared server expect the Tây Ninh sample as published
+    server_url = fresh_server
     expect.set_options(timeout=EXPECT_TIMEOUT_MS)
     ctx = browser.new_context(viewport={"width": 1440, "height": 2600}, locale="vi-VN")
     page = ctx.new_page()
     page.set_default_timeout(EXPECT_TIMEOUT_MS)
     page.goto(f"{server_url}/simulate?{urlencode({'src': 'tay-ninh', 'rb': RB.id, 'unit': WARD})}")
-    # first load of this sample on the server (the warm-up opened another one): allow a slow machine
+    # first request to a fresh server on a loaded machine: allow a slow first render
     page.wait_for_selector('[data-testid="stMetricValue"]', timeout=120_000)
     expect(total_metric(page)).to_have_text(fmt_points(expected({}, None)))
 
