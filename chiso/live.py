@@ -45,7 +45,8 @@ def live_payload(rb: Rulebook, x_row: np.ndarray, level: str, held: float, rooms
         "held": float(held),
         "levers": [
             {"key": r.lever.key, "moves": [pos[k] for k in r.lever.moves], "current": float(r.current),
-             "bounds": list(count_bounds(r))}
+             "bounds": list(count_bounds(r)), "floor": float(r.floor), "room": float(r.room),
+             "steps": [r.steps_down, r.steps_up]}  # whole steps, clamped to the exact floor/room
             for r in rooms if not fixed_reason_vi(r)
         ],
         "others": np.sort(o[~np.isnan(o)]).astype(int).tolist(),  # hundredths, ascending

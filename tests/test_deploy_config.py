@@ -31,7 +31,7 @@ def test_streamlit_loads_the_project_config() -> None:
     assert Path(opts["source"]).resolve() == (ROOT / ".streamlit" / "config.toml").resolve()
     assert opts["client.showErrorDetails"] == "none"  # no traceback for users
     assert opts["server.enableCORS"] is True and opts["server.enableXsrfProtection"] is True
-    assert opts["client.toolbarMode"] == "viewer"
+    assert opts["client.toolbarMode"] == "minimal"  # the English main menu (Rerun, Settings, Print…) hidden
 
 
 def test_upload_limit_equals_the_importer_limit() -> None:

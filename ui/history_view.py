@@ -12,7 +12,7 @@ from chiso.history import PeriodScore, indicator_changes, unit_history
 from chiso.rulebook import Rulebook
 from chiso.samples import load_sample, same_series, sample
 from chiso.units import UnitTable
-from ui.charts import history_chart
+from ui.charts import PLOTLY_CONFIG, history_chart
 from ui.safe_md import md
 from ui.state import SOURCE, AppData
 from ui.workspace import workspace
@@ -51,7 +51,8 @@ def history_section(data: AppData, i: int) -> None:
     if len(rows) < 2:
         st.caption("Mới có một kỳ của đơn vị này. Lưu thêm kỳ khác (lệnh `python -m chiso import`) để xem lịch sử.")
         return
-    st.plotly_chart(history_chart(rows, [_label(r) for r in rows]), width="stretch", key="unit_history_chart")
+    st.plotly_chart(history_chart(rows, [_label(r) for r in rows]), width="stretch", key="unit_history_chart",
+                    config=PLOTLY_CONFIG)  # no English toolbar
     st.dataframe(_history_table(data.rb, rows), hide_index=True, width="stretch", key="unit_history_table")
     if any(r.synthetic for r in rows):
         st.caption("(giả lập) = dữ liệu mô phỏng, không phải số liệu chính thức.")

@@ -16,7 +16,8 @@
   function score(p, deltas) {
     const x = p.x.map(v => (v === null ? NaN : v));
     p.levers.forEach((lv, j) => {
-      const d = deltas[j] || 0;
+      // a whole-step delta stops exactly at the floor/room (chiso.scenario.clamp_deltas): 10,147 + 355 → 365
+      const d = Math.min(Math.max(deltas[j] || 0, Math.min(lv.floor, 0)), lv.room);
       if (d) for (const k of lv.moves) x[k] += d;
     });
     const groups = new Array(p.n_groups).fill(0);
@@ -37,10 +38,14 @@
     return { groups: g, total: roundHalfUp(computed + p.held) };
   }
 
-  // the lever's delta once its slider shows ``count`` (chiso.scenario.delta_for_count)
+  // the lever's whole-step delta once its slider shows ``count`` (chiso.scenario.delta_for_count): the
+  // ends are exact (0 and the denominator), in between 11 from 10,147 is +1
   function deltaForCount(lv, count) {
-    const c = Math.min(Math.max(Math.round(count), lv.bounds[0]), lv.bounds[1]);
-    return Math.trunc(c - lv.current);
+    const [lo, hi] = lv.bounds, [down, up] = lv.steps;
+    if (count <= lo) return down;
+    if (count >= hi) return up;
+    const shown0 = Math.floor(lv.current + 0.5);
+    return Math.min(Math.max(Math.floor(count - shown0 + 0.5), down), up);
   }
 
   function rank(p, total) { // 1 + units strictly above, in hundredths (chiso.cohort.rank_among)
