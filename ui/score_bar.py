@@ -8,7 +8,10 @@ release as before, and the metrics below the bar follow.
 """
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
+import re
 from functools import cache
 from pathlib import Path
 
@@ -48,3 +51,10 @@ def score_bar(slot, payload: dict, committed: list[int]) -> None:
     when the browser cannot read the sliders)."""
     with slot:
         components.html(bar_html(payload, committed), height=96)
+
+
+def script_hashes() -> list[str]:
+    """CSP hashes ('sha256-…') of the bar's inline scripts: constant, whatever the unit (its data is a
+    JSON block). The README's proxy CSP lists them; tests/e2e/test_csp_e2e.py checks they still match."""
+    scripts = re.findall(r"<script>(.*?)</script>", _template(), flags=re.S)
+    return [f"'sha256-{base64.b64encode(hashlib.sha256(s.encode('utf-8')).digest()).decode()}'" for s in scripts]

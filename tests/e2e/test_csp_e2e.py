@@ -78,3 +78,10 @@ def test_remote_image_is_refused(server_url, csp_page) -> None:
     with pg.expect_event("console", predicate=lambda m: "Content Security Policy" in m.text) as seen:
         pg.evaluate("() => { const i = new Image(); i.src = 'http://evil.invalid/x.png'; document.body.append(i); }")
     assert "img-src" in seen.value.text
+
+
+def test_the_readme_csp_lists_the_score_bar_scripts() -> None:
+    """The bar's inline scripts are constant (its data is a JSON block): their hashes are in the CSP."""
+    from ui.score_bar import script_hashes
+
+    assert all(h in CSP for h in script_hashes())

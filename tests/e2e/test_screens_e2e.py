@@ -21,6 +21,7 @@ PAGES = {
     "plan": "Lập kế hoạch",
     "policy": "Kịch bản chính sách",
     "guide": "Học chỉ số",
+    "data": "Số liệu",
 }
 # what Streamlit 1.67 and plotly print when left untranslated
 ENGLISH = [
