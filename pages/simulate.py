@@ -85,8 +85,10 @@ def share_link() -> None:
     params = view.link_params(view.current_scenario())
     if st.query_params.to_dict() != params:
         st.query_params.from_dict(params)
-    st.markdown("**Liên kết chia sẻ** (mở lại đúng đơn vị, bộ quy tắc và các yếu tố đã đặt):")
-    st.code(f"{st.context.url or ''}?{urlencode(params)}", language=None, wrap_lines=True)
+    # in a popover: the code box's highlighter (1,5 MB of script) is loaded only when the link is wanted
+    with st.popover("Liên kết chia sẻ", icon=":material/link:"):
+        st.markdown("Mở lại đúng đơn vị, bộ quy tắc và các yếu tố đã đặt:")
+        st.code(f"{st.context.url or ''}?{urlencode(params)}", language=None, wrap_lines=True)
     if not data.source_key:
         st.caption("Dữ liệu đang mở là tệp tải lên: người nhận liên kết cần tải lên cùng tệp đó.")
 
@@ -99,12 +101,12 @@ def simulator() -> None:
     results(scen, float(data.base.total[i]))
     x_now = apply_deltas(view.x_row[None, :], deltas[None, :], rb, np.array([LEVELS.index(view.level)]))[0]
     marg = marginal(x_now, view.level, rb, view.held)
-    left, right = st.columns([3, 2])
-    with left:
+    best_next_steps(marg)
+    # in a popover: its content is drawn only when opened, so plotly's 4,7 MB script (about 1,5 s of the
+    # browser's time on a 2-core machine) stays off the page's first render; the group metrics above say the same
+    with st.popover("Biểu đồ thác nước: điểm thay đổi theo từng nhóm", icon=":material/waterfall_chart:"):
         st.plotly_chart(waterfall(rb, data.base, scen, i), width="stretch", key="sim_waterfall",
                         config={"staticPlot": True})  # redrawn on every lever change: keep it light
-    with right:
-        best_next_steps(marg)
     lever_panel(rb, view.rooms, view.level, marg, synced=(view.code, rb.id, sim["seq"]),
                 entry=lambda key: lever_entry(data, i, key))
     share_link()
