@@ -131,6 +131,15 @@ def _sample_data(key: str, rulebook_id: str, period: str | None) -> AppData:
     return _build(table.for_period(period), rb, s.label_vi, key)
 
 
+def warm_samples() -> None:
+    """Score every bundled sample into the process-wide cache before the server accepts anyone (ui/serve.py),
+    so that the first visitor of a freshly started server waits no longer than the next ones."""
+    for s in available_samples():
+        periods = _sample_data(s.key, s.rulebook, None).table.periods
+        for period in periods if len(periods) > 1 else ():  # the sidebar then asks for one period
+            _sample_data(s.key, s.rulebook, period)
+
+
 @st.cache_resource(show_spinner="Đang đọc tệp…", max_entries=4)
 def _upload_data(
     files: tuple[tuple[str, bytes], ...],
