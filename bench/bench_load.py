@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib.util
 import random
 import statistics
 import subprocess
@@ -47,9 +48,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
-sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 
-from conftest import free_port, start_server, stop_server  # noqa: E402
 from load_client import RunError, Session, slider_state, text_state, trigger_state  # noqa: E402
 
 from chiso.fmt import fmt_int  # noqa: E402
@@ -57,6 +56,19 @@ from chiso.rulebook import load_rulebook  # noqa: E402
 from chiso.samples import load_sample, sample  # noqa: E402
 
 SOURCE = "gia-lap"
+
+
+def _e2e_server():
+    """tests/e2e/conftest.py's start_server/stop_server, loaded by path: under pytest another
+    ``conftest`` module may already own that name."""
+    spec = importlib.util.spec_from_file_location("chiso_e2e_conftest", ROOT / "tests" / "e2e" / "conftest.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+_E2E = _e2e_server()
+free_port, start_server, stop_server = _E2E.free_port, _E2E.start_server, _E2E.stop_server
 SUCCESS = 4  # streamlit.proto.Alert.Format.SUCCESS
 
 
