@@ -3,14 +3,14 @@
     .venv/bin/python bench/bench_load.py --sessions 10 30 60 --seconds 300 [--batch] [--url URL --pid PID]
 
 How: a protocol-level client (``bench/load_client.py``) speaks Streamlit's websocket protocol with
-Streamlit's own protobufs, so 60 sessions fit on the 2-core machine next to the server (60 chromiums do
-not). Each session opens ``/simulate?src=gia-lap&unit=<its own commune>`` and then, until the time is up,
-waits a think time (``--think``, uniform 0,5–1,5×) and moves one lever slider to a new random count;
-every ``--every`` moves it also switches page (Tổng quan and back), saves a scenario under a new name
-(the «Lưu kịch bản» button) and plans its commune's target on Lập kế hoạch («Lập kế hoạch», the default
-target: next band) before returning to Mô phỏng. ``--batch`` adds one session that, meanwhile, plans
-every commune (Lập kế hoạch › Nhiều đơn vị cùng lúc, the page's defaults: 3.321 communes to ≥ 70) again
-and again.
+Streamlit's own protobufs, so 60 sessions fit on the 2-core machine next to the server (60 chromiums
+do not). Each session opens ``/simulate?src=gia-lap&unit=<its own commune>`` and then, until the time
+is up, waits a think time (``--think``, uniform 0,5–1,5×) and moves one lever slider to a new random
+count; every ``--every`` moves it also switches page (Tổng quan and back), saves a scenario under a new
+plans every commune (Lập kế hoạch › Nhiều đơn vị cùng lúc, the page's defaults: 3.321 communes to
+default target: next band) before returning to Mô phỏng. ``--batch`` adds one session that meanwhile
+plans every commune (Lập kế hoạch › Nhiều đơn vị cùng lúc with the page's defaults: 3.321 communes to
+≥ 70), again and again.
 
 What it measures:
 - lever latency: from sending the slider's new value to the run's ``script_finished`` — the server's
@@ -19,10 +19,12 @@ What it measures:
 - page switch, save and plan: the same send → ``script_finished`` time of those reruns (a save
   includes the ``st.rerun()`` that follows it), each checked by the text it must show;
 - errors: exception elements or compile errors in a reply, websocket drops, replies slower than
-  ``--timeout`` (20 s), widgets not found, checks that fail; a dropped or timed-out session reconnects;
+  ``--timeout`` (20 s; opening a session: 60 s), widgets not found, checks that fail. After any error
+  the session reconnects and reopens its commune (its old state is unknown);
 - server memory (VmRSS of the server process and its children, from /proc): cold (no session yet),
-  idle (after one warm-up session went once through every step: shared data and caches loaded), once all sessions opened, peak (sampled
-  twice a second) and at the end; per session = (end − idle) / N. A fresh server per N (own server).
+  idle (after one warm-up session went once through every step: shared data and caches loaded), once
+  all sessions opened, peak (sampled twice a second) and at the end, before the sessions close;
+  per session = (end − idle) / N. Own server: a fresh one per N.
 
 What it does not measure: the browser. No rendering, no JavaScript: the live score bar on Mô phỏng
 (``ui/score_bar.py``) answers in the browser without the server, so what a user sees first is faster
@@ -93,6 +95,7 @@ class Room:
     actions: dict[str, list[float]] = field(default_factory=dict)  # "open", "page → …", "save", "plan", "batch"
     errors: Counter = field(default_factory=Counter)  # reason → count
     opened: int = 0
+    notes: list[str] = field(default_factory=list)
 
     def add(self, kind: str, seconds: float) -> None:
         self.actions.setdefault(kind, []).append(seconds)
@@ -231,6 +234,10 @@ async def batch_planner(url: str, deadline: float, opt: Options, room: Room) -> 
             room.add("batch", reply.seconds)
     except RunError as exc:
         room.error(RunError(f"batch: {exc}"))
+    except asyncio.CancelledError:
+        room.notes.append(f"batch: {len(room.actions.get('batch', []))} finished; one more was still running "
+                          "at the end (abandoned, the server finishes it alone)")
+        raise
     finally:
         await _drop(s)
 
@@ -343,10 +350,13 @@ def report(n: int, room: Room, mem: Memory) -> str:
                      f"max {ms(max(v))} ms")
     if mem.points:
         lines.append("    RSS MB: " + ", ".join(f"{k} {v:.0f}" for k, v in mem.points.items())
-                     + f", peak {mem.peak:.0f}; shared data (idle − cold) "
+                     + f", peak {mem.peak:.0f}; shared data and caches (idle − cold) "
                      f"{mem.points['idle'] - mem.points['cold']:.0f} MB; per session at end {per:.1f} MB"
+                     + (" (includes the batch session's plans)" if "batch" in " ".join(room.notes + list(room.actions))
+                        else "")
                      + (f", once all opened {(mem.points['connected'] - idle) / n:.1f} MB"
                         if "connected" in mem.points else ""))
+    lines += [f"    {note}" for note in room.notes]
     for reason, count in room.errors.most_common():
         lines.append(f"    error ×{count}: {reason}")
     return "\n".join(lines)
@@ -378,12 +388,13 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=300.0, help="per N, counted from the end of the ramp")
     ap.add_argument("--think", type=float, default=2.0, help="mean seconds between a person's actions")
     ap.add_argument("--every", type=int, default=10, help="page switch + save + plan every k moves")
+    ap.add_argument("--timeout", type=float, default=20.0, help="seconds before a reply counts as an error")
     ap.add_argument("--ramp", type=float, default=0.5, help="seconds between two sessions opening")
     ap.add_argument("--batch", action="store_true", help="one more session plans every commune meanwhile")
     ap.add_argument("--url", help="a running server (default: a fresh server per N)")
     ap.add_argument("--pid", type=int, help="with --url: the server's pid, for its memory")
     a = ap.parse_args()
-    opt = Options(seconds=a.seconds, think=a.think, every=a.every, ramp=a.ramp, batch=a.batch)
+    opt = Options(seconds=a.seconds, think=a.think, every=a.every, timeout=a.timeout, ramp=a.ramp, batch=a.batch)
     print(f"Data: ?src={SOURCE}; think {a.think} s (×0,5–1,5), cycle every {a.every} moves, ramp {a.ramp} s, "
           f"{a.seconds:.0f} s per N{', with a batch plan of all communes' if a.batch else ''}; "
           f"{'server ' + a.url if a.url else 'a fresh server per N'}")
