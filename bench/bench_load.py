@@ -7,7 +7,7 @@ Streamlit's own protobufs, so 60 sessions fit on the 2-core machine next to the 
 do not). Each session opens ``/simulate?src=gia-lap&unit=<its own commune>`` and then, until the time
 is up, waits a think time (``--think``, uniform 0,5–1,5×) and moves one lever slider to a new random
 count; every ``--every`` moves it also switches page (Tổng quan and back), saves a scenario under a new
-plans every commune (Lập kế hoạch › Nhiều đơn vị cùng lúc, the page's defaults: 3.321 communes to
+name (the «Lưu kịch bản» button) and plans its commune's target on Lập kế hoạch (its button, the
 default target: next band) before returning to Mô phỏng. ``--batch`` adds one session that meanwhile
 plans every commune (Lập kế hoạch › Nhiều đơn vị cùng lúc with the page's defaults: 3.321 communes to
 ≥ 70), again and again.
