@@ -6,7 +6,8 @@ It does what the browser's websocket layer does and nothing of its rendering: it
 run's ``script_finished``, remembering every widget the deltas announced (id, element, fragment) so a
 caller can move a slider or press a button by its Streamlit key.
 
-Widget states: the browser re-sends every widget value it holds; this client sends only the widgets it
+Widget states: the browser re-sends every widget value it holds (``createWidgetStatesMsg`` in
+Streamlit 1.67's frontend bundle pushes all of ``widgetStates``); this client sends only the widgets it
 changes. The server keeps the previous value of any widget absent from the message
 (``SessionState.__getitem__`` falls back to ``_old_state``), and callbacks fire only for changed values,
 so both produce the same run — ``bench_load`` checks it on every move (the slider label must show the
