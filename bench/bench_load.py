@@ -140,7 +140,8 @@ def pick_lever(s: Session) -> str:
 async def move(s: Session, key: str, rng: random.Random) -> float:
     wid, w = s.widget(key, "slider")
     lo, hi, now = int(w.proto.min), int(w.proto.max), int((list(w.proto.value) or list(w.proto.default))[0])
-    value = rng.choice([v for v in (rng.randint(lo, hi), lo, hi) if v != now] or [lo])
+    value = rng.randint(lo, hi - 1)  # uniform over the counts other than the current one
+    value += value >= now
     reply = await s.rerun(widgets=[slider_state(wid, value)], fragment_id=w.fragment_id)
     label = s.widget(key, "slider")[1].proto.label
     if f": {fmt_int(value)} /" not in label:
