@@ -9,6 +9,7 @@ meeting.
 """
 from __future__ import annotations
 
+import gc
 import logging
 import sys
 from pathlib import Path
@@ -30,6 +31,7 @@ def warm() -> None:
         warm_samples()
     finally:
         quiet.setLevel(level)
+    gc.freeze()  # what is loaded now lives as long as the server: later collections need not scan it again
 
 
 def main(argv: list[str]) -> None:
