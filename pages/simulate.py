@@ -102,11 +102,15 @@ def simulator() -> None:
     x_now = apply_deltas(view.x_row[None, :], deltas[None, :], rb, np.array([LEVELS.index(view.level)]))[0]
     marg = marginal(x_now, view.level, rb, view.held)
     best_next_steps(marg)
-    # in a popover: its content is drawn only when opened, so plotly's 4,7 MB script (about 1,5 s of the
-    # browser's time on a 2-core machine) stays off the page's first render; the group metrics above say the same
-    with st.popover("Biểu đồ thác nước: điểm thay đổi theo từng nhóm", icon=":material/waterfall_chart:"):
-        st.plotly_chart(waterfall(rb, data.base, scen, i), width="stretch", key="sim_waterfall",
-                        config={"staticPlot": True})  # redrawn on every lever change: keep it light
+    # drawn only while open: plotly's 4,7 MB script (about 1,5 s of the browser's time on a 2-core machine)
+    # stays off the page's first render, and a lever move does not build the figure for nothing (the group
+    # metrics above say the same in numbers)
+    chart = st.expander("Biểu đồ thác nước: điểm thay đổi theo từng nhóm", icon=":material/waterfall_chart:",
+                        key="sim_waterfall_open", on_change="rerun")
+    if chart.open:
+        with chart:
+            st.plotly_chart(waterfall(rb, data.base, scen, i), width="stretch", key="sim_waterfall",
+                            config={"staticPlot": True})  # redrawn on every lever change: keep it light
     lever_panel(rb, view.rooms, view.level, marg, synced=(view.code, rb.id, sim["seq"]),
                 entry=lambda key: lever_entry(data, i, key))
     share_link()

@@ -206,3 +206,17 @@ def test_lever_hints_are_true_and_say_each_thing_once(sample):
         assert "0,00 điểm" not in h, h
         first = h.split(" · ")[0].lower()
         assert first.count("thêm 1 ") + first.count("bớt 1 ") <= 1, h
+
+
+def _charts(at) -> list:
+    return [e for e in at.main if "plotly" in type(getattr(e, "proto", None)).__name__.lower()]
+
+
+def test_waterfall_is_built_only_while_its_fold_is_open(sample):
+    """Closed (the default), a lever move builds no plotly figure and the page loads no plotly script."""
+    at = open_sim(sample, sample.first("commune"))
+    assert not at.exception and not _charts(at)
+    at.session_state["sim_waterfall_open"] = True  # what opening the fold sends
+    at.run()
+    assert not at.exception
+    assert len(_charts(at)) == 1

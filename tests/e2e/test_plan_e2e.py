@@ -102,7 +102,7 @@ def test_plan_a_ward_apply_and_simulator_reaches_target(browser, server_url, war
     assert parse_vn_number(total.inner_text()) >= ward.target
     expect(page.get_by_text(f"Đã áp dụng kịch bản «{p.to_scenario().name}» vào mô phỏng.")).to_be_visible()
     expect(page.locator(".st-key-lv_n_e_results input[type=range]")).to_be_attached()
-    page.get_by_role("button", name="Biểu đồ thác nước", exact=False).click()  # drawn only when opened
+    page.get_by_text("Biểu đồ thác nước", exact=False).click()  # drawn only while open
     expect(page.locator('[data-testid="stPlotlyChart"]').first).to_be_visible()
     page.wait_for_timeout(1500)  # let plotly and the sliders finish drawing
     page.screenshot(path=str(artifacts / "lap-ke-hoach-ap-dung.png"))
