@@ -6,7 +6,11 @@ Debian's chromium, with a breakdown of where each lever change spends its time.
 - Data: the national synthetic sample (``?src=gia-lap``, 3.857 units) when present, else the largest
   bundled sample; the script says which, and prints ``uptime`` (the machine may be shared).
 - First render: a new browser session opens Tổng quan until the table and the cohort medians show
-  (cold = first session of a fresh server, data read from disk; warm = the next sessions).
+  (cold = first session of a freshly started server; warm = the next sessions). The server starts as
+  ``scripts/run_app.sh`` starts it (``python -m ui.serve``: samples scored before it listens); ``--plain``
+  starts it with ``streamlit run app.py`` instead, where the first session also pays for the imports and
+  the scoring. Then every page once per new session (1366×768): when its main content shows, and when the
+  page settles (its last DOM change before 1,5 s without any: charts, iframes and fonts included).
 - Page switch: from Tổng quan, a click on «Mô phỏng» until the scenario total shows.
 - Keyboard: the simulator shows a commune; the focused slider of a lever whose single step changes the
   rounded total gets ArrowRight / ArrowLeft alternately; timed from the key press to the moment
@@ -116,6 +120,43 @@ def first_render(browser, url: str) -> float:
     return dt
 
 
+# the moment the page stops changing: the last DOM insertion or text change in the app, timed in the page
+SETTLE = """(() => { window.__last = 0;
+  new MutationObserver(() => { window.__last = performance.now(); })
+    .observe(document, {childList: true, subtree: true, characterData: true}); })();"""
+SETTLED = "q => document.querySelector('h1') && performance.now() - window.__last > q"
+PAGES = {  # path → what the first render must show (besides the title)
+    "overview": '[data-testid="stDataFrame"]', "unit": '[data-testid="stMetricValue"]',
+    "simulate": TOTAL, "plan": '[data-testid="stButton"]', "data": '[data-testid="stDataFrame"]',
+    "policy": '[data-testid="stMetricValue"]', "guide": '[data-testid="stMarkdown"]',
+}
+
+
+def settled_render(browser, url: str, ready: str, quiet_ms: int = 1500) -> tuple[float, float]:
+    """A new session opens ``url``: (seconds until ``ready`` shows, seconds until the last change of the
+    page before ``quiet_ms`` without any), both from the start of navigation."""
+    ctx = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = ctx.new_page()
+    page.add_init_script(SETTLE)
+    page.goto(url)
+    page.wait_for_selector(ready, timeout=60_000)
+    shown = page.evaluate("() => performance.now()")
+    page.wait_for_function(SETTLED, arg=quiet_ms, polling=100, timeout=60_000)
+    last = page.evaluate("() => window.__last")
+    ctx.close()
+    return shown / 1000, max(shown, last) / 1000
+
+
+def every_page(browser, url: str, key: str, runs: int = 3) -> None:
+    """First render of each page in a new session (warm server), median of ``runs``, at 1366×768."""
+    print(f"First render of every page, new session on a warm server, 1366×768 (median of {runs}): "
+          "main content shown / page settled (last change before 1,5 s without any)")
+    for path, ready in PAGES.items():
+        times = [settled_render(browser, f"{url}/{path}?src={key}", ready) for _ in range(runs)]
+        shown, done = (statistics.median(t[i] for t in times) for i in (0, 1))
+        print(f"  {path:9s} {shown:.2f} s / {done:.2f} s")
+
+
 def page_switch(browser, url: str) -> float:
     ctx = browser.new_context(viewport={"width": 1440, "height": 1000})
     page = ctx.new_page()
@@ -206,6 +247,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeat", type=int, default=21, help="keyboard presses")
     ap.add_argument("--drags", type=int, default=5)
+    ap.add_argument("--plain", action="store_true", help="start the server with streamlit run app.py (cold)")
     args = ap.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -216,7 +258,9 @@ def main() -> None:
     print(f"Dữ liệu: mẫu {s.key}, {len(table)} đơn vị; xã {unit.code}; phím: {unit.lever}; kéo: {unit.first}")
     print(f"Tải máy lúc bắt đầu: {uptime()}")
     port = free_port()
-    proc = start_server(port)
+    proc = start_server(port, warm=not args.plain)
+    print("Server: " + ("streamlit run app.py (cold start)" if args.plain else
+                        "python -m ui.serve, as scripts/run_app.sh starts it (samples scored before it listens)"))
     url = f"http://127.0.0.1:{port}"
     src = f"{url}/?src={s.key}"
     try:
@@ -226,6 +270,7 @@ def main() -> None:
             warm = [first_render(browser, src) for _ in range(5)]
             print(f"First render (Tổng quan, ?src={s.key}): cold {cold:.2f} s, warm median "
                   f"{statistics.median(warm):.2f} s, max {max(warm):.2f} s (targets < 3 s / < 2 s)")
+            every_page(browser, url, s.key)
             sw = [page_switch(browser, src) for _ in range(3)]
             print(f"Page switch Tổng quan → Mô phỏng: median {statistics.median(sw):.2f} s (target < 1 s)")
             ctx = browser.new_context(viewport={"width": 1440, "height": 1000})

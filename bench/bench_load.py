@@ -58,6 +58,7 @@ from chiso.rulebook import load_rulebook  # noqa: E402
 from chiso.samples import load_sample, sample  # noqa: E402
 
 SOURCE = "gia-lap"
+RUN = time.strftime("%Hh%M %S")  # scenario names stay new when a server is reused (--url)
 
 
 def _e2e_server():
@@ -203,7 +204,7 @@ async def trainee(n: int, url: str, code: str, deadline: float, opt: Options, ro
             if moves % opt.every == 0:
                 saves += 1
                 # no markdown specials in the name: the app's message escapes them
-                await cycle(s, f"Phòng tập {n + 1} lần {saves}", room)
+                await cycle(s, f"Phòng tập {RUN} · {n + 1} lần {saves}", room)
         except RunError as exc:
             room.error(exc)
             s = await _drop(s)  # reopen the commune: the old session's page and state are unknown
@@ -290,7 +291,7 @@ async def run_room(url: str, pid: int | None, n: int, opt: Options) -> tuple[Roo
     room, mem = Room(), Memory(pid)
     mem.mark("cold")
     warm = await open_commune(url, codes[-1], opt)  # shared data and caches once, outside the figures
-    await cycle(warm, "Khởi động", Room())
+    await cycle(warm, f"Khởi động {time.strftime('%Hh%M %S')}", Room())  # a server reused by --url keeps earlier names
     await warm.close()
     await asyncio.sleep(1)
     mem.mark("idle")

@@ -36,9 +36,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(port: int, env: dict | None = None) -> subprocess.Popen:
+def start_server(port: int, env: dict | None = None, warm: bool = False) -> subprocess.Popen:
+    """``warm``: start as scripts/run_app.sh does (python -m ui.serve: samples scored before it listens)."""
     cmd = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
+        sys.executable, "-m", *(["ui.serve"] if warm else ["streamlit", "run", "app.py"]),
         "--server.headless=true", "--server.address=127.0.0.1", f"--server.port={port}",
         "--browser.gatherUsageStats=false", "--server.fileWatcherType=none",
     ]

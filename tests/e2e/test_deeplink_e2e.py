@@ -8,6 +8,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from conftest import free_port, start_server, stop_server
+
 
 @pytest.mark.parametrize("path, heading", [("unit", "Đơn vị"), ("plan", "Lập kế hoạch"), ("guide", "Học chỉ số")])
 def test_deep_link_on_a_fresh_server(browser, fresh_server, path, heading):
@@ -26,9 +28,23 @@ RAW_NAMES = ["app", "guide", "overview", "plan", "policy", "simulate", "unit"]
 
 def test_shared_link_as_first_request_gets_the_vietnamese_menu_and_wide_layout(browser, fresh_server):
     """The case of a link sent before a meeting: the server has never run app.py when it arrives."""
+    _first_request_is_a_shared_link(browser, fresh_server)
+
+
+def test_shared_link_as_first_request_on_the_warm_start(browser):
+    """The same, on a server started as scripts/run_app.sh starts it (python -m ui.serve: the samples are
+    scored before it listens, but app.py has still never run)."""
+    proc = start_server(port := free_port(), warm=True)
+    try:
+        _first_request_is_a_shared_link(browser, f"http://127.0.0.1:{port}")
+    finally:
+        stop_server(proc)
+
+
+def _first_request_is_a_shared_link(browser, server: str) -> None:
     ctx = browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN")
     page = ctx.new_page()
-    page.goto(f"{fresh_server}/simulate?src=phu-tho&unit=H44.100&lv=e_results:3")
+    page.goto(f"{server}/simulate?src=phu-tho&unit=H44.100&lv=e_results:3")
     expect(page.get_by_role("heading", name="Mô phỏng", exact=True)).to_be_visible(timeout=90_000)
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=90_000)
     nav = page.locator('[data-testid="stSidebarNav"]')
