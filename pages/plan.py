@@ -2,14 +2,13 @@
 group — to a target score. chiso.plan.solver solves and re-checks every plan with the engine; a plan reaches
 the simulator only through the explicit "Áp dụng vào mô phỏng" button.
 """
-import time
-
 import numpy as np
 import streamlit as st
 
 from chiso.errors import ChisoError
 from chiso.fmt import fmt_int, fmt_number, fmt_points
 from chiso.io.export import ExportMeta, plans_workbook
+from chiso.plan.batch import batch_work
 from chiso.plan.setup import (
     BATCH_MODES,
     BATCH_MODES_VI,
@@ -20,9 +19,10 @@ from chiso.plan.setup import (
     parse_target,
     scope_rows,
 )
-from chiso.plan.solver import OBJECTIVE_VI, plan_table, plan_unit
+from chiso.plan.solver import OBJECTIVE_VI, plan_unit
 from chiso.plan.targets import NEXT_BAND, target_presets
 from chiso.rulebook import LEVEL_NAMES_VI, LEVELS
+from ui import batch_job
 from ui.entry import indicators_entry, show_notice
 from ui.plan_view import batch_summary, plan_options, show_alternative, show_plan
 from ui.safe_md import md
@@ -147,25 +147,13 @@ with many:
                    f"Mục tiêu theo từng đơn vị: từ {fmt_points(lo)} đến {fmt_points(hi)} điểm")
 
     bsig = (data.source_label, data.period, rb.id, level, parent, mode, value, options)
-    blast = ss.get("batch_last")
     if st.button(f"Lập kế hoạch cho {fmt_int(len(rows))} đơn vị", type="primary", key="batch_solve",
                  disabled=targets is None or not len(rows)):
-        bar = st.progress(0.0, text="Đang lập kế hoạch…")
-        every = max(1, len(rows) // 100)
-
-        def progress(done: int, total: int) -> None:
-            if done == total or done % every == 0:
-                bar.progress(done / total, text=f"Đã lập kế hoạch {fmt_int(done)} / {fmt_int(total)} đơn vị")
-
-        started = time.perf_counter()
-        try:
-            plans = plan_table(data.table, data.base, targets, codes=data.codes[rows], progress=progress,
-                               **options.kw())
-        except ChisoError as exc:
-            st.error(md(exc))
-        else:
-            seconds = time.perf_counter() - started
-            blast = ss["batch_last"] = {"sig": bsig, "plans": plans, "seconds": seconds, "title": title}
+        # through the server's heavy-job queue: a big batch never starves the other sessions' reruns
+        batch_job.submit(batch_work(data.table, data.base, targets, data.codes[rows], **options.kw()),
+                         len(rows), bsig, title)
+    batch_job.show()
+    blast = ss.get(batch_job.LAST)
     if blast and blast["sig"] == bsig:
         plans = blast["plans"]
         st.caption(f"{md(blast['title'])}. Lập {fmt_int(len(plans))} kế hoạch trong "

@@ -1,10 +1,11 @@
 """chiso.jobs: heavy jobs run at most ``slots`` at a time, in order, with progress and cancel."""
 from __future__ import annotations
 
+import os
 import threading
 
 from chiso.errors import DataError
-from chiso.jobs import CANCELLED, DONE, FAILED, QUEUED, JobQueue
+from chiso.jobs import CANCELLED, DONE, FAILED, QUEUED, JobQueue, heavy_slots
 
 
 def _gated(gate: threading.Event, started: threading.Event | None = None, steps: int = 4):
@@ -72,3 +73,18 @@ def test_a_bug_finishes_the_job_with_a_plain_message() -> None:
 
     job = JobQueue().submit("lô", work)
     assert job.wait(10) and job.state == FAILED and "nhật ký máy chủ" in job.error
+
+
+def test_slots_come_from_the_environment_and_bad_values_fall_back_to_one() -> None:
+    assert heavy_slots("") == 1
+    assert heavy_slots("3") == 3
+    assert heavy_slots("0") == 1 and heavy_slots("hai") == 1 and heavy_slots("-2") == 1
+
+
+def test_a_job_runs_at_a_lower_priority_than_the_server() -> None:
+    def nice(job):
+        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    job = JobQueue().submit("lô", nice)
+    assert job.wait(10) and job.state == DONE
+    assert job.result > os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) or job.result == 19

@@ -53,7 +53,8 @@ def make_engine(url: str) -> Engine:
 
 
 def _sqlite_engine(parsed) -> Engine:
-    if parsed.database and parsed.database != ":memory:":
+    uri = parsed.query.get("uri") == "true"  # file:…?mode=ro: SQLite's own URI, not a path to create
+    if parsed.database and parsed.database != ":memory:" and not uri:
         try:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:

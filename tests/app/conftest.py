@@ -98,3 +98,13 @@ def metric(at: AppTest, label: str):
     hits = [m for m in at.metric if m.label == label or m.label.startswith(label)]
     assert hits, f"no metric {label!r} in {[m.label for m in at.metric]}"
     return hits[0]
+
+
+def solve_batch(at: AppTest, timeout: float = 120) -> AppTest:
+    """Click «Lập kế hoạch cho … đơn vị», wait for the queued job (the page polls it), show its result."""
+    at.button(key="batch_solve").click().run()
+    if "batch_job" in at.session_state:
+        assert at.session_state["batch_job"]["job"].wait(timeout), "the batch job did not finish"
+        at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at

@@ -1,6 +1,8 @@
 """Real-browser fixtures: a Streamlit server on a free 127.0.0.1 port and Debian's chromium via Playwright.
 
 A missing /usr/bin/chromium fails the run when CI=true and skips only on a developer's machine.
+Every server's log (stderr) is read while it runs: a "Traceback" or "Uncaught app exception" in it fails
+the test during which it was written (and the server's stop), with the offending lines.
 """
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -47,10 +50,12 @@ def start_server(port: int, env: dict | None = None, warm: bool = False) -> subp
     own_db = {"CHISO_DATABASE_URL": f"sqlite:///{tempfile.mkdtemp(prefix='chiso-e2e-')}/workspace.sqlite3"}
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             env={**os.environ, **own_db, **(env or {})})
+    _drain_log(proc)
     deadline = time.time() + 60
     while time.time() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited: {proc.stderr.read().decode(errors='replace')[-2000:]}")
+            proc.log_thread.join(10)
+            raise RuntimeError(f"streamlit exited: {''.join(proc.log)[-2000:]}")
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1) as r:
                 if r.status == 200:
@@ -62,11 +67,52 @@ def start_server(port: int, env: dict | None = None, warm: bool = False) -> subp
 
 
 def stop_server(proc: subprocess.Popen) -> None:
+    """Stop the server, then fail if its log holds a traceback (users never see one; the log must not either)."""
     proc.terminate()
     try:
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         proc.kill()
+        proc.wait(timeout=10)
+    proc.log_thread.join(10)
+    LIVE.discard(proc)
+    assert_clean_log(proc.log)
+
+
+# ---------------------------------------------------------------- the server log
+
+LIVE: set[subprocess.Popen] = set()  # servers running now: checked after each test
+_BAD = ("Traceback", "Uncaught app exception")
+
+
+def _drain_log(proc: subprocess.Popen) -> None:
+    """Read stderr into ``proc.log`` in a thread: a PIPE nobody reads blocks the server once it is full."""
+    proc.log = []
+
+    def pump() -> None:
+        for raw in proc.stderr:  # ends when the server exits
+            proc.log.append(raw.decode("utf-8", errors="replace"))
+
+    proc.log_thread = threading.Thread(target=pump, name=f"log-{proc.pid}", daemon=True)
+    proc.log_thread.start()
+    LIVE.add(proc)
+
+
+def assert_clean_log(lines: list[str]) -> None:
+    """Fail with the offending lines (and the 30 after each, the traceback's body) when the log has one."""
+    hits = [i for i, line in enumerate(lines) if any(b in line for b in _BAD)]
+    if hits:
+        shown = "".join("".join(lines[i:i + 30]) + "…\n" for i in hits[:3])
+        pytest.fail(f"the server log has {len(hits)} traceback line(s):\n{shown}", pytrace=False)
+
+
+@pytest.fixture(autouse=True)
+def server_log_clean():
+    """After each test: what the running servers logged during it holds no traceback."""
+    seen = {proc: len(proc.log) for proc in LIVE}
+    yield
+    for proc in list(LIVE):  # a server started by this test's fixtures: its whole log
+        assert_clean_log(proc.log[seen.get(proc, 0):])
 
 
 def require_chromium() -> None:
@@ -102,6 +148,9 @@ def browser():
     require_chromium()
     from playwright.sync_api import sync_playwright
 
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)  # also for tests that open their own context
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b

@@ -1,0 +1,57 @@
+"""Issue 11: with CHISO_DATABASE_URL pointing to a database that cannot be used (an unreachable server, a
+read-only file), the app still opens on sample data, says plainly that saving is unavailable, and keeps a
+scenario in the session: no traceback anywhere."""
+from __future__ import annotations
+
+import re
+import sqlite3
+
+import pytest
+
+from conftest import open_page
+
+PAGES = ["pages/overview.py", "pages/unit.py", "pages/simulate.py", "pages/plan.py", "pages/data.py"]
+SAYS = "Không mở được cơ sở dữ liệu làm việc: số liệu nhập tay và kịch bản chỉ được giữ trong phiên này."
+
+
+@pytest.fixture(params=["unreachable", "read-only"])
+def unusable(request, tmp_path, monkeypatch) -> str:
+    if request.param == "unreachable":
+        url = "postgresql+psycopg://nobody@127.0.0.1:1/chiso"  # nothing listens on port 1
+    else:
+        path = tmp_path / "w.sqlite3"
+        sqlite3.connect(path).close()
+        url = f"sqlite:///file:{path}?mode=ro&uri=true"  # read-only: the schema cannot be created
+    monkeypatch.setenv("CHISO_DATABASE_URL", url)
+    return request.param
+
+
+def warnings(at) -> list[str]:
+    return [unescape(w.value) for w in at.warning]
+
+
+def unescape(shown: str) -> str:
+    """The text a reader sees (ui.safe_md escapes markdown characters with a backslash)."""
+    return re.sub(r"\\(.)", r"\1", shown)
+
+
+def test_every_page_opens_on_sample_data_and_says_saving_is_unavailable(unusable):
+    for page in PAGES:
+        at = open_page(page)
+        assert not at.exception, (page, [e.value for e in at.exception])
+        assert not at.error, (page, [e.value for e in at.error])
+        assert at.metric or at.dataframe, f"{page}: no data shown"
+        said = [w for w in warnings(at) if w.startswith(SAYS)]
+        assert said, (page, warnings(at))
+        reason = "không kết nối được" if unusable == "unreachable" else "không có quyền ghi"
+        assert reason in said[0]
+
+
+def test_a_scenario_is_kept_in_the_session_when_the_database_is_unusable(sample, unusable):
+    at = open_page("pages/simulate.py", state={"unit_code": sample.first("commune")})
+    at.text_input(key="sim_name").input("Phương án tạm").run()
+    at.slider(key="lv_n_digitised").set_value(int(at.slider(key="lv_n_digitised").value) + 100).run()
+    at.button(key="save_scenario").click().run()
+    assert not at.exception and not at.error
+    assert "Phương án tạm" in at.session_state["scenarios"]
+    assert any(w.startswith(SAYS) for w in warnings(at))
