@@ -51,7 +51,7 @@ def start_server(port: int, env: dict | None = None, warm: bool = False) -> subp
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             env={**os.environ, **own_db, **(env or {})})
     _drain_log(proc)
-    deadline = time.time() + 60
+    deadline = time.time() + 120  # the warm start scores every sample first; CI machines are loaded
     while time.time() < deadline:
         if proc.poll() is not None:
             proc.log_thread.join(10)
@@ -63,7 +63,7 @@ def start_server(port: int, env: dict | None = None, warm: bool = False) -> subp
         except OSError:
             time.sleep(0.2)
     proc.terminate()
-    raise RuntimeError("streamlit did not become healthy in 60 s")
+    raise RuntimeError("streamlit did not become healthy in 120 s")
 
 
 def stop_server(proc: subprocess.Popen) -> None:
