@@ -7,7 +7,7 @@ from chiso.calibration import published_group_points
 from chiso.explain import empty_groups, indicator_rows, missing_groups, no_official_total_vi
 from chiso.fmt import fmt_delta, fmt_int, fmt_percent, fmt_points
 from chiso.rulebook import LEVEL_NAMES_VI
-from ui.charts import PLOTLY_CONFIG, group_bars
+from ui.group_bars import group_bars
 from ui.history_view import history_section
 from ui.state import SIMULATE_PAGE, rulebook_caption, sidebar, unit_picker
 
@@ -42,9 +42,7 @@ elif not math.isnan(data.gap[i]) and data.gap[i] != 0:
 left, right = st.columns([3, 2])
 with left:
     miss = missing_groups(base, i)
-    st.plotly_chart(group_bars(rb, base.group_points[i], miss, empty=empty_groups(base, i),
-                               official=published_group_points(data.frame, rb, i)),
-                    width="stretch", key="unit_bars", config=PLOTLY_CONFIG)
+    group_bars(rb, base.group_points[i], miss, empty_groups(base, i), published_group_points(data.frame, rb, i))
     if miss.any():
         st.caption("* Nhóm thiếu số liệu trong tệp: phần thiếu nằm trong Điểm không có trong tệp (giữ nguyên).")
 with right:

@@ -26,49 +26,6 @@ def _layout(fig: go.Figure, height: int, **kw) -> go.Figure:
     return fig
 
 
-def group_bars(
-    rb: Rulebook, points: np.ndarray, missing: np.ndarray | None = None,
-    title: str = "Điểm theo nhóm chỉ số so với điểm tối đa",
-    empty: np.ndarray | None = None, official: np.ndarray | None = None,
-) -> go.Figure:
-    """Horizontal bars: each group's points against its maximum. Groups lacking some data are marked *;
-    groups with no data at all are held: drawn grey at the official group score when known, never as 0."""
-    g_n = len(rb.groups)
-    miss = list(np.zeros(g_n, bool) if missing is None else missing)[::-1]
-    held = list(np.zeros(g_n, bool) if empty is None else empty)[::-1]
-    off = list(np.full(g_n, np.nan) if official is None else np.asarray(official, dtype=float))[::-1]
-    names = [g.name_vi + (" *" if m and not h else "") for g, m, h in zip(rb.groups[::-1], miss, held)]
-    maxima = [g.max for g in rb.groups][::-1]
-    pts = list(np.asarray(points, dtype=float))[::-1]
-    fig = go.Figure()
-    fig.add_bar(
-        y=names, x=maxima, orientation="h", name="Điểm tối đa", marker_color="#e3e8ef",
-        text=[_bar_text(p, m, ms, h, o) for p, m, ms, h, o in zip(pts, maxima, miss, held, off)],
-        textposition="outside", cliponaxis=False,
-        hovertemplate="%{y}<br>Điểm tối đa: %{x:.2f}<extra></extra>",
-    )
-    fig.add_bar(
-        y=names, x=[np.nan if h else p for p, h in zip(pts, held)], orientation="h", name="Điểm đạt",
-        marker_color="#2f6db5", hovertemplate="%{y}<br>Điểm đạt: %{x:.2f}<extra></extra>",
-    )
-    if any(held):
-        fig.add_bar(
-            y=names, x=[o if h else np.nan for o, h in zip(off, held)], orientation="h",
-            name="Giữ nguyên (không có số liệu)", marker_color="#9aa3ae",
-            hovertemplate="%{y}<br>Điểm chính thức, giữ nguyên: %{x:.2f}<extra></extra>",
-        )
-    fig.update_layout(barmode="overlay", title=dict(text=title, font=dict(size=15)))
-    fig.update_xaxes(range=[0, max(maxima) * 1.9])
-    return _layout(fig, 320, showlegend=True, legend=dict(orientation="h", y=-0.12))
-
-
-def _bar_text(p: float, mx: float, miss: bool, held: bool, official: float) -> str:
-    if held:
-        known = "" if np.isnan(official) else f"{fmt_points(official)} / {fmt_number(mx)} "
-        return f"{known}(giữ nguyên, không có số liệu)"
-    return f"{fmt_points(p)} / {fmt_number(mx)}" + (" (thiếu số liệu)" if miss else "")
-
-
 def waterfall(rb: Rulebook, base: Scores, scen: Scores, i: int = 0) -> go.Figure:
     """Baseline total → change of every group → scenario total (groups add up exactly).
 

@@ -35,3 +35,12 @@ def test_a_period_stored_in_the_workspace_joins_the_history(sample, own_workspac
     at = open_page(UNIT, state={"unit_code": code})
     table = next(d.value for d in at.dataframe if "Kỳ" in d.value.columns)
     assert list(table["Kỳ"]) == ["2026-Q2 (giả lập)", "2026-Q3", "2026-Q4"]
+
+
+def test_history_chart_is_built_only_while_its_fold_is_open(sample):
+    """Closed (the default), Đơn vị draws no plotly chart, so its first render needs no plotly script."""
+    at = open_page(UNIT, state={"unit_code": sample.first("commune")})
+    assert not at.get("plotly_chart")
+    at.session_state["unit_history_open"] = True
+    at.run()
+    assert not at.exception and len(at.get("plotly_chart")) == 1
