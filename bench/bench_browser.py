@@ -11,6 +11,7 @@ Debian's chromium, with a breakdown of where each lever change spends its time.
   starts it with ``streamlit run app.py`` instead, where the first session also pays for the imports and
   the scoring. Then every page once per new session (1366×768): when its main content shows, and when the
   page settles (its last DOM change before 1,5 s without any: charts, iframes and fonts included).
+  For scale, Streamlit's own floor: a minimal app (a title and one metric) timed the same way.
 - Page switch: from Tổng quan, a click on «Mô phỏng» until the scenario total shows.
 - Keyboard: the simulator shows a commune; the focused slider of a lever whose single step changes the
   rounded total gets ArrowRight / ArrowLeft alternately; timed from the key press to the moment
@@ -31,6 +32,7 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 import numpy as np
@@ -157,6 +159,47 @@ def every_page(browser, url: str, key: str, runs: int = 3) -> None:
         print(f"  {path:9s} {shown:.2f} s / {done:.2f} s")
 
 
+FLOOR_APP = """import streamlit as st
+st.set_page_config(layout="wide")
+st.title("Tổng quan")
+st.metric("Tổng điểm", "61,13")
+"""
+
+
+def floor(browser, runs: int = 5) -> None:
+    """Streamlit's own floor on this machine: a page with a title and one metric, in a new session."""
+    import tempfile
+
+    app = Path(tempfile.mkdtemp(prefix="chiso-floor-")) / "app.py"
+    app.write_text(FLOOR_APP, encoding="utf-8")
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(app), "--server.headless=true",
+                             f"--server.port={port}", "--browser.gatherUsageStats=false"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1):
+                    break
+            except OSError:
+                time.sleep(0.2)
+        times = []
+        for _ in range(runs + 1):  # the first visit warms the server
+            ctx = browser.new_context(viewport={"width": 1366, "height": 768})
+            page = ctx.new_page()
+            t0 = time.perf_counter()
+            page.goto(f"http://127.0.0.1:{port}/")
+            page.wait_for_selector('[data-testid="stMetricValue"]', timeout=60_000)
+            times.append(time.perf_counter() - t0)
+            ctx.close()
+        print(f"Streamlit's floor (title + one metric, new session, warm server): median "
+              f"{statistics.median(times[1:]):.2f} s of {runs}")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
 def page_switch(browser, url: str) -> float:
     ctx = browser.new_context(viewport={"width": 1440, "height": 1000})
     page = ctx.new_page()
@@ -270,6 +313,7 @@ def main() -> None:
             warm = [first_render(browser, src) for _ in range(5)]
             print(f"First render (Tổng quan, ?src={s.key}): cold {cold:.2f} s, warm median "
                   f"{statistics.median(warm):.2f} s, max {max(warm):.2f} s (targets < 3 s / < 2 s)")
+            floor(browser)
             every_page(browser, url, s.key)
             sw = [page_switch(browser, src) for _ in range(3)]
             print(f"Page switch Tổng quan → Mô phỏng: median {statistics.median(sw):.2f} s (target < 1 s)")

@@ -1,16 +1,17 @@
-"""Training-room load test: N concurrent sessions work on the national synthetic sample at once.
+"""Training-room load test: N concurrent sessions work on one bundled sample at once (Phú Thọ by default).
 
     .venv/bin/python bench/bench_load.py --sessions 10 30 60 --seconds 300 [--batch] [--url URL --pid PID]
 
 How: a protocol-level client (``bench/load_client.py``) speaks Streamlit's websocket protocol with
 Streamlit's own protobufs, so 60 sessions fit on the 2-core machine next to the server (60 chromiums
-do not). Each session opens ``/simulate?src=gia-lap&unit=<its own commune>`` and then, until the time
+do not). Each session opens ``/simulate?src=phu-tho&unit=<its own commune>`` (``--source``: the issue's
+first look opened Phú Thọ communes; ``gia-lap`` is the national set) and then, until the time
 is up, waits a think time (``--think``, uniform 0,5–1,5×) and moves one lever slider to a new random
 count; every ``--every`` moves it also switches page (Tổng quan and back), saves a scenario under a new
 name (the «Lưu kịch bản» button) and plans its commune's target on Lập kế hoạch (its button, the
 default target: next band) before returning to Mô phỏng. ``--batch`` adds one session that meanwhile
-plans every commune (Lập kế hoạch › Nhiều đơn vị cùng lúc with the page's defaults: 3.321 communes to
-≥ 70), again and again.
+plans every commune of the national set (Lập kế hoạch › Nhiều đơn vị cùng lúc: 3.321 communes to ≥ 70,
+71, … 79 in turn, so that each run plans anew), again and again, through the app's heavy-job queue.
 
 What it measures:
 - lever latency: from sending the slider's new value to the run's ``script_finished`` — the server's
@@ -42,6 +43,7 @@ import random
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -57,7 +59,8 @@ from chiso.fmt import fmt_int  # noqa: E402
 from chiso.rulebook import load_rulebook  # noqa: E402
 from chiso.samples import load_sample, sample  # noqa: E402
 
-SOURCE = "gia-lap"
+SOURCE = "phu-tho"  # --source; the issue's first look opened Phú Thọ communes
+BATCH_SOURCE = "gia-lap"  # the batch plans the national set's 3.321 communes
 RUN = time.strftime("%Hh%M %S")  # scenario names stay new when a server is reused (--url)
 
 
@@ -107,7 +110,7 @@ class Room:
 
 def communes(n: int) -> list[str]:
     """n distinct commune codes spread over the sample (plus one more for the warm-up session)."""
-    s = sample(SOURCE)
+    s = sample(SOURCE)  # set by --source
     f = load_sample(s, load_rulebook(s.rulebook)).frame
     codes = f.loc[f["level"] == "commune", "unit_code"].astype(str).tolist()
     if n + 1 > len(codes):
@@ -227,13 +230,24 @@ async def batch_planner(url: str, deadline: float, opt: Options, room: Room) -> 
     """Plans every commune again and again on Lập kế hoạch while the room works."""
     s = await Session.open(url, opt.timeout)
     try:
-        await s.rerun(page="plan", query=f"src={SOURCE}", timeout=opt.open_timeout)
+        await s.rerun(page="plan", query=f"src={BATCH_SOURCE}", timeout=opt.open_timeout)
+        target = 70
         while time.monotonic() < deadline:
             button_id, _ = s.widget("batch_solve", "button")
-            reply = await s.rerun(widgets=[trigger_state(button_id)], timeout=opt.batch_timeout)
-            if not any("kế hoạch trong" in t for t in reply.texts):
-                raise RunError("batch: no «Lập … kế hoạch trong … giây» shown")
-            room.add("batch", reply.seconds)
+            text_id, _ = s.widget("batch_target_text", "text_input")
+            target = 70 + (target - 69) % 10  # a new target each time: the page keeps the last result of a target
+            t0 = time.perf_counter()
+            reply = await s.rerun(widgets=[text_state(text_id, str(target)), trigger_state(button_id)],
+                                  timeout=opt.batch_timeout)
+            # the job runs in the heavy-job queue; the page polls it (st.fragment run_every, sent by the
+            # browser): poll the same way with plain reruns until the result shows
+            while not any("kế hoạch trong" in t for t in reply.texts):
+                shown = reply.texts + [body for _, body in reply.alerts]
+                if not any(t.startswith(("Đang chờ", "Đang lập kế hoạch")) for t in shown):
+                    raise RunError("batch: neither progress nor «Lập … kế hoạch trong … giây» shown")
+                await asyncio.sleep(0.7)
+                reply = await s.rerun(timeout=opt.batch_timeout)
+            room.add("batch", time.perf_counter() - t0)
     except RunError as exc:
         room.error(RunError(f"batch: {exc}"))
     except asyncio.CancelledError:
@@ -265,18 +279,21 @@ def rss_mb(pid: int) -> float:
 
 @dataclass
 class Memory:
-    pid: int | None
+    pids: list[int]  # every replica's server process (their RSS is added up)
     points: dict[str, float] = field(default_factory=dict)
     peak: float = 0.0
 
+    def rss(self) -> float:
+        return sum(rss_mb(p) for p in self.pids)
+
     def mark(self, name: str) -> None:
-        if self.pid:
-            self.points[name] = rss_mb(self.pid)
+        if self.pids:
+            self.points[name] = self.rss()
             self.peak = max(self.peak, self.points[name])
 
     async def sample(self, stop: asyncio.Event) -> None:
-        while self.pid and not stop.is_set():
-            self.peak = max(self.peak, rss_mb(self.pid))
+        while self.pids and not stop.is_set():
+            self.peak = max(self.peak, self.rss())
             try:
                 await asyncio.wait_for(stop.wait(), 0.5)
             except asyncio.TimeoutError:
@@ -286,21 +303,26 @@ class Memory:
 # ------------------------------------------------------------------ one room
 
 
-async def run_room(url: str, pid: int | None, n: int, opt: Options) -> tuple[Room, Memory]:
+async def run_room(urls: list[str], pids: list[int], n: int, opt: Options) -> tuple[Room, Memory]:
+    """n sessions spread over the replicas ``urls`` (session i on replica i mod R: what a proxy with sticky
+    sessions does), plus the batch session on the first replica."""
     codes = communes(n)
-    room, mem = Room(), Memory(pid)
+    room, mem = Room(), Memory(pids)
     mem.mark("cold")
-    warm = await open_commune(url, codes[-1], opt)  # shared data and caches once, outside the figures
-    await cycle(warm, f"Khởi động {time.strftime('%Hh%M %S')}", Room())  # a server reused by --url keeps earlier names
-    await warm.close()
+    for r, url in enumerate(urls):  # shared data and caches once per replica, outside the figures
+        warm = await open_commune(url, codes[-1], opt)
+        # a server reused by --url keeps earlier names
+        await cycle(warm, f"Khởi động {r + 1} {time.strftime('%Hh%M %S')}", Room())
+        await warm.close()
     await asyncio.sleep(1)
     mem.mark("idle")
     stop, all_open, opened = asyncio.Event(), asyncio.Event(), set()
     sampler = asyncio.create_task(mem.sample(stop))
     deadline = time.monotonic() + n * opt.ramp + opt.seconds
-    people = [_delayed(i * opt.ramp, trainee(i, url, codes[i], deadline, opt, room, opened, all_open, n))
+    people = [_delayed(i * opt.ramp, trainee(i, urls[i % len(urls)], codes[i], deadline, opt, room, opened,
+                                              all_open, n))
               for i in range(n)]
-    batch = asyncio.create_task(batch_planner(url, deadline, opt, room)) if opt.batch else None
+    batch = asyncio.create_task(batch_planner(urls[0], deadline, opt, room)) if opt.batch else None
     marker = asyncio.create_task(_mark_when(all_open, mem, "connected"))
     sessions = await asyncio.gather(*people)
     mem.mark("end")  # before closing: a closed session's state is what the server may drop
@@ -372,16 +394,19 @@ def uptime() -> str:
     return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
 
 
-def run_one(n: int, opt: Options, url: str | None, pid: int | None) -> tuple[Room, Memory]:
-    """One room of n sessions, on ``url`` or on a fresh server of its own."""
+def run_one(n: int, opt: Options, url: str | None, pid: int | None, replicas: int = 1) -> tuple[Room, Memory]:
+    """One room of n sessions, on ``url`` or on fresh servers of its own: ``replicas`` processes sharing one
+    workspace database, as in the README's deployment (one Python process uses one core: the GIL)."""
     if url:
-        return asyncio.run(run_room(url, pid, n, opt))
-    port = free_port()
-    proc = start_server(port)
+        return asyncio.run(run_room([url], [pid] if pid else [], n, opt))
+    db = {"CHISO_DATABASE_URL": f"sqlite:///{tempfile.mkdtemp(prefix='chiso-load-')}/workspace.sqlite3"}
+    ports = [free_port() for _ in range(replicas)]
+    procs = [start_server(port, db) for port in ports]
     try:
-        return asyncio.run(run_room(f"http://127.0.0.1:{port}", proc.pid, n, opt))
+        return asyncio.run(run_room([f"http://127.0.0.1:{p}" for p in ports], [p.pid for p in procs], n, opt))
     finally:
-        stop_server(proc)
+        for proc in procs:
+            stop_server(proc)
 
 
 def main() -> None:
@@ -393,17 +418,22 @@ def main() -> None:
     ap.add_argument("--timeout", type=float, default=20.0, help="seconds before a reply counts as an error")
     ap.add_argument("--ramp", type=float, default=0.5, help="seconds between two sessions opening")
     ap.add_argument("--batch", action="store_true", help="one more session plans every commune meanwhile")
+    ap.add_argument("--source", default="phu-tho", help="the bundled sample whose communes the room opens")
+    ap.add_argument("--replicas", type=int, default=1, help="fresh server processes sharing one database; "
+                    "sessions spread over them as a proxy with sticky sessions would")
     ap.add_argument("--url", help="a running server (default: a fresh server per N)")
     ap.add_argument("--pid", type=int, help="with --url: the server's pid, for its memory")
     a = ap.parse_args()
+    global SOURCE
+    SOURCE = a.source
     opt = Options(seconds=a.seconds, think=a.think, every=a.every, timeout=a.timeout, ramp=a.ramp, batch=a.batch)
     print(f"Data: ?src={SOURCE}; think {a.think} s (×0,5–1,5), cycle every {a.every} moves, ramp {a.ramp} s, "
           f"{a.seconds:.0f} s per N{', with a batch plan of all communes' if a.batch else ''}; "
-          f"{'server ' + a.url if a.url else 'a fresh server per N'}")
+          f"{'server ' + a.url if a.url else f'fresh servers per N: {a.replicas} replica(s), one database'}")
     print(f"Load before: {uptime()}")
     print(HEADER)
     for n in a.sessions:
-        room, mem = run_one(n, opt, a.url, a.pid)
+        room, mem = run_one(n, opt, a.url, a.pid, a.replicas)
         print(report(n, room, mem), flush=True)
     print(f"Load after: {uptime()}")
 

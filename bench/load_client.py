@@ -145,6 +145,8 @@ class Session:
             reply.alerts.append((sub.format, sub.body))
         elif kind in ("markdown", "heading"):
             reply.texts.append(sub.body)
+        elif kind == "progress":
+            reply.texts.append(sub.text)
         wid = getattr(sub, "id", "")
         if wid and isinstance(wid, str):
             self._seen += 1
