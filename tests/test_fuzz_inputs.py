@@ -1,6 +1,7 @@
 """Fuzzing harness (issue 11): every input surface answers with a result or a Vietnamese ChisoError,
 within time and memory bounds. Surfaces: CSV and XLSX uploads (hostile shapes on top of the random grids
-of test_import_property.py), portal JSON, scenario JSON, share-link query strings, typed targets.
+of test_import_property.py), portal JSON, scenario JSON, share-link query strings, typed targets, and
+cells typed or pasted into the Số liệu grid.
 
 It runs in the normal pytest run with a fixed budget: derandomised, bounded ``max_examples`` and a per-
 example ``deadline`` (about 40 s for the whole module on a quiet 2-core machine).
@@ -17,6 +18,7 @@ import os
 import re
 import time
 import zipfile
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -24,6 +26,7 @@ from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
+from chiso.edits import apply_revisions, editable_keys, grid_edits, grid_frame, make_revisions
 from chiso.errors import ChisoError
 from chiso.io.portal import ENDPOINTS, load_portal_bytes
 from chiso.io.tabular import load_tabular
@@ -267,3 +270,38 @@ def test_typed_target(text) -> None:
     result = bounded(lambda: parse_target(text))
     if not isinstance(result, ChisoError):
         assert 0 <= result <= 100 and math.isfinite(result)
+
+
+# ---------------------------------------------------------------- edits typed or pasted in the data grid
+
+def _grid_table() -> UnitTable:
+    """A few Phú Thọ units, read once: the table the Số liệu grid shows."""
+    table = load_portal_bytes([(p.name, p.read_bytes()) for p in sorted(SAMPLE.glob("*.json"))], "2026-Q3", RB)
+    return replace(table, frame=table.frame.head(6).reset_index(drop=True),
+                   provenance=table.provenance.head(6).reset_index(drop=True))
+
+
+GRID = _grid_table()
+GRID_FRAME = grid_frame(GRID, RB)
+CELL_TEXT = st.one_of(TEXT, st.integers(-(10**15), 10**15).map(str), NUMBER_TEXT,
+                      st.floats(allow_nan=True, allow_infinity=True).map(str))
+
+
+@budget(150)
+@given(cells=st.lists(st.tuples(st.integers(0, len(GRID_FRAME) - 1), st.sampled_from(editable_keys(RB)), CELL_TEXT),
+                      min_size=1, max_size=6))
+@example(cells=[(0, "tthc_in_publication_decisions", "1.000.000")])  # accepted: a denominator may grow
+@example(cells=[(0, "tthc_published_on_time", "1.000.000")])  # refused: more on time than published
+@example(cells=[(1, "tthc_due_update", "=HYPERLINK(\"http://x.invalid\")")])  # refused: not a number
+def test_grid_edits(cells) -> None:
+    """Any cells typed into the grid: revisions that keep the table valid, or a Vietnamese EditError."""
+    after = GRID_FRAME.copy()
+    for row, key, text in cells:
+        after.loc[row, key] = text
+
+    def apply() -> UnitTable:
+        return apply_revisions(GRID, RB, make_revisions(GRID, RB, grid_edits(GRID_FRAME, after)))
+
+    result = bounded(apply)
+    if not isinstance(result, ChisoError):
+        check_table(result)
