@@ -6,7 +6,7 @@ import plotly.graph_objects as go
 
 from chiso.engine import Scores
 from chiso.history import PeriodScore
-from chiso.fmt import fmt_delta, fmt_number, fmt_points
+from chiso.fmt import fmt_delta, fmt_points
 from chiso.rulebook import Rulebook
 
 # plotly's toolbar is English (zoom, pan, "Download plot as a png"): hidden; the charts are read, not explored
