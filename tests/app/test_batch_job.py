@@ -64,12 +64,18 @@ def job_of(at):
     return at.session_state["batch_job"]["job"]
 
 
-def test_progress_then_the_result(sample, queue, pause):
-    reached, release = pause(3)
+def running_batch(pause, units: int):
+    """Plan page with a batch submitted and paused after ``units`` units: (the page, its release event)."""
+    reached, release = pause(units)
     at = open_page(PLAN)
     at.button(key="batch_solve").click().run()
     assert reached.wait(60)
     at.run()
+    return at, release
+
+
+def test_progress_then_the_result(sample, queue, pause):
+    at, release = running_batch(pause, 3)
     n = communes(sample)
     bar = at.get("progress")[0].proto
     assert bar.text == f"Đang lập kế hoạch: 3 / {fmt_int(n)} đơn vị"
@@ -88,11 +94,7 @@ def test_progress_then_the_result(sample, queue, pause):
 
 
 def test_cancel_a_running_batch(sample, queue, pause):
-    reached, release = pause(2)
-    at = open_page(PLAN)
-    at.button(key="batch_solve").click().run()
-    assert reached.wait(60)
-    at.run()
+    at, release = running_batch(pause, 2)
     job = job_of(at)
     at.button(key="batch_cancel").click().run()
     assert "Đang hủy…" in texts(at, "info")  # the planner is still inside unit 3

@@ -5,6 +5,7 @@ an unreachable server and an uncreatable path: test_migrations.py.)"""
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -49,20 +50,16 @@ def terminate(pg_url: str, pid: int | None = None) -> int:
 
 
 def test_a_dropped_idle_connection_reconnects_and_keeps_what_was_saved(pg_url):
-    ws = open_workspace(pg_url)
-    try:
+    with closing(open_workspace(pg_url)) as ws:
         ws.add_revisions(KEY, RB, revs(3))
         assert terminate(pg_url) >= 1  # the pooled connection of this session is gone
         assert ws.revisions(KEY, RB) == revs(3)  # pool_pre_ping: a fresh connection, no error for the user
         ws.add_revision(KEY, RB, REV)
         assert ws.revisions(KEY, RB) == revs(3) + [REV]
-    finally:
-        ws.close()
 
 
 def test_a_connection_dropped_in_the_middle_of_a_save_writes_none_of_it(pg_url):
-    ws = open_workspace(pg_url)
-    try:
+    with closing(open_workspace(pg_url)) as ws:
         ws.add_revisions(KEY, RB, revs(2))
         inserted = []
 
@@ -82,8 +79,6 @@ def test_a_connection_dropped_in_the_middle_of_a_save_writes_none_of_it(pg_url):
         assert ws.revisions(KEY, RB) == revs(2)  # the committed state, and not one row of the failed save
         ws.add_revisions(KEY, RB, revs(1, start=90.0))  # the same workspace object works again
         assert ws.revisions(KEY, RB) == revs(2) + revs(1, start=90.0)
-    finally:
-        ws.close()
 
 
 # ---------------------------------------------------------------- SQLite: the database is full
