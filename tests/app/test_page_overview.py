@@ -46,3 +46,19 @@ def test_clicking_a_row_opens_the_unit():
     assert [t.value for t in at.title] == ["Đơn vị"]
     assert at.session_state["unit_code"] == code
     assert at.selectbox(key="unit_pick_unit").value == code
+
+
+def test_unit_list_fold_is_built_only_when_open_and_opens_the_simulator():
+    """The list of every unit (a selectbox of thousands on the national sample) is sent only once the fold
+    is opened; its buttons open the chosen unit."""
+    at = open_page()
+    assert not [s for s in at.selectbox if s.key == "ov_pick"]
+    at.session_state["ov_pick_open"] = True  # what opening the fold sends
+    at.run()
+    pick = at.selectbox(key="ov_pick")
+    assert len(pick.options) == len(at.dataframe[0].value)
+    code = pick.options[3].rsplit("(", 1)[1].rstrip(")")
+    pick.set_value(code).run()
+    at.button(key="ov_sim").click().run()
+    assert [t.value for t in at.title] == ["Mô phỏng"]
+    assert at.session_state["unit_code"] == code

@@ -98,6 +98,22 @@ def test_keyboard_and_drag_move_a_lever(page, server_url, sample):
     expect(page).to_have_url(re.compile(r"lv=.*e_results%3A" + str(room)))
 
 
+def test_typed_count_through_the_lever_popover(page, server_url, sample):
+    """The typed count sits in each lever's «Nhập số» popover: not drawn until opened, then it sets the
+    lever (overdue dossiers are typed as what is left)."""
+    open_simulator(page, server_url, sample)
+    row = page.locator('[data-testid="stHorizontalBlock"]').filter(has=page.locator(".st-key-lv_n_e_results"))
+    expect(page.locator(".st-key-lv_c_e_results input")).to_have_count(0)  # not mounted while closed
+    row.get_by_role("button", name="Nhập số").click()
+    box = page.locator(".st-key-lv_c_e_results input")
+    expect(box).to_be_visible()
+    cur = int(sample.room("e_results").current)
+    box.fill(str(cur + 30))
+    box.press("Enter")
+    expect(total_metric(page)).to_have_text(fmt_points(sample.total({"e_results": 30})))
+    expect(page.locator(".st-key-lv_n_e_results")).to_contain_text("thay đổi +30")
+
+
 def test_shared_link_reproduces_state(page, server_url, sample):
     open_simulator(page, server_url, sample, "e_results:40,overdue_avoided:10")
     expect(total_metric(page)).to_have_text(fmt_points(sample.total({"e_results": 40, "overdue_avoided": 10})))
