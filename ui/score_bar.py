@@ -16,7 +16,6 @@ from functools import cache
 from pathlib import Path
 
 import streamlit as st
-import streamlit.components.v1 as components
 
 _DIR = Path(__file__).parent / "components" / "score_bar"
 
@@ -50,7 +49,7 @@ def score_bar(slot, payload: dict, committed: list[int]) -> None:
     """Draw the bar in ``slot``; ``committed`` are the live levers' deltas as Python has them (used only
     when the browser cannot read the sliders)."""
     with slot:
-        components.html(bar_html(payload, committed), height=96)
+        st.iframe(bar_html(payload, committed), height=96)  # an srcdoc iframe, same origin as the page
 
 
 def script_hashes() -> list[str]:
