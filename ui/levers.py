@@ -111,7 +111,7 @@ def _lever_row(rooms: list, n: int, d: int, marg) -> None:
     change = f" · thay đổi {'+' if d > 0 else '−'}{fmt_int(abs(d))}" if d else ""
     if lv.remaining_vi:  # e.g. overdue dossiers: users count what is left, not the on-time ones
         change = f" · còn {fmt_int(room.denominator - new)} {lv.remaining_vi}{change}"
-    c1, c2 = st.columns([6, 1.3], vertical_alignment="bottom")
+    c1, c2 = st.columns([6, 1.3], vertical_alignment="center")
     c1.slider(
         f"{lv.name_vi}: {fmt_int(new)} / {fmt_int(room.denominator)} {lv.unit_vi} ({fmt_percent(rate)}){change}",
         min_value=lo, max_value=hi, step=1, key=f"lv_n_{lv.key}",
