@@ -14,8 +14,8 @@ Debian's chromium, with a breakdown of where each lever change spends its time.
   For scale, Streamlit's own floor: a minimal app (a title and one metric) timed the same way.
 - Returning visitor: the same measures in one browser profile that has opened the app before (Chromium's
   HTTP and code caches warm, as for an official who uses the app every week; Streamlit's script bundles are
-  served as immutable): every page opened by typing its address in the same tab (a new session each
-  time), then the page switch.
+  served as immutable): every page opened in the same tab (its address typed, a bookmark: a new session each
+  time) and in a new tab (a link opened from a chat: Chromium starts a new renderer), then the page switch.
 - Page switch: from Tổng quan, a click on «Mô phỏng» until the scenario total shows.
 - Keyboard: the simulator shows a commune; the focused slider of a lever whose single step changes the
   rounded total gets ArrowRight / ArrowLeft alternately; timed from the key press to the moment
@@ -219,12 +219,23 @@ def returning_visitor(p, url: str, key: str, runs: int = 5) -> None:
         page.wait_for_selector(ready, timeout=60_000)
         return time.perf_counter() - t0
 
+    def new_tab(path: str, ready: str) -> float:
+        tab = ctx.new_page()
+        t0 = time.perf_counter()
+        tab.goto(f"{url}/{path}?src={key}")
+        tab.wait_for_selector(ready, timeout=60_000)
+        dt = time.perf_counter() - t0
+        tab.close()
+        return dt
+
     try:
         for path, ready in PAGES.items():  # fill the caches: every page's scripts once
             visit(path, ready)
-        print(f"Returning visitor (browser caches warm, warm server), 1366×768, median of {runs}: main content shown")
+        print(f"Returning visitor (browser caches warm, warm server), 1366×768, median of {runs}: main content "
+              "shown, same tab / new tab")
         for path, ready in PAGES.items():
-            print(f"  {path:9s} {statistics.median(visit(path, ready) for _ in range(runs)):.2f} s")
+            same = statistics.median(visit(path, ready) for _ in range(runs))
+            print(f"  {path:9s} {same:.2f} s / {statistics.median(new_tab(path, ready) for _ in range(runs)):.2f} s")
         switch = []
         for _ in range(runs):
             visit("overview", PAGES["overview"])
