@@ -22,9 +22,11 @@ from chiso.guide.examples import E_RESULT_LEVER, lever_indicator
 from chiso.rulebook import LEVEL_NAMES_VI, available_rulebooks, load_rulebook
 from ui.charts import PLOTLY_CONFIG
 from ui.guide_charts import count_figure, rate_figure
-from ui.guide_view import exercises, worked_examples
+from ui.guide_view import GUIDE_TAB_KEY, GUIDE_TABS, exercises, worked_examples
 from ui.safe_md import md
 from ui.state import rulebook_caption, sidebar, unit_picker
+
+CURVE = "guide_curve"  # the chosen indicator, kept while the curves tab is closed (its widget's state is not)
 
 data = sidebar()
 rb = data.rb
@@ -41,15 +43,10 @@ _prev = st.session_state.get("guide_last_rb")
 switched = _prev is not None and _prev != rb.id
 st.session_state["guide_last_rb"] = rb.id
 
-tab_book, tab_curve, tab_examples, tab_ex, tab_sheet = st.tabs(
-    [
-        ":material/menu_book: Bộ chỉ số",
-        ":material/show_chart: Đường cong điểm",
-        ":material/lightbulb: Ví dụ minh họa",
-        ":material/edit_note: Bài tập",
-        ":material/print: Sổ tay in",
-    ]
-)
+# the curves tab is built only while open: its two plotly charts (4,7 MB of script) kept the page busy for
+# ~3 s after its text showed. The other tabs are always built: a trainee's typed answers must survive a
+# switch of tab (Streamlit forgets the state of a widget that a run does not draw).
+tab_book, tab_curve, tab_examples, tab_ex, tab_sheet = st.tabs(GUIDE_TABS, key=GUIDE_TAB_KEY, on_change="rerun")
 
 # ================================================================ the rulebook, indicator by indicator
 with tab_book:
@@ -130,14 +127,18 @@ with tab_book:
 
 # ================================================================ curves
 numbers = indicator_numbers(rb)
-with tab_curve:
+def curves() -> None:
+    """Points against the rate and against the count, for the chosen indicator and unit."""
     st.markdown(
         "Chọn một chỉ tiêu và một đơn vị: biểu đồ bên trái cho thấy điểm theo tỷ lệ, biểu đồ bên phải cho thấy "
         "điểm thay đổi thế nào khi đơn vị có thêm hoặc bớt hồ sơ (mẫu số giữ nguyên). Đường nét đứt là ngưỡng đủ điểm."
     )
-    if st.session_state.get("guide_curve_ind") not in rb.indicator_codes:
+    ss = st.session_state
+    chosen = ss.get(CURVE, ss.get("guide_curve_ind"))
+    if chosen not in rb.indicator_codes:
         first = lever_indicator(rb, E_RESULT_LEVER)  # the indicator of the first worked example
-        st.session_state["guide_curve_ind"] = first.code if first else rb.indicator_codes[0]
+        chosen = first.code if first else rb.indicator_codes[0]
+    ss["guide_curve_ind"] = ss[CURVE] = chosen
     a, b = st.columns(2)
     with a:
         code = st.selectbox(
@@ -145,6 +146,7 @@ with tab_curve:
             rb.indicator_codes,
             format_func=lambda c: f"{numbers[c]}. {rb.indicator(c).name_vi}",
             key="guide_curve_ind",
+            on_change=lambda: ss.__setitem__(CURVE, ss["guide_curve_ind"]),
         )
     with b:
         i = unit_picker(data, key="guide_unit")
@@ -175,6 +177,11 @@ with tab_curve:
             f"Ở {LEVEL_NAMES_VI[level].lower()}, chỉ tiêu này {POLICY_SHORT_VI[ind.policy[level]].lower()}: "
             "đơn vị không tự thay đổi được điểm bằng số liệu của mình."
         )
+
+
+if tab_curve.open:
+    with tab_curve:
+        curves()
 
 # ================================================================ worked examples, exercises
 with tab_examples:

@@ -20,6 +20,11 @@ from ui.safe_md import md
 from ui.vn_metric import delta_args
 
 
+GUIDE_TABS = [":material/menu_book: Bộ chỉ số", ":material/show_chart: Đường cong điểm",
+              ":material/lightbulb: Ví dụ minh họa", ":material/edit_note: Bài tập", ":material/print: Sổ tay in"]
+GUIDE_TAB_KEY = "guide_tab"  # the open tab's label, in session state
+
+
 def worked_examples(rb: Rulebook, units: Units) -> None:
     st.markdown("Ba ví dụ tính trực tiếp từ dữ liệu đang mở; đơn vị được chọn bằng tính toán, không gõ tay.")
 

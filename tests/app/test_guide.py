@@ -20,6 +20,7 @@ from chiso.rulebook import RULEBOOK_DIR, load_rulebook
 from ui.safe_md import md
 
 from conftest import open_page
+from ui.guide_view import GUIDE_TAB_KEY, GUIDE_TABS
 
 PAGE = "pages/guide.py"
 
@@ -40,6 +41,23 @@ def expander_labels(at) -> list[str]:
 
 def markdown_text(at) -> str:
     return "\n".join(m.value for m in at.markdown)
+
+
+def open_tab(at, n: int) -> None:
+    """What clicking the n-th tab sends (the tabs rerun; the curves tab is built only while open)."""
+    at.session_state[GUIDE_TAB_KEY] = GUIDE_TABS[n]
+    at.run()
+
+
+def test_the_chosen_indicator_survives_a_switch_of_tab(sample):
+    at = open_page(PAGE, state={"unit_code": sample.first("commune")})
+    open_tab(at, 1)
+    at.selectbox(key="guide_curve_ind").set_value("REUSED_DIGITIZED_DATA").run()
+    open_tab(at, 2)
+    assert not [s for s in at.selectbox if s.key == "guide_curve_ind"]
+    open_tab(at, 1)
+    assert at.selectbox(key="guide_curve_ind").value == "REUSED_DIGITIZED_DATA"
+    assert len(plotly_specs(at)) == 2
 
 
 def plotly_specs(at) -> list[dict]:
@@ -121,6 +139,8 @@ def test_a_modified_rulebook_file_changes_the_page(tmp_path, monkeypatch, downlo
 def test_curves_are_drawn_from_the_engine_for_the_chosen_unit(sample):
     code = sample.first("commune")
     at = open_page(PAGE, state={"unit_code": code, "guide_curve_ind": "REUSED_DIGITIZED_DATA"})
+    assert plotly_specs(at) == []  # the curves tab is closed: no chart (nor plotly's script) on first render
+    open_tab(at, 1)
     i = sample.index(code)
     rb = sample.rb
     k = rb.indicator_codes.index("REUSED_DIGITIZED_DATA")
