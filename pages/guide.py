@@ -127,6 +127,8 @@ with tab_book:
 
 # ================================================================ curves
 numbers = indicator_numbers(rb)
+
+
 def curves() -> None:
     """Points against the rate and against the count, for the chosen indicator and unit."""
     st.markdown(
