@@ -249,13 +249,18 @@ def returning_visitor(p, url: str, key: str, runs: int = 5) -> None:
         ctx.close()
 
 
-def page_switch(browser, url: str) -> float:
+def page_switch(browser, url: str, from_unit: bool = False) -> float:
+    """Tổng quan → «Mô phỏng» in the menu, or (``from_unit``) Đơn vị → «Mô phỏng cải thiện cho đơn vị này»."""
     ctx = browser.new_context(viewport={"width": 1440, "height": 1000})
     page = ctx.new_page()
-    page.goto(url)
-    page.wait_for_selector('[data-testid="stDataFrame"]', timeout=60_000)
+    page.goto(url.replace("/?", "/unit?") if from_unit else url)
+    page.wait_for_selector('[data-testid="stMetricValue"]' if from_unit else '[data-testid="stDataFrame"]',
+                           timeout=60_000)
     t0 = time.perf_counter()
-    page.get_by_role("link", name="Mô phỏng").click()
+    if from_unit:
+        page.get_by_role("link", name="Mô phỏng cải thiện cho đơn vị này").click()
+    else:
+        page.get_by_role("link", name="Mô phỏng").click()
     page.wait_for_selector(TOTAL, timeout=60_000)
     dt = time.perf_counter() - t0
     ctx.close()
@@ -366,6 +371,8 @@ def main() -> None:
             every_page(browser, url, s.key)
             sw = [page_switch(browser, src) for _ in range(3)]
             print(f"Page switch Tổng quan → Mô phỏng: median {statistics.median(sw):.2f} s (target < 1 s)")
+            sw = [page_switch(browser, src, from_unit=True) for _ in range(3)]
+            print(f"Đơn vị → «Mô phỏng cải thiện cho đơn vị này»: median {statistics.median(sw):.2f} s (target < 1 s)")
             returning_visitor(p, url, s.key)
             ctx = browser.new_context(viewport={"width": 1440, "height": 1000})
             ctx.add_init_script(PROBE)

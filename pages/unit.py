@@ -54,8 +54,10 @@ with right:
         st.markdown(f"- {r.name_vi}: **−{fmt_points(r.lost)}** điểm{mark}")
     if top.empty:
         st.markdown("Không mất điểm ở chỉ tiêu nào có số liệu.")
-    if st.button("Mô phỏng cải thiện cho đơn vị này", type="primary", key="unit_to_sim"):
-        st.switch_page(SIMULATE_PAGE)
+    # a link, not a button: the browser goes straight to Mô phỏng (same unit, kept in the session) as the menu
+    # does, instead of first rerunning this page to reach a switch_page (1,70 s → the menu's 1,23 s)
+    with st.container(key="cta_unit_to_sim"):  # styled as the primary button (ui/fit.py)
+        st.page_link(SIMULATE_PAGE, label="Mô phỏng cải thiện cho đơn vị này", icon=":material/tune:")
 
 warnings = rows[rows["warning_vi"] != ""]
 small = warnings[~warnings["warning_vi"].str.startswith("Thiếu")]

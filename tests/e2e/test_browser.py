@@ -114,6 +114,19 @@ def test_typed_count_through_the_lever_popover(page, server_url, sample):
     expect(page.locator(".st-key-lv_n_e_results")).to_contain_text("thay đổi +30")
 
 
+def test_unit_page_link_opens_the_simulator_on_the_same_unit(page, server_url, sample):
+    """«Mô phỏng cải thiện cho đơn vị này» is a page link (styled as the primary button): the browser switches
+    page directly, and the simulator shows the unit that was open."""
+    page.goto(f"{server_url}/unit?{urlencode({'src': sample.key, 'unit': sample.code})}")
+    link = page.get_by_role("link", name="Mô phỏng cải thiện cho đơn vị này")
+    expect(link).to_be_visible(timeout=FIRST_RENDER_MS)
+    expect(link).to_have_css("background-color", "rgb(197, 57, 72)")  # the theme's primary button colour
+    link.click()
+    expect(total_metric(page)).to_have_text(fmt_points(sample.base.total[sample.i]), timeout=FIRST_RENDER_MS)
+    expect(page.locator(".st-key-unit_pick_sim").get_by_role("combobox")).to_have_value(
+        re.compile(re.escape(sample.name)))
+
+
 def test_shared_link_reproduces_state(page, server_url, sample):
     open_simulator(page, server_url, sample, "e_results:40,overdue_avoided:10")
     expect(total_metric(page)).to_have_text(fmt_points(sample.total({"e_results": 40, "overdue_avoided": 10})))
