@@ -24,9 +24,7 @@ from ui.charts import PLOTLY_CONFIG
 from ui.guide_charts import count_figure, rate_figure
 from ui.guide_view import GUIDE_TAB_KEY, GUIDE_TABS, exercises, worked_examples
 from ui.safe_md import md
-from ui.state import rulebook_caption, sidebar, unit_picker
-
-CURVE = "guide_curve"  # the chosen indicator, kept while the curves tab is closed (its widget's state is not)
+from ui.state import remembered, rulebook_caption, sidebar, unit_picker
 
 data = sidebar()
 rb = data.rb
@@ -135,12 +133,8 @@ def curves() -> None:
         "Chọn một chỉ tiêu và một đơn vị: biểu đồ bên trái cho thấy điểm theo tỷ lệ, biểu đồ bên phải cho thấy "
         "điểm thay đổi thế nào khi đơn vị có thêm hoặc bớt hồ sơ (mẫu số giữ nguyên). Đường nét đứt là ngưỡng đủ điểm."
     )
-    ss = st.session_state
-    chosen = ss.get(CURVE, ss.get("guide_curve_ind"))
-    if chosen not in rb.indicator_codes:
-        first = lever_indicator(rb, E_RESULT_LEVER)  # the indicator of the first worked example
-        chosen = first.code if first else rb.indicator_codes[0]
-    ss["guide_curve_ind"] = ss[CURVE] = chosen
+    first = lever_indicator(rb, E_RESULT_LEVER)  # by default, the indicator of the first worked example
+    keep = remembered("guide_curve_ind", rb.indicator_codes, first.code if first else None)
     a, b = st.columns(2)
     with a:
         code = st.selectbox(
@@ -148,7 +142,7 @@ def curves() -> None:
             rb.indicator_codes,
             format_func=lambda c: f"{numbers[c]}. {rb.indicator(c).name_vi}",
             key="guide_curve_ind",
-            on_change=lambda: ss.__setitem__(CURVE, ss["guide_curve_ind"]),
+            on_change=keep,  # the choice survives a closed curves tab
         )
     with b:
         i = unit_picker(data, key="guide_unit")

@@ -15,7 +15,7 @@ from chiso.scenario import Scenario, scenario_from_json
 from chiso.workspace import NameTakenError
 from ui.safe_md import md
 from ui.sim_unit import UnitView
-from ui.state import PENDING_SCENARIO, saved_scenarios
+from ui.state import PENDING_SCENARIO, remembered, saved_scenarios
 from ui.workspace import delete_scenario, rename_scenario, store_scenario, sync_saved
 
 _CONFIRM = "_overwrite_pending"  # (name, version) of a save waiting for "Ghi đè"
@@ -66,7 +66,8 @@ def _save_tab(view: UnitView, saved: dict[str, Scenario], stored: dict | None) -
     if not mine:
         st.caption("Chưa lưu kịch bản nào." if stored is not None else "Chưa lưu kịch bản nào trong phiên làm việc này.")
         return
-    pick = st.selectbox("Kịch bản đã lưu", list(mine), key="saved_pick",
+    keep = remembered("saved_pick", list(mine))  # survives a switch to another scenario tab
+    pick = st.selectbox("Kịch bản đã lưu", list(mine), key="saved_pick", on_change=keep,
                         format_func=lambda k: f"{k} — {data.names[data.index_of(mine[k].unit_code)]}"
                         if mine[k].unit_code in set(data.codes) else k)
     o, dlt = st.columns(2)

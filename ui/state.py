@@ -171,6 +171,19 @@ def _consume_link() -> None:
         ss[RULEBOOK] = params["rb"]
 
 
+def remembered(key: str, options: list, default=None):
+    """Give the widget ``key`` back its last value, kept in a shadow entry of the session state: Streamlit
+    forgets a widget's state after a run that does not draw it (a closed lazy tab). Call before drawing the
+    widget; returns the ``on_change`` that keeps the shadow up to date."""
+    ss = st.session_state
+    shadow = f"_kept_{key}"
+    value = ss.get(shadow, ss.get(key))
+    if value not in options:
+        value = default if default in options else options[0]
+    ss[key] = ss[shadow] = value
+    return lambda: ss.__setitem__(shadow, ss[key])
+
+
 def _bound_selectbox(where, label: str, options: list, state_key: str, **kw):
     """A selectbox whose value lives in ``state_key``: survives page switches (widget ids are per page)."""
     widget_key = f"_w_{state_key}"

@@ -234,3 +234,16 @@ def test_waterfall_is_built_only_while_its_fold_is_open(sample):
     at.run()
     assert not at.exception
     assert len(_charts(at)) == 1
+
+
+def test_the_picked_saved_scenario_survives_a_switch_of_tab(sample):
+    """Only the open scenario tab is drawn, and Streamlit forgets an undrawn widget's state: the pick is kept."""
+    at = open_sim(sample, sample.first("commune"))
+    for name in ("Một", "Hai"):
+        at.text_input(key="sim_name").input(name).run()
+        at.button(key="save_scenario").click().run()
+    at.selectbox(key="saved_pick").set_value("Hai").run()
+    open_tab(at, "So sánh kịch bản")
+    assert not [s for s in at.selectbox if s.key == "saved_pick"]
+    open_tab(at, "Lưu kịch bản")
+    assert at.selectbox(key="saved_pick").value == "Hai"
