@@ -171,12 +171,13 @@ def _consume_link() -> None:
         ss[RULEBOOK] = params["rb"]
 
 
-def remembered(key: str, options: list, default=None):
-    """Give the widget ``key`` back its last value, kept in a shadow entry of the session state: Streamlit
-    forgets a widget's state after a run that does not draw it (a closed lazy tab). Call before drawing the
-    widget; returns the ``on_change`` that keeps the shadow up to date."""
+def remembered(key: str, options: list, default=None, shadow: str | None = None):
+    """Give the widget ``key`` back its last value, kept in a ``shadow`` entry of the session state (by
+    default a private one): Streamlit forgets a widget's state after a run that does not draw it (a closed
+    lazy tab, another page). Call before drawing the widget; returns the ``on_change`` that keeps the shadow
+    up to date."""
     ss = st.session_state
-    shadow = f"_kept_{key}"
+    shadow = shadow or f"_kept_{key}"
     value = ss.get(shadow, ss.get(key))
     if value not in options:
         value = default if default in options else options[0]
@@ -185,14 +186,11 @@ def remembered(key: str, options: list, default=None):
 
 
 def _bound_selectbox(where, label: str, options: list, state_key: str, **kw):
-    """A selectbox whose value lives in ``state_key``: survives page switches (widget ids are per page)."""
+    """A selectbox whose value lives in ``state_key``, where the rest of the app reads it: survives page
+    switches (widget ids are per page)."""
     widget_key = f"_w_{state_key}"
-    st.session_state[widget_key] = st.session_state[state_key]
-
-    def _changed() -> None:
-        st.session_state[state_key] = st.session_state[widget_key]
-
-    return where.selectbox(label, options, key=widget_key, on_change=_changed, **kw)
+    return where.selectbox(label, options, key=widget_key,
+                           on_change=remembered(widget_key, options, shadow=state_key), **kw)
 
 
 # Streamlit's file uploader has English texts and no option to change them: static CSS swaps them.
