@@ -22,8 +22,10 @@ def test_first_runs_finish_and_carry_the_page():
         with ThreadPoolExecutor(1) as pool:
             overview = pool.submit(asyncio.run, bench.first_run(url, "overview", "src=phu-tho")).result()
             simulate = pool.submit(asyncio.run, bench.first_run(url, "simulate", "src=phu-tho")).result()
+        modules = bench.static_modules(url)  # raises unless every module index.html names is served
     finally:
         stop_server(proc)
     for seconds, messages, size in (overview, simulate):
         assert 0 < seconds < 60 and messages > 20 and size > 10_000
     assert simulate[1] > overview[1]  # 16 levers' rows against one table
+    assert len(modules) > 20
