@@ -139,3 +139,24 @@ def _toolbar_english(page) -> list[str]:
     if menu.count() and menu.first.is_visible():
         found.add("main menu (⋮)")
     return sorted(found)
+
+
+def test_phone_indicator_tables_keep_readable_columns(browser, server_url):
+    """Đơn vị's ten-column indicator tables squeezed into 390 px wrapped every indicator name a word per line
+    (the page was 8.320 px long): on a phone they keep a projector's width and scroll sideways in their box,
+    while the page itself stays as wide as the screen."""
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = ctx.new_page()
+    try:
+        _open(page, f"{server_url}/unit", "Đơn vị")
+        boxes = page.evaluate("""() => [...document.querySelectorAll('.st-key-ind_tables [data-testid="stTable"] table')]
+          .filter(t => t.getBoundingClientRect().height > 0)
+          .map(t => [t.offsetWidth, t.parentElement.scrollWidth > t.parentElement.clientWidth,
+                     getComputedStyle(t.parentElement).overflowX])""")
+        wide = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    finally:
+        ctx.close()
+    assert boxes, "no indicator table shown on Đơn vị"
+    for width, scrolls, overflow in boxes:
+        assert width >= 600 and scrolls and overflow == "auto", (width, scrolls, overflow)
+    assert wide <= 1
