@@ -111,7 +111,9 @@ def _lever_row(rooms: list, n: int, d: int, marg) -> None:
     change = f" · thay đổi {'+' if d > 0 else '−'}{fmt_int(abs(d))}" if d else ""
     if lv.remaining_vi:  # e.g. overdue dossiers: users count what is left, not the on-time ones
         change = f" · còn {fmt_int(room.denominator - new)} {lv.remaining_vi}{change}"
-    c1, c2 = st.columns([6, 1.3], vertical_alignment="center")
+    # a horizontal container, not columns: columns stack on a phone, which put «Nhập số» on a row of its own
+    row = st.container(horizontal=True, vertical_alignment="center", wrap=False)
+    c1 = row.container()
     c1.slider(
         f"{lv.name_vi}: {fmt_int(new)} / {fmt_int(room.denominator)} {lv.unit_vi} ({fmt_percent(rate)}){change}",
         min_value=lo, max_value=hi, step=1, key=f"lv_n_{lv.key}",
@@ -121,7 +123,7 @@ def _lever_row(rooms: list, n: int, d: int, marg) -> None:
     # typed count, rate and reset in a popover: the browser mounts its widgets only when it opens, which
     # takes ~0,35 s off drawing Mô phỏng's 16 levers (2-core machine) and keeps a lever one row on a phone
     t_lo, t_hi = typed_bounds(room)  # overdue dossiers: typed as what is left, not as on-time counts
-    with c2.popover("Nhập số", icon=":material/edit:", width="stretch"):
+    with row.popover("Nhập số", icon=":material/edit:", width="content"):
         st.number_input(f"Còn {lv.remaining_vi}" if counts_left(room) else f"Số {lv.unit_vi}", min_value=t_lo,
                         max_value=t_hi, step=1, key=f"lv_c_{lv.key}", on_change=_on_typed, args=(rooms, lv.key, n))
         st.number_input("Tỷ lệ (%)", min_value=0, max_value=100, step=1, key=f"lv_r_{lv.key}",

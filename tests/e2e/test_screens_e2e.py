@@ -160,3 +160,18 @@ def test_phone_indicator_tables_keep_readable_columns(browser, server_url):
     for width, scrolls, overflow in boxes:
         assert width >= 600 and scrolls and overflow == "auto", (width, scrolls, overflow)
     assert wide <= 1
+
+
+def test_phone_lever_keeps_its_button_beside_the_slider(browser, server_url):
+    """Columns stack on a phone, which put each lever's «Nhập số» on a row of its own (16 extra rows on
+    Mô phỏng): the button sits beside its slider at 390 px."""
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = ctx.new_page()
+    try:
+        _open(page, f"{server_url}/simulate", "Mô phỏng")
+        slider = page.locator('[data-testid="stSlider"]').first.bounding_box()
+        button = page.locator('[data-testid="stPopover"]').filter(has_text="Nhập số").first.bounding_box()
+    finally:
+        ctx.close()
+    assert button["x"] >= slider["x"] + slider["width"] - 1, (slider, button)  # to its right
+    assert button["y"] < slider["y"] + slider["height"], (slider, button)  # on the same row
