@@ -41,9 +41,9 @@ _prev = st.session_state.get("guide_last_rb")
 switched = _prev is not None and _prev != rb.id
 st.session_state["guide_last_rb"] = rb.id
 
-# the curves tab is built only while open: its two plotly charts (4,7 MB of script) kept the page busy for
-# ~3 s after its text showed. The other tabs are always built: a trainee's typed answers must survive a
-# switch of tab (Streamlit forgets the state of a widget that a run does not draw).
+# only the open tab is built: the curves' two plotly charts (4,7 MB of script) kept the page busy for ~3 s
+# after its text showed, and the examples, exercises and cheat sheet cost a returning visitor ~0,2 s more.
+# A trainee's typed answers and the chosen indicator survive a closed tab (ui.state.remembered).
 tab_book, tab_curve, tab_examples, tab_ex, tab_sheet = st.tabs(GUIDE_TABS, key=GUIDE_TAB_KEY, on_change="rerun")
 
 # ================================================================ the rulebook, indicator by indicator
@@ -180,13 +180,16 @@ if tab_curve.open:
         curves()
 
 # ================================================================ worked examples, exercises
-with tab_examples:
-    worked_examples(rb, units)
-with tab_ex:
-    exercises(rb, units, data.source_label)
+if tab_examples.open:
+    with tab_examples:
+        worked_examples(rb, units)
+if tab_ex.open:
+    with tab_ex:
+        exercises(rb, units, data.source_label)
+
 
 # ================================================================ cheat sheet
-with tab_sheet:
+def cheat_sheet() -> None:
     sheet = cheatsheet_html(rb)
     st.markdown("Một trang A4 khổ ngang tóm tắt bộ quy tắc đang dùng, để phát cho học viên. "
                 "Tải về, mở bằng trình duyệt và chọn In.")
@@ -200,3 +203,8 @@ with tab_sheet:
         on_click="ignore",
     )
     st.iframe(sheet, height=720)
+
+
+if tab_sheet.open:
+    with tab_sheet:
+        cheat_sheet()

@@ -17,6 +17,7 @@ from chiso.guide.exercises import make_exercises, parse_answer
 from chiso.guide.text import fmt_max
 from chiso.rulebook import Rulebook
 from ui.safe_md import md
+from ui.state import remembered
 from ui.vn_metric import delta_args
 
 
@@ -74,7 +75,8 @@ def worked_examples(rb: Rulebook, units: Units) -> None:
 def exercises(rb: Rulebook, units: Units, source_label: str = "") -> None:
     seed = st.session_state.setdefault("guide_seed", 0)
     top = st.columns([3, 1], vertical_alignment="center")
-    trainer = top[0].toggle("Chế độ giảng viên: hiện đáp án và lời giải", key="guide_trainer")
+    trainer = top[0].toggle("Chế độ giảng viên: hiện đáp án và lời giải", key="guide_trainer",
+                            on_change=remembered("guide_trainer", [False, True], False))
     if top[1].button("Bộ câu hỏi khác", key="guide_new_set", icon=":material/shuffle:"):
         seed = st.session_state["guide_seed"] = seed + 1
     items = make_exercises(units, seed)
@@ -92,7 +94,8 @@ def exercises(rb: Rulebook, units: Units, source_label: str = "") -> None:
             st.markdown(f"**Câu {n}.** {md(ex.question_vi)}")
             c_in, c_btn = st.columns([3, 1], vertical_alignment="bottom")
             text = c_in.text_input(f"Câu trả lời ({ex.unit_vi})", key=f"guide_ans_{key}",
-                                 placeholder="ví dụ: 120" if ex.decimals == 0 else "ví dụ: 1,25")
+                                   placeholder="ví dụ: 120" if ex.decimals == 0 else "ví dụ: 1,25",
+                                   on_change=remembered(f"guide_ans_{key}"))  # survives a closed tab
             if c_btn.button("Kiểm tra", key=f"guide_check_{key}"):
                 st.session_state[f"guide_checked_{key}"] = text
             checked = st.session_state.get(f"guide_checked_{key}")

@@ -171,17 +171,18 @@ def _consume_link() -> None:
         ss[RULEBOOK] = params["rb"]
 
 
-def remembered(key: str, options: list, default=None, shadow: str | None = None):
+def remembered(key: str, options: list | None = None, default=None, shadow: str | None = None):
     """Give the widget ``key`` back its last value, kept in a ``shadow`` entry of the session state (by
     default a private one): Streamlit forgets a widget's state after a run that does not draw it (a closed
-    lazy tab, another page). Call before drawing the widget; returns the ``on_change`` that keeps the shadow
-    up to date."""
+    lazy tab, another page). ``options``: the values the widget accepts (None: any, e.g. a typed answer).
+    Call before drawing the widget; returns the ``on_change`` that keeps the shadow up to date."""
     ss = st.session_state
     shadow = shadow or f"_kept_{key}"
-    value = ss.get(shadow, ss.get(key))
-    if value not in options:
+    value = ss.get(shadow, ss.get(key, default))
+    if options is not None and value not in options:
         value = default if default in options else options[0]
-    ss[key] = ss[shadow] = value
+    if value is not None:
+        ss[key] = ss[shadow] = value
     return lambda: ss.__setitem__(shadow, ss[key])
 
 

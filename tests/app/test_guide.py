@@ -133,6 +133,7 @@ def test_a_modified_rulebook_file_changes_the_page(tmp_path, monkeypatch, downlo
     assert "1.1. Tỷ lệ TTHC công bố đúng hạn — 6 điểm" not in labels
     assert md("«Tỷ lệ TTHC công bố đúng hạn»: tối đa 6 → 5 điểm.") in markdown_text(at)
     rb = load_rulebook("tap-huan-app")
+    open_tab(at, 4)
     assert downloads["so-tay-chi-so-766-tap-huan-app.html"].decode("utf-8") == cheatsheet_html(rb)
 
 
@@ -166,6 +167,7 @@ def test_worked_examples_are_the_domain_computations(sample):
     units = units_of(sample)
     loss = loss_example(units, lever_indicator(sample.rb, E_RESULT_LEVER).code)
     over, pet = overdue_example(units), petition_example(units)
+    open_tab(at, 2)
     text = markdown_text(at)
     for ex in (loss, over, pet):
         assert ex.unit_name in text
@@ -180,6 +182,7 @@ def test_exercises_check_answers_and_trainer_mode_shows_them(sample):
     at = open_page(PAGE)
     exs = make_exercises(units_of(sample), 0)
     key = lambda n: f"portal-2026_0_{n}"  # noqa: E731 — widget keys of question n
+    open_tab(at, 3)
     text = markdown_text(at)
     for n, ex in enumerate(exs, 1):
         assert f"**Câu {n}.**" in text
@@ -210,10 +213,27 @@ def test_exercises_check_answers_and_trainer_mode_shows_them(sample):
     assert len([i for i in at.info if i.value.startswith("Đáp án:")]) == len(again)
 
 
+def test_typed_answers_and_trainer_mode_survive_a_switch_of_tab(sample):
+    """Only the open tab is built, and Streamlit forgets the state of a widget a run does not draw: a
+    trainee's typed (not yet checked) answer and the trainer switch must come back with the tab."""
+    at = open_page(PAGE)
+    open_tab(at, 3)
+    box = "guide_ans_portal-2026_0_1"
+    at.text_input(key=box).set_value("12,5")
+    at.toggle(key="guide_trainer").set_value(True).run()
+    open_tab(at, 0)
+    assert not [t for t in at.text_input if t.key == box]
+    open_tab(at, 3)
+    assert at.text_input(key=box).value == "12,5"
+    assert at.toggle(key="guide_trainer").value is True
+
+
 def test_page_through_the_navigation(sample, downloads):
     at = open_page(PAGE)
     assert at.title[0].value == "Học chỉ số"
     assert at.tabs[0].label.endswith("Bộ chỉ số") and at.tabs[-1].label.endswith("Sổ tay in")
+    assert not at.download_button  # only the open tab is built: no cheat sheet, no exercise sheet yet
+    open_tab(at, 4)
     assert downloads[f"so-tay-chi-so-766-{sample.rb.id}.html"].decode("utf-8") == cheatsheet_html(sample.rb)
 
 
@@ -229,6 +249,7 @@ def test_hostile_unit_names_are_shown_as_plain_text(sample):
     box.set_value("__upload__").run()
     at.sidebar.file_uploader(key="uploader").upload("don-vi.csv", data, "text/csv").run()
     assert not at.exception, [e.value for e in at.exception]
+    open_tab(at, 2)
     text = markdown_text(at)
     assert md(hostile) in text  # the loss example names the unit, escaped
     for raw in ("](", "<img", "$x", "**đậm"):  # nothing left that markdown would interpret
@@ -237,6 +258,7 @@ def test_hostile_unit_names_are_shown_as_plain_text(sample):
 
 def test_printable_exercise_sheet_has_the_tabs_questions_and_an_answer_key(sample, downloads):
     at = open_page(PAGE)
+    open_tab(at, 3)
     sheet = downloads[f"phieu-bai-tap-766-{sample.rb.id}-bo-1.html"].decode("utf-8")
     questions, _, key = sheet.partition("<div class='key'>")
     items = make_exercises(units_of(sample), 0)
