@@ -7,9 +7,9 @@ from chiso.calibration import published_group_points
 from chiso.explain import empty_groups, indicator_rows, missing_groups, no_official_total_vi
 from chiso.fmt import fmt_delta, fmt_int, fmt_percent, fmt_points
 from chiso.rulebook import LEVEL_NAMES_VI
-from ui.fit import INDICATOR_TABLES
 from ui.group_bars import group_bars
 from ui.history_view import history_section
+from ui.html_table import html_table
 from ui.state import SIMULATE_PAGE, rulebook_caption, sidebar, unit_picker
 
 data = sidebar()
@@ -66,43 +66,43 @@ if len(small):
     st.warning("Mẫu số nhỏ — một hồ sơ làm điểm thay đổi nhiều:\n\n" + "\n".join(
         f"- {r.name_vi}: {r.warning_vi}" for r in small.itertuples()))
 
+NUMERIC = ("Tỷ lệ", "Điểm", "Điểm tối đa", "Điểm bị mất", "Tử số", "Mẫu số", "Ngưỡng đủ điểm")
 st.subheader("Từng chỉ tiêu")
 st.caption("Tỷ lệ = tử số / mẫu số. Điểm = điểm tối đa × min(1, tỷ lệ / ngưỡng), làm tròn 2 chữ số như Cổng DVCQG.")
-with st.container(key=INDICATOR_TABLES):  # on a phone its tables keep readable columns and scroll (ui/fit.py)
-    for g in rb.groups:
-        part = rows[rows["group"] == g.code]
-        got = float(base.group_points[i, list(rb.group_codes).index(g.code)])
-        with st.expander(f"{g.name_vi}: {fmt_points(got)} / {fmt_points(g.max)} điểm", expanded=got < g.max):
-            table = part.assign(
-                numerator=part["numerator"].map(fmt_int),
-                denominator=part["denominator"].map(fmt_int),
-                rate=part["rate"].map(fmt_percent),
-                threshold=part["threshold"].map(fmt_percent),
-                points=part["points"].map(fmt_points),
-                max_points=part["max_points"].map(fmt_points),
-                lost=part["lost"].map(fmt_points),
-            )[["name_vi", "rate", "points", "max_points", "lost", "rule_text", "numerator", "denominator", "threshold",
-               "provenance_vi", "warning_vi"]].rename(
-                columns={
-                    "name_vi": "Chỉ tiêu",
-                    "rate": "Tỷ lệ",
-                    "points": "Điểm",
-                    "max_points": "Điểm tối đa",
-                    "lost": "Điểm bị mất",
-                    "rule_text": "Quy tắc áp dụng",
-                    "numerator": "Tử số",
-                    "denominator": "Mẫu số",
-                    "threshold": "Ngưỡng đủ điểm",
-                    "provenance_vi": "Nguồn số liệu",
-                    "warning_vi": "Lưu ý",
-                }
-            )
-            if not (table["Lưu ý"] != "").any():
-                table = table.drop(columns="Lưu ý")
-            st.table(table.set_index("Chỉ tiêu"))
-            for ind in rb.indicators_of(g.code):
-                if ind.note_vi:
-                    st.caption(f"{ind.name_vi}: {ind.note_vi}")
+for g in rb.groups:
+    part = rows[rows["group"] == g.code]
+    got = float(base.group_points[i, list(rb.group_codes).index(g.code)])
+    with st.expander(f"{g.name_vi}: {fmt_points(got)} / {fmt_points(g.max)} điểm", expanded=got < g.max):
+        table = part.assign(
+            numerator=part["numerator"].map(fmt_int),
+            denominator=part["denominator"].map(fmt_int),
+            rate=part["rate"].map(fmt_percent),
+            threshold=part["threshold"].map(fmt_percent),
+            points=part["points"].map(fmt_points),
+            max_points=part["max_points"].map(fmt_points),
+            lost=part["lost"].map(fmt_points),
+        )[["name_vi", "rate", "points", "max_points", "lost", "rule_text", "numerator", "denominator", "threshold",
+           "provenance_vi", "warning_vi"]].rename(
+            columns={
+                "name_vi": "Chỉ tiêu",
+                "rate": "Tỷ lệ",
+                "points": "Điểm",
+                "max_points": "Điểm tối đa",
+                "lost": "Điểm bị mất",
+                "rule_text": "Quy tắc áp dụng",
+                "numerator": "Tử số",
+                "denominator": "Mẫu số",
+                "threshold": "Ngưỡng đủ điểm",
+                "provenance_vi": "Nguồn số liệu",
+                "warning_vi": "Lưu ý",
+            }
+        )
+        if not (table["Lưu ý"] != "").any():
+            table = table.drop(columns="Lưu ý")
+        st.html(html_table(table, numeric=NUMERIC, wide=True))  # not st.table: see ui/html_table.py
+        for ind in rb.indicators_of(g.code):
+            if ind.note_vi:
+                st.caption(f"{ind.name_vi}: {ind.note_vi}")
 
 st.subheader("Lịch sử qua các kỳ")
 history_section(data, i)

@@ -2,13 +2,8 @@
 ("61,…", "Điểm hiện tại (chính t…"); wrapping onto a second line is better than losing the number. The tables' and charts' hover toolbar
 (Show/hide columns, Download as CSV, Search, Fullscreen) is English with no way to translate it: hidden
 (the pages have their own search and Excel exports). A page link in a container keyed ``cta_…`` looks like
-the page's primary button: a link switches page in the browser, a button would rerun the page first.
-On a phone, Đơn vị's indicator tables (ten columns, in a container keyed ``INDICATOR_TABLES``) keep a
-projector's width and scroll sideways in their box: squeezed into 390 px, every name wrapped a word per line
-and the page grew to 8.320 px."""
+the page's primary button: a link switches page in the browser, a button would rerun the page first."""
 from __future__ import annotations
-
-INDICATOR_TABLES = "ind_tables"
 
 FIT_CSS = """<style>
 [data-testid='stMetricLabel'], [data-testid='stMetricLabel'] * {
@@ -24,5 +19,4 @@ FIT_CSS = """<style>
   padding: 4px 12px; min-height: 40px;}
 [class*='st-key-cta_'] [data-testid='stPageLink-NavLink'] span,
 [class*='st-key-cta_'] [data-testid='stPageLink-NavLink'] p {color: white !important;}
-@media (max-width: 640px) {.st-key-""" + INDICATOR_TABLES + """ [data-testid='stTable'] table {min-width: 44rem;}}
 </style>"""

@@ -34,6 +34,7 @@ from ui import edits_store
 from ui.datasets import dataset_id, label_of, read_table, save_upload_button, stored_info, stored_sources
 
 from ui.fit import FIT_CSS
+from ui.html_table import TABLE_CSS
 from ui.projector import projector_toggle, projector_view
 from ui.routing import enter_through_app
 from ui.safe_md import md
@@ -207,7 +208,7 @@ _VI_CSS = """<style>
 def sidebar() -> AppData:
     """Draw the shared sidebar (data source, rulebook, period, notices) and return the loaded data."""
     enter_through_app()  # a shared link as a fresh server's first request: reroute through app.py
-    st.html(_VI_CSS + FIT_CSS)
+    st.html(_VI_CSS + FIT_CSS + TABLE_CSS)
     _consume_link()
     ss = st.session_state
     sb = st.sidebar

@@ -149,7 +149,7 @@ def test_phone_indicator_tables_keep_readable_columns(browser, server_url):
     page = ctx.new_page()
     try:
         _open(page, f"{server_url}/unit", "Đơn vị")
-        boxes = page.evaluate("""() => [...document.querySelectorAll('.st-key-ind_tables [data-testid="stTable"] table')]
+        boxes = page.evaluate("""() => [...document.querySelectorAll('.chiso-table.wide table')]
           .filter(t => t.getBoundingClientRect().height > 0)
           .map(t => [t.offsetWidth, t.parentElement.scrollWidth > t.parentElement.clientWidth,
                      getComputedStyle(t.parentElement).overflowX])""")
