@@ -4,7 +4,7 @@ import streamlit as st
 
 from ui.data_view import downloads, history, table_editor, unit_editor
 from ui.entry import AUTHOR, show_notice
-from ui.state import rulebook_caption, sidebar, unit_picker
+from ui.state import remembered, rulebook_caption, sidebar, unit_picker
 
 data = sidebar()
 st.title("Số liệu")
@@ -33,12 +33,9 @@ with st.expander("Cách nhập và sửa số liệu"):
     )
 
 
-def _author_changed() -> None:
-    st.session_state[AUTHOR] = st.session_state["_w_edit_author"]
-
-
-st.session_state["_w_edit_author"] = st.session_state.get(AUTHOR, "")
-st.text_input("Người nhập (không bắt buộc)", key="_w_edit_author", on_change=_author_changed, max_chars=100,
+# the name lives in AUTHOR, where ui.entry reads it; the widget gets it back on every page (widget ids are per page)
+st.text_input("Người nhập (không bắt buộc)", key="_w_edit_author", max_chars=100,
+              on_change=remembered("_w_edit_author", default="", shadow=AUTHOR),
               help="Tên được ghi kèm mỗi lần sửa trong danh sách bên dưới.")
 
 one, grid, revs = st.tabs(["Một đơn vị", "Cả bảng", "Các lần sửa"])
