@@ -44,8 +44,10 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from conftest import CHROMIUM, CHROMIUM_ARGS, free_port, start_server, stop_server  # noqa: E402
+from load_client import url_path  # noqa: E402  (the default page is served at the root)
 
 from chiso.calibration import baseline  # noqa: E402
 from chiso.engine import input_matrix, level_index  # noqa: E402
@@ -158,7 +160,7 @@ def every_page(browser, url: str, key: str, runs: int = 3) -> None:
     print(f"First render of every page, new session on a warm server, 1366×768 (median of {runs}): "
           "main content shown / page settled (last change before 1,5 s without any)")
     for path, ready in PAGES.items():
-        times = [settled_render(browser, f"{url}/{path}?src={key}", ready) for _ in range(runs)]
+        times = [settled_render(browser, f"{url}/{url_path(path)}?src={key}", ready) for _ in range(runs)]
         shown, done = (statistics.median(t[i] for t in times) for i in (0, 1))
         print(f"  {path:9s} {shown:.2f} s / {done:.2f} s")
 
@@ -215,14 +217,14 @@ def returning_visitor(p, url: str, key: str, runs: int = 5) -> None:
     def visit(path: str, ready: str) -> float:
         page.goto("about:blank")
         t0 = time.perf_counter()
-        page.goto(f"{url}/{path}?src={key}")
+        page.goto(f"{url}/{url_path(path)}?src={key}")
         page.wait_for_selector(ready, timeout=60_000)
         return time.perf_counter() - t0
 
     def new_tab(path: str, ready: str) -> float:
         tab = ctx.new_page()
         t0 = time.perf_counter()
-        tab.goto(f"{url}/{path}?src={key}")
+        tab.goto(f"{url}/{url_path(path)}?src={key}")
         tab.wait_for_selector(ready, timeout=60_000)
         dt = time.perf_counter() - t0
         tab.close()

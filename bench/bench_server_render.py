@@ -27,6 +27,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_load import free_port, start_server, stop_server  # noqa: E402  (tests/e2e/conftest.py, by path)
+from load_client import url_path  # noqa: E402
 
 PAGES = ["overview", "unit", "simulate", "plan", "data", "policy", "guide"]
 
@@ -37,7 +38,7 @@ async def first_run(url: str, page: str, query: str) -> tuple[float, int, int]:
                                   max_size=None) as ws:
         msg = BackMsg()
         msg.rerun_script.query_string = query
-        msg.rerun_script.page_name = page
+        msg.rerun_script.page_name = url_path(page)
         t0 = time.perf_counter()
         await ws.send(msg.SerializeToString())
         n = size = 0

@@ -30,6 +30,11 @@ _EARLY = ForwardMsg.FINISHED_EARLY_FOR_RERUN
 _COMPILE_ERROR = ForwardMsg.FINISHED_WITH_COMPILE_ERROR
 
 
+
+def url_path(page: str) -> str:
+    """A page's URL path: Tổng quan is the default page, served at the root ("/overview" is «Page not found»)."""
+    return "" if page == "overview" else page
+
 class RunError(Exception):
     """A run that failed in a way a user would see (or would wait forever for): the reason is the message."""
 
@@ -83,8 +88,8 @@ class Session:
         cs = msg.rerun_script
         cs.query_string = query
         if page is not None:
-            cs.page_name = page
-            cs.page_script_hash = self.pages.get(page, "")
+            cs.page_name = url_path(page)
+            cs.page_script_hash = self.pages.get(url_path(page), "")
         else:
             cs.page_script_hash = self.page_hash
         cs.widget_states.widgets.extend(widgets)
