@@ -22,6 +22,7 @@ from chiso.guide.examples import E_RESULT_LEVER, lever_indicator
 from chiso.rulebook import LEVEL_NAMES_VI, available_rulebooks, load_rulebook
 from ui.charts import PLOTLY_CONFIG
 from ui.guide_charts import count_figure, rate_figure
+from ui.html_table import html_table
 from ui.guide_view import GUIDE_TAB_KEY, GUIDE_TABS, exercises, worked_examples
 from ui.safe_md import md
 from ui.state import remembered, rulebook_caption, sidebar, unit_picker
@@ -100,7 +101,8 @@ with tab_book:
             for ig in gg.indicators
         ]
     )
-    st.dataframe(summary, hide_index=True, width="stretch")
+    # an HTML table, not st.dataframe: the formulas wrap instead of being cut, and the tab does not load the grid
+    st.html(html_table(summary, numeric=("Số", "Tối đa"), wide=True))
 
     for gg in guide:
         st.subheader(gg.title_vi)

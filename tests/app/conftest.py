@@ -1,6 +1,7 @@
 """AppTest helpers: the real entry point (st.navigation), the sample data, and captured downloads."""
 from __future__ import annotations
 
+from html.parser import HTMLParser
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +14,7 @@ from chiso.calibration import baseline
 from chiso.engine import input_matrix, level_index
 from chiso.rulebook import load_rulebook
 from chiso.samples import available_samples, load_sample
+from ui.html_table import TABLE_CLASS
 
 APP = Path(__file__).parents[2] / "app.py"
 
@@ -108,3 +110,39 @@ def solve_batch(at: AppTest, timeout: float = 120) -> AppTest:
         at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+class _Cells(HTMLParser):
+    """The header and body cells of one table drawn by ui.html_table."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[list[str]] = []
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "tr":
+            self.rows.append([])
+        elif tag in ("th", "td"):
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag in ("th", "td") and self._cell is not None:
+            self.rows[-1].append("".join(self._cell))
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def html_tables(at) -> list[dict[str, list[str]]]:
+    """Each table the page drew with ui.html_table, as {column: cells}."""
+    out = []
+    for h in at.get("html"):
+        if f'class="{TABLE_CLASS}' in h.proto.body:
+            parser = _Cells()
+            parser.feed(h.proto.body)
+            head, *rows = parser.rows
+            out.append({c: [r[n] for r in rows] for n, c in enumerate(head)})
+    return out

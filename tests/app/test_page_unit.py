@@ -1,48 +1,9 @@
 """Đơn vị: metrics from the engine, every indicator with its rule, group bars with Vietnamese labels."""
 from __future__ import annotations
 
-from html.parser import HTMLParser
-
 from chiso.fmt import fmt_points
-from ui.html_table import TABLE_CLASS
 
-from conftest import metric, open_page
-
-
-class _Cells(HTMLParser):
-    """The header and body cells of one table drawn by ui.html_table."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.rows: list[list[str]] = []
-        self._cell: list[str] | None = None
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "tr":
-            self.rows.append([])
-        elif tag in ("th", "td"):
-            self._cell = []
-
-    def handle_endtag(self, tag):
-        if tag in ("th", "td") and self._cell is not None:
-            self.rows[-1].append("".join(self._cell))
-            self._cell = None
-
-    def handle_data(self, data):
-        if self._cell is not None:
-            self._cell.append(data)
-
-
-def html_tables(at) -> list[dict[str, list[str]]]:
-    """Each indicator table of the page as {column: cells}."""
-    out = []
-    for h in at.get("html"):
-        if f'class="{TABLE_CLASS}' in h.proto.body:
-            parser = _Cells()
-            parser.feed(h.proto.body)
-            head, *rows = parser.rows
-            out.append({c: [r[n] for r in rows] for n, c in enumerate(head)})
-    return out
+from conftest import html_tables, metric, open_page
 
 
 def test_unit_breakdown_matches_engine(sample):
