@@ -26,6 +26,7 @@ from chiso.rulebook import Rulebook
 from ui.safe_md import md
 from ui.state import send_to_simulator
 
+LEVERS_FOLD = "plan_levers_open"
 SHOW = {"all": "Tất cả", "changes": "Cần thay đổi", "infeasible": "Không thể đạt", "already": "Đã đạt sẵn"}
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -37,9 +38,29 @@ def plan_options(rb: Rulebook) -> PlanOptions:
         help="Ít yếu tố cải thiện nhất: thay đổi ít việc nhất, rồi ít công sức nhất trong các cách đó. "
              "Ít công sức nhất: tổng công sức nhỏ nhất, có thể phải làm nhiều việc hơn.",
     )
-    with st.expander("Khóa (không thay đổi), giới hạn tăng thêm và công sức của từng yếu tố cải thiện"):
+    edited = _lever_editor(rb)
+    try:
+        return options_from_table(edited, rb, objective)
+    except ChisoError as exc:
+        st.error(md(exc))
+        st.stop()
+
+
+def _lever_editor(rb: Rulebook) -> pd.DataFrame:
+    """The locks, caps and effort per lever, in a fold built only while open: the grid would cost a new
+    session's first render ~0,3 s (A/B). The edited table is kept in the session, so a closed fold (or
+    another page) loses nothing; reopened, the editor starts from it."""
+    ss = st.session_state
+    kept, start_key = f"_plan_levers_kept_{rb.id}", f"_plan_levers_start_{rb.id}"
+    fold = st.expander("Khóa (không thay đổi), giới hạn tăng thêm và công sức của từng yếu tố cải thiện",
+                       key=LEVERS_FOLD, on_change="rerun")
+    if not fold.open:
+        ss.pop(start_key, None)  # the editor's own edits are gone with it: the next opening starts from kept
+        return ss[kept] if kept in ss else lever_table(rb)
+    start = ss.setdefault(start_key, ss[kept] if kept in ss else lever_table(rb))
+    with fold:
         edited = st.data_editor(
-            lever_table(rb),
+            start,
             key=f"plan_levers_{rb.id}",
             hide_index=True,
             width="stretch",
@@ -63,11 +84,8 @@ def plan_options(rb: Rulebook) -> PlanOptions:
         st.caption("Mặc định theo bộ quy tắc: mỗi đơn vị tính có công sức 1"
                    + "".join(f"; «{lv.name_vi}»: {fmt_number(lv.effort, 2)}" for lv in rb.levers if lv.effort != 1)
                    + ". Các giới hạn áp dụng cho từng đơn vị, cả khi lập kế hoạch cho nhiều đơn vị.")
-    try:
-        return options_from_table(edited, rb, objective)
-    except ChisoError as exc:
-        st.error(md(exc))
-        st.stop()
+    ss[kept] = edited
+    return edited
 
 
 def steps_table(p: Plan) -> pd.DataFrame:

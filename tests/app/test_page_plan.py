@@ -19,6 +19,7 @@ from chiso.samples import load_sample
 from chiso.samples import sample as get_sample
 from chiso.scenario import simulate
 from chiso.plan.targets import cohort_target, target_presets
+from ui.plan_view import LEVERS_FOLD
 from ui.safe_md import md
 
 from conftest import metric, open_page, solve_batch
@@ -61,7 +62,9 @@ def set_target(at, value: float):
 
 
 def edit_levers(at, sample, edits: dict[str, dict]):
-    """Edit the constraints table as the browser does: {row: {column: value}}."""
+    """Open the constraints fold and edit its table as the browser does: {row: {column: value}}."""
+    at.session_state[LEVERS_FOLD] = True  # what opening the fold sends; the editor is built only while open
+    at.run()
     keys = [lv.key for lv in sample.rb.levers]
     at.session_state[f"plan_levers_{sample.rb.id}"] = {
         "edited_rows": {keys.index(k): v for k, v in edits.items()}, "added_rows": [], "deleted_rows": []}
@@ -151,6 +154,28 @@ def test_locks_caps_and_weights_are_respected(sample):
     assert shown_steps(at) == [s.instruction_vi for s in want.steps]
     if got.feasible:
         assert engine_total(sample, code, got.deltas) >= target
+
+
+def test_constraints_fold_is_built_only_while_open_and_keeps_the_edits(sample):
+    """The grid would cost a new session ~0,3 s: it is drawn only in the open fold, and a lock or cap set
+    there still holds (and is shown again) after the fold is closed and reopened."""
+    code = ward(sample)
+    target = midway_target(sample, code)
+    free = plan_unit(sample.table, sample.base, code, target)
+    locked = free.steps[0].lever
+    at = open_plan(sample, code)
+    assert not at.dataframe  # closed: no grid sent
+    set_target(at, target)
+    edit_levers(at, sample, {locked: {"lock": True}})
+    at.session_state[LEVERS_FOLD] = False
+    at.run()
+    assert not at.dataframe
+    at.button(key="plan_solve").click().run()
+    assert locked not in at.session_state["plan_last"]["plan"].deltas  # the lock holds with the fold closed
+    at.session_state[LEVERS_FOLD] = True
+    at.run()
+    shown = at.dataframe[0].value
+    assert bool(shown.loc[locked, "lock"]) and int(shown["lock"].sum()) == 1  # reopened: the edit is there
 
 
 def test_unreachable_target_names_the_blockers(sample):
