@@ -14,10 +14,12 @@ from chiso.io.canonical import canonical_frame, to_csv_bytes, to_xlsx_bytes
 from chiso.units import PROVENANCE_VI, PUBLISHED_TOTAL
 from ui import edits_store
 from ui.entry import generation, save_edits
+from ui.kept_editor import kept_editor
 from ui.safe_md import md
 from ui.state import AppData
 
 MISSING_VI = "⚠ thiếu — cần nhập"
+DATA_TAB_KEY = "data_tab"  # the open tab of Số liệu, in session state
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -62,9 +64,10 @@ def unit_editor(data: AppData, i: int) -> None:
     st.caption(f"{n_missing} số liệu còn thiếu (đánh dấu ⚠, đặt lên đầu). Gõ giá trị mới vào cột «Giá trị mới» "
                "(số nguyên, không âm; viết 1.234 hay 1234 đều được) rồi bấm «Lưu các giá trị mới».")
     code = str(data.codes[i])
-    edited = st.data_editor(
+    edited = kept_editor(  # the unsaved values survive a closed tab
+        "data_unit",
+        f"unit_editor_{data.edit_key}_{data.rb.id}_{code}_{generation()}",
         table.drop(columns=["_missing"]),
-        key=f"unit_editor_{data.edit_key}_{data.rb.id}_{code}_{generation()}",
         hide_index=True, width="stretch", num_rows="fixed",
         disabled=["Số liệu", "Giá trị hiện có", "Nguồn"],
         column_order=["Số liệu", "Giá trị hiện có", "Nguồn", "Giá trị mới"],
@@ -87,8 +90,8 @@ def table_editor(data: AppData) -> None:
               "unit_name": st.column_config.TextColumn("Tên đơn vị", disabled=True)}
     for key in editable_keys(rb):
         config[key] = st.column_config.TextColumn(key_name_vi(rb, key), help=key)
-    after = st.data_editor(before, key=f"grid_editor_{data.edit_key}_{rb.id}_{generation()}", hide_index=True,
-                           num_rows="fixed", column_config=config, height=420)
+    after = kept_editor("data_grid", f"grid_editor_{data.edit_key}_{rb.id}_{generation()}", before,  # see above
+                        hide_index=True, num_rows="fixed", column_config=config, height=420)
     if st.button("Lưu bảng", type="primary", key="grid_save",
                  help="Kiểm tra mọi ô đã sửa; nếu có ô sai thì không lưu ô nào."):
         try:

@@ -23,6 +23,7 @@ from chiso.plan.setup import (
 )
 from chiso.plan.solver import OBJECTIVE_VI, OBJECTIVES, Plan
 from chiso.rulebook import Rulebook
+from ui.kept_editor import kept_editor, kept_table
 from ui.safe_md import md
 from ui.state import send_to_simulator
 
@@ -48,20 +49,17 @@ def plan_options(rb: Rulebook) -> PlanOptions:
 
 def _lever_editor(rb: Rulebook) -> pd.DataFrame:
     """The locks, caps and effort per lever, in a fold built only while open: the grid would cost a new
-    session's first render ~0,3 s (A/B). The edited table is kept in the session, so a closed fold (or
-    another page) loses nothing; reopened, the editor starts from it."""
-    ss = st.session_state
-    kept, start_key = f"_plan_levers_kept_{rb.id}", f"_plan_levers_start_{rb.id}"
+    session's first render ~0,3 s (A/B). A closed fold (or another page) loses no edit (ui.kept_editor)."""
+    key = f"plan_levers_{rb.id}"
     fold = st.expander("Khóa (không thay đổi), giới hạn tăng thêm và công sức của từng yếu tố cải thiện",
                        key=LEVERS_FOLD, on_change="rerun")
     if not fold.open:
-        ss.pop(start_key, None)  # the editor's own edits are gone with it: the next opening starts from kept
-        return ss[kept] if kept in ss else lever_table(rb)
-    start = ss.setdefault(start_key, ss[kept] if kept in ss else lever_table(rb))
+        return kept_table("plan_levers", key, lever_table(rb))
     with fold:
-        edited = st.data_editor(
-            start,
-            key=f"plan_levers_{rb.id}",
+        edited = kept_editor(
+            "plan_levers",
+            key,
+            lever_table(rb),
             hide_index=True,
             width="stretch",
             height=(len(rb.levers) + 1) * 35 + 3,  # every lever visible, no inner scrolling
@@ -84,7 +82,6 @@ def _lever_editor(rb: Rulebook) -> pd.DataFrame:
         st.caption("Mặc định theo bộ quy tắc: mỗi đơn vị tính có công sức 1"
                    + "".join(f"; «{lv.name_vi}»: {fmt_number(lv.effort, 2)}" for lv in rb.levers if lv.effort != 1)
                    + ". Các giới hạn áp dụng cho từng đơn vị, cả khi lập kế hoạch cho nhiều đơn vị.")
-    ss[kept] = edited
     return edited
 
 
