@@ -155,7 +155,7 @@ def settled_render(browser, url: str, ready: str, quiet_ms: int = 1500) -> tuple
     return shown / 1000, max(shown, last) / 1000
 
 
-def every_page(browser, url: str, key: str, runs: int = 3) -> None:
+def every_page(browser, url: str, key: str, runs: int = 5) -> None:
     """First render of each page in a new session (warm server), median of ``runs``, at 1366×768."""
     print(f"First render of every page, new session on a warm server, 1366×768 (median of {runs}): "
           "main content shown / page settled (last change before 1,5 s without any)")
@@ -371,9 +371,9 @@ def main() -> None:
                   f"{statistics.median(warm):.2f} s, max {max(warm):.2f} s (targets < 3 s / < 2 s)")
             floor(browser)
             every_page(browser, url, s.key)
-            sw = [page_switch(browser, src) for _ in range(3)]
+            sw = [page_switch(browser, src) for _ in range(5)]
             print(f"Page switch Tổng quan → Mô phỏng: median {statistics.median(sw):.2f} s (target < 1 s)")
-            sw = [page_switch(browser, src, from_unit=True) for _ in range(3)]
+            sw = [page_switch(browser, src, from_unit=True) for _ in range(5)]
             print(f"Đơn vị → «Mô phỏng cải thiện cho đơn vị này»: median {statistics.median(sw):.2f} s (target < 1 s)")
             returning_visitor(p, url, s.key)
             ctx = browser.new_context(viewport={"width": 1440, "height": 1000})

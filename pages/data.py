@@ -29,7 +29,9 @@ with st.expander("Cách nhập và sửa số liệu"):
         "0–100. Có ô sai thì không ô nào được lưu.\n"
         "- **Hoàn tác:** tab «Các lần sửa» liệt kê mọi lần sửa (cũ → mới, thời điểm, người nhập); nút «Hoàn tác "
         "lần sửa gần nhất» bỏ lần sửa cuối cùng.\n"
-        "- Các giá trị nhập tay hiện được giữ trong phiên làm việc này; tải «bảng đã hoàn thiện» để lưu lại."
+        "- **Lưu ở đâu:** với dữ liệu mẫu và bộ số liệu đã lưu, các lần sửa nằm trong cơ sở dữ liệu làm việc (còn "
+        "sau khi tải lại trang); với tệp vừa tải lên mà chưa lưu, chúng chỉ có trong phiên này: tải «bảng đã hoàn "
+        "thiện» để giữ lại. Giá trị đã gõ mà chưa bấm lưu vẫn còn khi chuyển tab."
     )
 
 
