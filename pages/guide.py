@@ -22,8 +22,8 @@ from chiso.guide.examples import E_RESULT_LEVER, lever_indicator
 from chiso.rulebook import LEVEL_NAMES_VI, available_rulebooks, load_rulebook
 from ui.charts import PLOTLY_CONFIG
 from ui.guide_charts import count_figure, rate_figure
-from ui.html_table import html_table
 from ui.guide_view import GUIDE_TAB_KEY, GUIDE_TABS, exercises, worked_examples
+from ui.html_table import html_table
 from ui.safe_md import md
 from ui.state import remembered, rulebook_caption, sidebar, unit_picker
 

@@ -35,5 +35,10 @@ def kept_editor(slot: str, key: str, data: pd.DataFrame, **kw) -> pd.DataFrame:
     if key not in ss:  # first drawn since Streamlit forgot it: the kept edits become the starting table
         start = edited
     edited = st.data_editor(start, key=key, **kw)
-    ss[_slot(slot)] = (key, start, edited)
+    state = ss[key] if key in ss else {}
+    typed = any(state.get(k) for k in ("edited_rows", "added_rows", "deleted_rows"))
+    if start is data and not typed:
+        ss.pop(_slot(slot), None)  # nothing typed, nothing to keep (Số liệu's whole table is ~2 MB a copy)
+    else:
+        ss[_slot(slot)] = (key, start, edited)
     return edited

@@ -152,6 +152,7 @@ def test_only_the_open_tab_is_built_and_unsaved_edits_survive_a_switch_of_tab():
     at.run()
     open_tab(at, "Cả bảng")
     assert not [d for d in at.dataframe if d.key.startswith("unit_editor_")]
+    assert "_editor_data_grid" not in at.session_state  # nothing typed there yet: no 2 MB copy kept
     codes = list(at.dataframe(key=grid_key(at)).value["unit_code"])
     at.session_state[grid_key(at)] = {"edited_rows": {codes.index("000.21.30.H53"): {TOTAL_KEY: "2.500"}},
                                       "added_rows": [], "deleted_rows": []}
