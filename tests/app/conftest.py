@@ -96,6 +96,13 @@ def _as_bytes(data) -> bytes:
     return data.read()
 
 
+def open_tab(at: AppTest, key: str, label: str) -> AppTest:
+    """What clicking a tab sends: lazy tabs (``st.tabs(key=…, on_change="rerun")``) rerun and build only the
+    open one."""
+    at.session_state[key] = label
+    return at.run()
+
+
 def metric(at: AppTest, label: str):
     hits = [m for m in at.metric if m.label == label or m.label.startswith(label)]
     assert hits, f"no metric {label!r} in {[m.label for m in at.metric]}"

@@ -19,7 +19,7 @@ from chiso.guide.exercises import make_exercises
 from chiso.rulebook import RULEBOOK_DIR, load_rulebook
 from ui.safe_md import md
 
-from conftest import html_tables, open_page
+from conftest import html_tables, open_page, open_tab
 from ui.guide_view import GUIDE_TAB_KEY, GUIDE_TABS
 
 PAGE = "pages/guide.py"
@@ -43,19 +43,14 @@ def markdown_text(at) -> str:
     return "\n".join(m.value for m in at.markdown)
 
 
-def open_tab(at, n: int) -> None:
-    """What clicking the n-th tab sends (the tabs rerun; the curves tab is built only while open)."""
-    at.session_state[GUIDE_TAB_KEY] = GUIDE_TABS[n]
-    at.run()
-
 
 def test_the_chosen_indicator_survives_a_switch_of_tab(sample):
     at = open_page(PAGE, state={"unit_code": sample.first("commune")})
-    open_tab(at, 1)
+    open_tab(at, GUIDE_TAB_KEY, GUIDE_TABS[1])
     at.selectbox(key="guide_curve_ind").set_value("REUSED_DIGITIZED_DATA").run()
-    open_tab(at, 2)
+    open_tab(at, GUIDE_TAB_KEY, GUIDE_TABS[2])
     assert not [s for s in at.selectbox if s.key == "guide_curve_ind"]
-    open_tab(at, 1)
+    open_tab(at, GUIDE_TAB_KEY, GUIDE_TABS[1])
     assert at.selectbox(key="guide_curve_ind").value == "REUSED_DIGITIZED_DATA"
     assert len(plotly_specs(at)) == 2
 
@@ -135,7 +130,7 @@ def test_a_modified_rulebook_file_changes_the_page(tmp_path, monkeypatch, downlo
     assert "1.1. Tỷ lệ TTHC công bố đúng hạn — 6 điểm" not in labels
     assert md("«Tỷ lệ TTHC công bố đúng hạn»: tối đa 6 → 5 điểm.") in markdown_text(at)
     rb = load_rulebook("tap-huan-app")
-    open_tab(at, 4)
+    open_tab(at, GUIDE_TAB_KEY, GUIDE_TABS[4])
     assert downloads["so-tay-chi-so-766-tap-huan-app.html"].decode("utf-8") == cheatsheet_html(rb)
 
 
@@ -143,7 +138,7 @@ def test_curves_are_drawn_from_the_engine_for_the_chosen_unit(sample):
     code = sample.first("commune")
     at = open_page(PAGE, state={"unit_code": code, "guide_curve_ind": "REUSED_DIGITIZED_DATA"})
     assert plotly_specs(at) == []  # the curves tab is closed: no chart (nor plotly's script) on first render
-    open_tab(at, 1)
+    open_tab(at, GUIDE_TAB_KEY, GUIDE_TABS[1])
     i = sample.index(code)
     rb = sample.rb
     k = rb.indicator_codes.index("REUSED_DIGITIZED_DATA")
@@ -169,7 +164,7 @@ def test_worked_examples_are_the_domain_computations(sample):
     units = units_of(sample)
     loss = loss_example(units, lever_indicator(sample.rb, E_RESULT_LEVER).code)
     over, pet = overdue_example(units), petition_example(units)
-    open_tab(at, 2)
+    open_tab(at, GUIDE_TAB_KEY, GUIDE_TABS[2])
     text = markdown_text(at)
     for ex in (loss, over, pet):
         assert ex.unit_name in text
@@ -184,7 +179,7 @@ def test_exercises_check_answers_and_trainer_mode_shows_them(sample):
     at = open_page(PAGE)
     exs = make_exercises(units_of(sample), 0)
     key = lambda n: f"portal-2026_0_{n}"  # noqa: E731 — widget keys of question n
-    open_tab(at, 3)
+    open_tab(at, GUIDE_TAB_KEY, GUIDE_TABS[3])
     text = markdown_text(at)
     for n, ex in enumerate(exs, 1):
         assert f"**Câu {n}.**" in text
@@ -219,13 +214,13 @@ def test_typed_answers_and_trainer_mode_survive_a_switch_of_tab(sample):
     """Only the open tab is built, and Streamlit forgets the state of a widget a run does not draw: a
     trainee's typed (not yet checked) answer and the trainer switch must come back with the tab."""
     at = open_page(PAGE)
-    open_tab(at, 3)
+    open_tab(at, GUIDE_TAB_KEY, GUIDE_TABS[3])
     box = "guide_ans_portal-2026_0_1"
     at.text_input(key=box).set_value("12,5")
     at.toggle(key="guide_trainer").set_value(True).run()
-    open_tab(at, 0)
+    open_tab(at, GUIDE_TAB_KEY, GUIDE_TABS[0])
     assert not [t for t in at.text_input if t.key == box]
-    open_tab(at, 3)
+    open_tab(at, GUIDE_TAB_KEY, GUIDE_TABS[3])
     assert at.text_input(key=box).value == "12,5"
     assert at.toggle(key="guide_trainer").value is True
 
@@ -235,7 +230,7 @@ def test_page_through_the_navigation(sample, downloads):
     assert at.title[0].value == "Học chỉ số"
     assert at.tabs[0].label.endswith("Bộ chỉ số") and at.tabs[-1].label.endswith("Sổ tay in")
     assert not at.download_button  # only the open tab is built: no cheat sheet, no exercise sheet yet
-    open_tab(at, 4)
+    open_tab(at, GUIDE_TAB_KEY, GUIDE_TABS[4])
     assert downloads[f"so-tay-chi-so-766-{sample.rb.id}.html"].decode("utf-8") == cheatsheet_html(sample.rb)
 
 
@@ -251,7 +246,7 @@ def test_hostile_unit_names_are_shown_as_plain_text(sample):
     box.set_value("__upload__").run()
     at.sidebar.file_uploader(key="uploader").upload("don-vi.csv", data, "text/csv").run()
     assert not at.exception, [e.value for e in at.exception]
-    open_tab(at, 2)
+    open_tab(at, GUIDE_TAB_KEY, GUIDE_TABS[2])
     text = markdown_text(at)
     assert md(hostile) in text  # the loss example names the unit, escaped
     for raw in ("](", "<img", "$x", "**đậm"):  # nothing left that markdown would interpret
@@ -260,7 +255,7 @@ def test_hostile_unit_names_are_shown_as_plain_text(sample):
 
 def test_printable_exercise_sheet_has_the_tabs_questions_and_an_answer_key(sample, downloads):
     at = open_page(PAGE)
-    open_tab(at, 3)
+    open_tab(at, GUIDE_TAB_KEY, GUIDE_TABS[3])
     sheet = downloads[f"phieu-bai-tap-766-{sample.rb.id}-bo-1.html"].decode("utf-8")
     questions, _, key = sheet.partition("<div class='key'>")
     items = make_exercises(units_of(sample), 0)

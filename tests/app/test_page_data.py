@@ -22,22 +22,13 @@ from chiso.workspace import open_workspace
 
 from ui.data_view import DATA_TAB_KEY
 
-from conftest import metric, open_page
+from conftest import metric, open_page, open_tab
 
 WARD = "000.20.30.H53"
 STATE = {"data_source": "tay-ninh", "unit_code": WARD}
 RB = load_rulebook("qd766-2022")
 LEVER = "e_certified_copies"
 TOTAL_KEY = "certified_copies_total"
-
-
-TABS = ["Một đơn vị", "Cả bảng", "Các lần sửa"]
-
-
-def open_tab(at, label: str):
-    """What clicking a tab sends: the tabs rerun, and only the open one is built."""
-    at.session_state[DATA_TAB_KEY] = label
-    return at.run()
 
 
 def grid_key(at) -> str:
@@ -103,7 +94,7 @@ def test_typing_a_count_stores_a_revision_and_every_page_recomputes():
     prov = dict(zip(at.dataframe(key=unit_editor_key(at)).value["key"],
                     at.dataframe(key=unit_editor_key(at)).value["Nguồn"]))
     assert prov[TOTAL_KEY] == "nhập tay"
-    history = next(d for d in open_tab(at, "Các lần sửa").dataframe if not d.key).value
+    history = next(d for d in open_tab(at, DATA_TAB_KEY, "Các lần sửa").dataframe if not d.key).value
     assert list(history["Cũ → mới"]) == ["trống → 4.000"]
     assert list(history["Người nhập"]) == ["Chị Lan"]
     # the unit page now computes the certified-copy indicator instead of holding it
@@ -124,7 +115,7 @@ def test_a_bad_cell_is_refused_with_a_message_and_nothing_is_stored():
 
 
 def test_the_grid_saves_many_units_at_once_and_undo_takes_back_the_last_revision():
-    at = open_tab(open_page("pages/data.py", state=STATE), "Cả bảng")
+    at = open_tab(open_page("pages/data.py", state=STATE), DATA_TAB_KEY, "Cả bảng")
     key = grid_key(at)
     codes = list(at.dataframe(key=key).value["unit_code"])
     at.session_state[key] = {
@@ -135,7 +126,7 @@ def test_the_grid_saves_many_units_at_once_and_undo_takes_back_the_last_revision
     assert "Đã lưu 2 giá trị nhập tay" in at.success[0].value
     revs = db_revisions()
     assert [(r.unit_code, r.new) for r in revs] == [(WARD, 4000.0), ("000.21.30.H53", 2500.0)]
-    open_tab(at, "Các lần sửa").button(key="edit_undo").click().run()
+    open_tab(at, DATA_TAB_KEY, "Các lần sửa").button(key="edit_undo").click().run()
     assert "Đã hoàn tác" in at.success[0].value
     revs = db_revisions()
     assert [(r.unit_code, r.new) for r in revs] == [(WARD, 4000.0)]
@@ -150,22 +141,22 @@ def test_only_the_open_tab_is_built_and_unsaved_edits_survive_a_switch_of_tab():
     at.session_state[unit_editor_key(at)] = {"edited_rows": {rows.index(TOTAL_KEY): {"Giá trị mới": "4000"}},
                                              "added_rows": [], "deleted_rows": []}
     at.run()
-    open_tab(at, "Cả bảng")
+    open_tab(at, DATA_TAB_KEY, "Cả bảng")
     assert not [d for d in at.dataframe if d.key.startswith("unit_editor_")]
     assert "_editor_data_grid" not in at.session_state  # nothing typed there yet: no 2 MB copy kept
     codes = list(at.dataframe(key=grid_key(at)).value["unit_code"])
     at.session_state[grid_key(at)] = {"edited_rows": {codes.index("000.21.30.H53"): {TOTAL_KEY: "2.500"}},
                                       "added_rows": [], "deleted_rows": []}
     at.run()
-    open_tab(at, "Các lần sửa")
+    open_tab(at, DATA_TAB_KEY, "Các lần sửa")
     assert not at.dataframe  # no revision yet, and neither editor is built
-    open_tab(at, "Cả bảng")
+    open_tab(at, DATA_TAB_KEY, "Cả bảng")
     shown = at.dataframe(key=grid_key(at)).value.set_index("unit_code")
     assert shown.loc["000.21.30.H53", TOTAL_KEY] == "2.500"  # the grid starts from the unsaved edit
     at.button(key="grid_save").click().run()
     assert "Đã lưu 1 giá trị nhập tay" in at.success[0].value
     assert [(r.unit_code, r.new) for r in db_revisions()] == [("000.21.30.H53", 2500.0)]
-    open_tab(at, "Một đơn vị")
+    open_tab(at, DATA_TAB_KEY, "Một đơn vị")
     unit = at.dataframe(key=unit_editor_key(at)).value.set_index("key")
     assert unit.loc[TOTAL_KEY, "Giá trị mới"] == ""  # the save renewed the editors: a fresh start
 

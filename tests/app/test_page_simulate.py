@@ -12,7 +12,7 @@ from chiso.fmt import fmt_delta, fmt_int, fmt_points
 from chiso.scenario import Scenario, lever_rooms, simulate
 from ui.scenario_panel import TABS_KEY
 
-from conftest import APP, AppTest, metric, open_page
+from conftest import APP, AppTest, metric, open_page, open_tab
 
 SIM = "pages/simulate.py"
 
@@ -75,11 +75,6 @@ def test_levers_that_cannot_move_are_listed_with_reason(sample):
     assert not [s for s in at.slider if s.key == "lv_n_e_certified_copies"]
 
 
-def open_tab(at, label: str) -> None:
-    """What clicking a scenario tab sends (the tabs rerun and build only the open one)."""
-    at.session_state[TABS_KEY] = label
-    at.run()
-
 
 def test_save_compare_and_json_round_trip(sample, downloads):
     code = sample.first("commune")
@@ -94,20 +89,20 @@ def test_save_compare_and_json_round_trip(sample, downloads):
     assert set(saved) == {"Giảm quá hạn", "Thêm số hóa"}
     # only the open tab is built: no comparison table, uploader or JSON file until their tab is opened
     assert not at.dataframe and not at.get("file_uploader") and f"kich-ban-{code}.json" not in downloads
-    open_tab(at, "So sánh kịch bản")
+    open_tab(at, TABS_KEY, "So sánh kịch bản")
     table = at.dataframe[0].value
     assert list(table.columns) == ["Chỉ số", "Kịch bản gốc", "Giảm quá hạn", "Thêm số hóa"]
     totals = dict(zip(table.columns[1:], table.iloc[0, 1:]))
     assert totals["Giảm quá hạn"] == fmt_points(expected_total(sample, code, {"overdue_avoided": 30}))
     assert totals["Thêm số hóa"] == fmt_points(expected_total(sample, code, {"overdue_avoided": 30, "digitised": 200}))
-    open_tab(at, "Tải lên / tải về")
+    open_tab(at, TABS_KEY, "Tải lên / tải về")
     doc = json.loads(downloads[f"kich-ban-{code}.json"])
     assert doc["levers"] == {"digitised": 200, "overdue_avoided": 30} and doc["rulebook"] == "portal-2026"
 
     # upload it into a fresh session: the simulator reopens the same state
     doc["name"] = "Từ tệp"
     fresh = open_sim(sample, sample.first("department"))
-    open_tab(fresh, "Tải lên / tải về")
+    open_tab(fresh, TABS_KEY, "Tải lên / tải về")
     fresh.file_uploader(key="sim_upload").upload("kb.json", json.dumps(doc).encode(), "application/json").run()
     assert fresh.session_state["unit_code"] == code
     assert fresh.session_state["sim"]["levers"] == {"digitised": 200, "overdue_avoided": 30}
@@ -118,7 +113,7 @@ def test_save_compare_and_json_round_trip(sample, downloads):
 
 def test_bad_upload_is_a_vietnamese_error(sample):
     at = open_sim(sample, sample.first("commune"))
-    open_tab(at, "Tải lên / tải về")
+    open_tab(at, TABS_KEY, "Tải lên / tải về")
     at.file_uploader(key="sim_upload").upload("x.json", b"{not json", "application/json").run()
     assert any("không phải JSON hợp lệ" in e.value for e in at.error)
 
@@ -159,7 +154,7 @@ def test_excel_and_printable_exports(sample, downloads):
     code = sample.first("commune")
     at = open_sim(sample, code)
     at.slider(key="lv_n_e_results").set_value(int(at.slider(key="lv_n_e_results").value) + 25).run()
-    open_tab(at, "Xuất báo cáo")
+    open_tab(at, TABS_KEY, "Xuất báo cáo")
     wb = openpyxl.load_workbook(io.BytesIO(downloads[f"mo-phong-{code}.xlsx"]))
     assert "portal-2026" in wb["Tóm tắt"]["A1"].value
     rows = {r[0]: r for r in wb["Tóm tắt"].iter_rows(values_only=True) if r and r[0]}
@@ -243,7 +238,7 @@ def test_the_picked_saved_scenario_survives_a_switch_of_tab(sample):
         at.text_input(key="sim_name").input(name).run()
         at.button(key="save_scenario").click().run()
     at.selectbox(key="saved_pick").set_value("Hai").run()
-    open_tab(at, "So sánh kịch bản")
+    open_tab(at, TABS_KEY, "So sánh kịch bản")
     assert not [s for s in at.selectbox if s.key == "saved_pick"]
-    open_tab(at, "Lưu kịch bản")
+    open_tab(at, TABS_KEY, "Lưu kịch bản")
     assert at.selectbox(key="saved_pick").value == "Hai"
