@@ -27,9 +27,24 @@ _STICKY = ("<style>[data-testid='stLayoutWrapper']:has(> .st-key-score_bar) {pos
 
 
 @cache
+def _font_face() -> str:
+    """Streamlit's own Source Sans for the bar, so that it reads like the metrics under it (an iframe does
+    not inherit the page's fonts). The file is the one the page has loaded already (same origin, cached);
+    the URL is relative, and an srcdoc iframe resolves it against the page's address (any base path)."""
+    from streamlit import file_util
+
+    found = sorted((Path(file_util.get_static_dir()) / "static" / "media").glob("SourceSansVF-Upright*.woff2"))
+    if not found:  # a later Streamlit renames it: the bar falls back to the system's sans-serif
+        return ""
+    return ('@font-face { font-family: "Source Sans"; font-weight: 100 900; font-display: swap;'
+            f' src: url("static/media/{found[0].name}") format("woff2"); }}')
+
+
+@cache
 def _template() -> str:
     engine = (_DIR / "engine.js").read_text(encoding="utf-8")
-    return (_DIR / "index.html").read_text(encoding="utf-8").replace("/*ENGINE*/", engine)
+    page = (_DIR / "index.html").read_text(encoding="utf-8")
+    return page.replace("/*FONT*/", _font_face()).replace("/*ENGINE*/", engine)
 
 
 def bar_html(payload: dict, committed: list[int]) -> str:

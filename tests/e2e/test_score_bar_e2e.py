@@ -21,6 +21,13 @@ def bar(page, what: str):
     return page.frame_locator(".st-key-score_bar iframe").locator(f"[data-testid=live-{what}]")
 
 
+def bar_fonts(page) -> list[str]:
+    """The load status of every "Source Sans" face in the bar's iframe, once its fonts have settled."""
+    frame = page.locator(".st-key-score_bar iframe").element_handle().content_frame()
+    return frame.evaluate("""async () => { await document.fonts.ready;
+        return [...document.fonts].filter(f => f.family.replace(/"/g, '') === 'Source Sans').map(f => f.status); }""")
+
+
 @pytest.mark.parametrize("size", [(1366, 768), (390, 844)], ids=["projector", "phone"])
 def test_bar_follows_the_slider_and_stays_in_view(browser, server_url, sample, size):
     expect.set_options(timeout=EXPECT_TIMEOUT_MS)
@@ -31,6 +38,7 @@ def test_bar_follows_the_slider_and_stays_in_view(browser, server_url, sample, s
         open_simulator(page, server_url, sample)
         base = sample.base.total[sample.i]
         expect(bar(page, "total")).to_have_text(fmt_points(base))
+        assert bar_fonts(page) == ["loaded"]  # the page's own Source Sans, not the system's sans-serif
         slider = page.locator(".st-key-lv_n_e_results input[type=range]")
         slider.focus()  # scrolls the lever into view: the bar must still be on screen
         for _ in range(5):
