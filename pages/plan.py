@@ -73,7 +73,7 @@ with one:
     kinds = list(presets) + [CUSTOM]
     if "plan_target_text" not in ss:
         ss["plan_target_text"] = fmt_number(presets[NEXT_BAND].value if NEXT_BAND in presets else min(100.0, score))
-    a, b = st.columns([3, 1], vertical_alignment="bottom")
+    a, b, go = st.columns([4, 2, 1.5], vertical_alignment="bottom")  # the button in view at 1366×768
     kind = a.selectbox("Mục tiêu", kinds, format_func=target_label, key="plan_target_kind",
                        index=kinds.index(NEXT_BAND) if NEXT_BAND in kinds else len(kinds) - 1)
     target = None
@@ -89,7 +89,7 @@ with one:
 
     sig = (data.source_label, data.period, rb.id, code, score, target, options)
     last = ss.get("plan_last")
-    if st.button("Lập kế hoạch", type="primary", key="plan_solve", disabled=target is None):
+    if go.button("Lập kế hoạch", type="primary", key="plan_solve", disabled=target is None, width="stretch"):
         try:
             found = plan_unit(data.table, data.base, code, target, **options.kw())
         except ChisoError as exc:
@@ -130,7 +130,7 @@ with many:
                            format_func=lambda k: "Tất cả" if k == ALL else parent_names[k])
         parent = None if pick == ALL else pick
     rows = scope_rows(data.frame, level, parent)
-    a, b = st.columns([3, 1], vertical_alignment="bottom")
+    a, b, go = st.columns([4, 2, 1.5], vertical_alignment="bottom")  # the button in view at 1366×768
     mode = a.selectbox("Mục tiêu chung", BATCH_MODES, format_func=BATCH_MODES_VI.get, key="batch_mode")
     value = None
     if mode == NUMBER:

@@ -175,3 +175,16 @@ def test_phone_lever_keeps_its_button_beside_the_slider(browser, server_url):
         ctx.close()
     assert button["x"] >= slider["x"] + slider["width"] - 1, (slider, button)  # to its right
     assert button["y"] < slider["y"] + slider["height"], (slider, button)  # on the same row
+
+
+def test_plan_button_in_view_at_1366(browser, server_url):
+    """At a projector's 1366×768 the planner's main button («Lập kế hoạch») shows without scrolling, and
+    with it the target it plans for."""
+    ctx = browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN")
+    page = ctx.new_page()
+    try:
+        _open(page, f"{server_url}/plan", "Lập kế hoạch")
+        expect(page.get_by_role("button", name="Lập kế hoạch", exact=True)).to_be_in_viewport(ratio=1)
+        expect(page.locator('[data-testid="stSelectbox"]').filter(has_text="Mục tiêu", visible=True)).to_be_in_viewport(ratio=1)
+    finally:
+        ctx.close()
