@@ -7,14 +7,18 @@ import streamlit as st
 PROJECTOR = "projector_view"
 QUERY_KEY, QUERY_VALUE = "view", "projector"
 
-# rem-based sizes of the main column only: the sidebar keeps its size so the page list still fits
+# rem-based sizes of the main column only: the sidebar keeps its size so the page list still fits.
+# Metric values are markdown paragraphs: without their own rule the paragraphs' 1,3rem shrank them below their
+# labels (30 → 21 px at 1366). They keep ui/fit.py's size, which scales with the window and was checked on every
+# page at every size: larger still would split "61,39" in a cohort card's third of a column.
 PROJECTOR_CSS = """<style>
 [data-testid='stMainBlockContainer'] {font-size: 1.3rem;}
 [data-testid='stMainBlockContainer'] [data-testid='stMarkdownContainer'] p,
 [data-testid='stMainBlockContainer'] [data-testid='stMarkdownContainer'] li,
 [data-testid='stMainBlockContainer'] [data-testid='stCaptionContainer'],
 [data-testid='stMainBlockContainer'] label p {font-size: 1.3rem; line-height: 1.5;}
-[data-testid='stMainBlockContainer'] [data-testid='stMetricValue'] {font-size: 3rem;}
+[data-testid='stMainBlockContainer'] [data-testid='stMetricValue'] [data-testid='stMarkdownContainer'] p {
+  font-size: inherit; line-height: inherit;}
 [data-testid='stMainBlockContainer'] [data-testid='stMetricLabel'] p {font-size: 1.2rem;}
 [data-testid='stMainBlockContainer'] h1 {font-size: 3.2rem;}
 [data-testid='stMainBlockContainer'] h2, [data-testid='stMainBlockContainer'] h3 {font-size: 2.2rem;}

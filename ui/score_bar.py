@@ -17,6 +17,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from ui.projector import projector_view
+
 _DIR = Path(__file__).parent / "components" / "score_bar"
 
 # keeps the bar at the top of the window while the levers scroll under it (desktop and phone)
@@ -47,10 +49,12 @@ def _template() -> str:
     return page.replace("/*FONT*/", _font_face()).replace("/*ENGINE*/", engine)
 
 
-def bar_html(payload: dict, committed: list[int]) -> str:
-    """The bar's page for one unit; the data is JSON with "<" escaped so it cannot close the script."""
+def bar_html(payload: dict, committed: list[int], large: bool = False) -> str:
+    """The bar's page for one unit; the data is JSON with "<" escaped so it cannot close the script.
+    ``large``: the projector view's type."""
     data = json.dumps({**payload, "committed": committed}, ensure_ascii=False).replace("<", "\\u003c")
-    return _template().replace("/*PAYLOAD*/", data)
+    page = _template().replace("/*PAYLOAD*/", data)
+    return page.replace("<body>", '<body class="large">', 1) if large else page
 
 
 def score_bar_slot():
@@ -63,8 +67,9 @@ def score_bar_slot():
 def score_bar(slot, payload: dict, committed: list[int]) -> None:
     """Draw the bar in ``slot``; ``committed`` are the live levers' deltas as Python has them (used only
     when the browser cannot read the sliders)."""
-    with slot:
-        st.iframe(bar_html(payload, committed), height=96)  # an srcdoc iframe, same origin as the page
+    large = projector_view()
+    with slot:  # an srcdoc iframe, same origin as the page
+        st.iframe(bar_html(payload, committed, large), height=116 if large else 96)
 
 
 def script_hashes() -> list[str]:

@@ -1,4 +1,5 @@
-"""Every page at a projector (1366×768), a desktop (1920×1080) and a phone (390×844): nothing cut, no English.
+"""Every page at a projector (1366×768), a desktop (1920×1080) and a phone (390×844), and in the trainers'
+projector view at 1366×768: nothing cut, no English.
 
 Screenshots go to tests/e2e/artifacts/screens/ (look at them: canvas tables such as st.dataframe are not
 in the DOM, so their cells are checked by eye and by column widths set in the pages).
@@ -13,7 +14,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-SIZES = {"projector": (1366, 768), "desktop": (1920, 1080), "phone": (390, 844)}
+SIZES = {"projector": (1366, 768), "desktop": (1920, 1080), "phone": (390, 844),
+         "projector-view": (1366, 768)}  # the trainers' projector view (?view=projector): larger type
+QUERY = {"projector-view": "?view=projector"}
 PAGES = {
     "": "Tổng quan",  # the default page lives at the root url
     "unit": "Đơn vị",
@@ -77,7 +80,7 @@ def test_every_page_fits_and_speaks_vietnamese(browser, server_url, artifacts, s
     problems: dict[str, list[str]] = {}
     try:
         for path, heading in PAGES.items():
-            _open(page, f"{server_url}/{path}", heading)
+            _open(page, f"{server_url}/{path}{QUERY.get(size, '')}", heading)
             name = path or "overview"
             page.screenshot(path=str(out / f"{size}-{name}.png"))
             found = [f"cắt: {t}" for t in page.evaluate(CUT_JS)]
@@ -188,3 +191,31 @@ def test_plan_button_in_view_at_1366(browser, server_url):
         expect(page.locator('[data-testid="stSelectbox"]').filter(has_text="Mục tiêu", visible=True)).to_be_in_viewport(ratio=1)
     finally:
         ctx.close()
+
+
+METRIC_SIZES_JS = """() => [...document.querySelectorAll('[data-testid=stMetric]')]
+  .filter(m => m.getBoundingClientRect().width > 0).map(m => {
+    const px = sel => parseFloat(getComputedStyle(m.querySelector(sel + ' p') || m.querySelector(sel)).fontSize);
+    return [m.innerText.split('\\n')[0], px('[data-testid=stMetricLabel]'), px('[data-testid=stMetricValue]')]; })"""
+
+
+def test_projector_view_enlarges_type_and_keeps_numbers_large(browser, server_url):
+    """The projector view's larger paragraphs once shrank every metric's number below its label (30 → 21 px
+    at 1366): numbers keep their size, labels and the score bar grow."""
+    sizes = {}
+    for view in ("", "?view=projector"):
+        ctx = browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN")
+        page = ctx.new_page()
+        try:
+            _open(page, f"{server_url}/simulate{view}", "Mô phỏng")
+            frame = page.locator(".st-key-score_bar iframe").element_handle().content_frame()
+            bar = frame.evaluate("() => parseFloat(getComputedStyle("
+                                 "document.querySelector('[data-testid=live-total]')).fontSize)")
+            sizes[view] = (page.evaluate(METRIC_SIZES_JS), bar)
+        finally:
+            ctx.close()
+    (normal, bar_normal), (big, bar_big) = sizes[""], sizes["?view=projector"]
+    assert big and len(big) == len(normal)
+    for (name, label, value), (_, label0, value0) in zip(big, normal):
+        assert label > label0 and value >= value0 and value >= 1.3 * label, (name, label, value, label0, value0)
+    assert bar_big > bar_normal
