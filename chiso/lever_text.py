@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from chiso.fmt import fmt_delta, fmt_int
+from chiso.rulebook import Lever
 from chiso.scenario import LeverRoom, count_after, count_bounds, shown_count
 
 
@@ -30,6 +31,21 @@ def typed_bounds(room: LeverRoom) -> tuple[int, int]:
 def count_from_typed(room: LeverRoom, typed: float) -> float:
     """The lever's count once the user typed ``typed`` in its box (what is left → the count it moves)."""
     return room.denominator - typed if counts_left(room) else typed
+
+
+def as_counted(unit_vi: str, remaining_vi: str, denominator: float, before: float, after: float
+               ) -> tuple[str, float, float, float]:
+    """(unit, before, change, after) in the terms users count in: for a lever counted by what is left, the
+    overdue dossiers left (538 → 1, change −537), not the on-time count it moves (3.734 → 4.271)."""
+    if remaining_vi and math.isfinite(denominator):
+        before, after = denominator - before, denominator - after
+        return remaining_vi, before, after - before, after
+    return unit_vi, before, after - before, after
+
+
+def steps_vi(lever: Lever, n: float) -> str:
+    """«thêm 5 PAKN», or «bớt 5 hồ sơ quá hạn» for a lever users count by what is left."""
+    return f"bớt {fmt_int(n)} {lever.remaining_vi}" if lever.remaining_vi else f"thêm {fmt_int(n)} {lever.unit_vi}"
 
 
 def gain_hint_vi(room: LeverRoom, step: float, gain: float, gain_one: float, hi: int) -> str:

@@ -11,6 +11,7 @@ import streamlit as st
 from chiso.cohort import rank_among
 from chiso.explain import missing_groups
 from chiso.fmt import fmt_delta, fmt_int, fmt_number, fmt_points, fmt_small
+from chiso.lever_text import steps_vi
 from chiso.live import live_payload
 from chiso.rulebook import LEVELS
 from chiso.scenario import apply_deltas, fixed_reason_vi, marginal
@@ -73,7 +74,7 @@ def best_next_steps(marg) -> None:
         star = ":material/star: " if k == marg.best else ""
         lines.append(
             f"{star}**{lv.name_vi}**: {fmt_small(marg.per_unit[k])} điểm / {lv.unit_vi} "
-            f"(thêm {fmt_int(marg.step[k])} {lv.unit_vi}: {fmt_delta(marg.gain[k])})"
+            f"({steps_vi(lv, marg.step[k])}: {fmt_delta(marg.gain[k])})"
         )
     st.markdown("\n".join(f"{n + 1}. {t}" for n, t in enumerate(lines[:8])) or
                 "Không còn yếu tố nào làm tăng điểm: các chỉ tiêu đã đạt tối đa hoặc không có số liệu.")

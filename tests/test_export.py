@@ -70,6 +70,9 @@ def test_unit_workbook_cells(report):
     assert online[7] is None  # missing data stays empty, not 0
     levers = {r[0]: r for r in wb["Yếu tố cải thiện"].iter_rows(values_only=True) if r and r[0]}
     assert levers["Cấp thêm kết quả điện tử"][3] == 100
+    room = next(r for r in report.rooms if r.lever.key == "overdue_avoided")
+    left = room.denominator - room.current  # overdue dossiers are counted by what is left: 20 fewer
+    assert levers["Giảm hồ sơ quá hạn"][1:5] == ("hồ sơ quá hạn", left, -20, left - 20)
     cmp = {r[0]: r for r in wb["So sánh kịch bản"].iter_rows(values_only=True) if r and r[0]}
     assert cmp["Chỉ số"][2] == "'+Kịch bản"
 

@@ -16,7 +16,7 @@ import pytest
 from chiso.calibration import baseline
 from chiso.errors import DataError
 from chiso.io.export import ExportMeta, plans_workbook
-from chiso.fmt import fmt_points
+from chiso.fmt import fmt_int, fmt_points
 from chiso.plan.setup import (
     CAP,
     LOCK,
@@ -227,3 +227,25 @@ def test_plans_workbook(many):
     assert s0[0] == first.unit_code and s0[6] == first.steps[0].delta and s0[-1] == first.steps[0].instruction_vi
     assert isinstance(s0[11], (int, float)) and s0[11] == pytest.approx(first.steps[0].points)  # numeric, not text
     assert not math.isnan(s0[9])
+
+
+def test_overdue_steps_are_counted_by_what_is_left(phu_tho):
+    """A plan's «Giảm 537 hồ sơ quá hạn» showed «3.734 → 4.271 hồ sơ» (the on-time count the lever moves) on
+    screen and in Excel: users count overdue dossiers left, so it is 538 → 1 hồ sơ quá hạn, change −537."""
+    table, base = phu_tho
+    plan = plan_unit(table, base, "H44.102", float(base.total[list(table.frame["unit_code"]).index("H44.102")]) + 5)
+    step = next(s for s in plan.steps if s.lever == "overdue_avoided")
+    unit, before, change, after = step.counted()
+    assert unit == "hồ sơ quá hạn" and change == -step.delta < 0
+    assert (before, after) == (step.denominator - step.count_from, step.denominator - step.count_to)
+    assert step.instruction_vi.startswith(f"Giảm {fmt_int(step.delta)} hồ sơ quá hạn")
+    other = next(s for s in plan.steps if s.lever != "overdue_avoided")  # a lever counted as it moves
+    assert other.counted() == (other.unit_vi, other.count_from, other.count_to - other.count_from, other.count_to)
+    meta = ExportMeta(rb=RB, source_label="Phú Thọ", period="2026-Q3")
+    wb = openpyxl.load_workbook(io.BytesIO(plans_workbook([plan], meta, {}, "H44.102", [])))
+    rows = list(wb["Từng bước"].iter_rows(values_only=True))
+    head = next(r for r in rows if r[0] == "Mã đơn vị")
+    row = next(r for r in rows if r[3] == step.name_vi)
+    col = {h: k for k, h in enumerate(head)}
+    assert (row[col["Đơn vị tính"]], row[col["Hiện tại"]], row[col["Thay đổi"]], row[col["Sau kế hoạch"]]) == (
+        unit, before, change, after)

@@ -89,7 +89,7 @@ def steps_table(p: Plan) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Việc cần làm": [s.instruction_vi for s in p.steps],
-            "Số lượng": [f"{fmt_int(s.count_from)} → {fmt_int(s.count_to)} {s.unit_vi}" for s in p.steps],
+            "Số lượng": [f"{fmt_int(b)} → {fmt_int(a)} {u}" for u, b, _, a in (s.counted() for s in p.steps)],
             "Điểm tăng": [fmt_delta(s.points) for s in p.steps],
             "Công sức": [fmt_number(s.effort, 2) for s in p.steps],
         },

@@ -22,6 +22,7 @@ from openpyxl.utils import get_column_letter
 from chiso.engine import STATUS_VI, Scores
 from chiso.explain import missing_groups
 from chiso.fmt import fmt_delta, fmt_int, fmt_percent, fmt_points
+from chiso.lever_text import as_counted
 from chiso.plan.setup import SUMMARY_HEADERS_VI, counts, lever_totals, status_vi
 from chiso.plan.solver import OBJECTIVE_VI, Plan
 from chiso.policy import PolicyResult
@@ -234,10 +235,9 @@ def _lever_sheet(wb: Workbook, r: UnitReport) -> None:
     rows = []
     for room in r.rooms:
         d = r.current.levers.get(room.lever.key, 0)
-        rows.append([
-            room.lever.name_vi, room.lever.unit_vi, room.current, d, count_after(room, d),
-            rate_after(room, 0), rate_after(room, d), room.reason_vi or "",
-        ])
+        lv = room.lever  # overdue dossiers: what is left, the change negative
+        counted = as_counted(lv.unit_vi, lv.remaining_vi, room.denominator, room.current, count_after(room, d))
+        rows.append([lv.name_vi, *counted, rate_after(room, 0), rate_after(room, d), room.reason_vi or ""])
     sh.table(
         ["Yếu tố cải thiện", "Đơn vị tính", "Hiện tại", "Thay đổi", "Sau mô phỏng", "Tỷ lệ hiện tại",
          "Tỷ lệ sau mô phỏng", "Ghi chú"],
@@ -414,13 +414,14 @@ def plans_workbook(
     for p in plans:
         for k, s in enumerate(p.steps, start=1):
             main = s.main
+            unit, before, change, after = s.counted()  # overdue dossiers: what is left, change negative
             rows.append([
-                p.unit_code, names.get(p.unit_code, ""), k, s.name_vi, s.unit_vi, s.count_from, s.delta, s.count_to,
+                p.unit_code, names.get(p.unit_code, ""), k, s.name_vi, unit, before, change, after,
                 main.name_vi if main else "", main.rate_from if main else None, main.rate_to if main else None,
                 s.points, s.effort, s.instruction_vi,
             ])
     sh.table(
-        ["Mã đơn vị", "Tên đơn vị", "Bước", "Yếu tố cải thiện", "Đơn vị tính", "Hiện tại", "Thêm", "Sau kế hoạch",
+        ["Mã đơn vị", "Tên đơn vị", "Bước", "Yếu tố cải thiện", "Đơn vị tính", "Hiện tại", "Thay đổi", "Sau kế hoạch",
          "Chỉ tiêu chính", "Tỷ lệ (trước)", "Tỷ lệ (sau)", "Điểm tăng", "Công sức", "Việc cần làm"],
         rows,
         [None, None, RANK, None, None, COUNT, COUNT, COUNT, None, RATE, RATE, POINTS, None, None],

@@ -26,6 +26,7 @@ from chiso.cohort import rank_among
 from chiso.engine import Scores, input_matrix, score_matrix
 from chiso.errors import DataError, RulebookError
 from chiso.fmt import fmt_delta, fmt_int, fmt_number, fmt_percent
+from chiso.lever_text import as_counted
 from chiso.plan.model import Problem, Solution, best, cents, half, need_cents
 from chiso.rulebook import LEVELS, Lever, Rulebook
 from chiso.scenario import LeverRoom, Scenario, count_after, lever_limits, lever_rooms, move_matrix
@@ -65,10 +66,16 @@ class Step:
     points: float  # total points this step adds (after the steps listed before it)
     moves: tuple[IndicatorMove, ...]
     instruction_vi: str
+    remaining_vi: str = ""  # the lever is counted by what is left (overdue dossiers): see ``counted``
+    denominator: float = float("nan")
 
     @property
     def main(self) -> IndicatorMove | None:
         return self.moves[0] if self.moves else None
+
+    def counted(self) -> tuple[str, float, float, float]:
+        """(unit, before, change, after) as users count: overdue dossiers left, not the on-time count."""
+        return as_counted(self.unit_vi, self.remaining_vi, self.denominator, self.count_from, self.count_to)
 
     def to_dict(self) -> dict:
         main = self.main
@@ -520,6 +527,8 @@ def _step(unit: _Unit, j: int, delta: int, s: Scores, n: int) -> Step:
         points=points,
         moves=tuple(moves),
         instruction_vi=instruction_vi(lever, delta, moves, points),
+        remaining_vi=lever.remaining_vi,
+        denominator=room.denominator,
     )
 
 

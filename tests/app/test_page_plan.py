@@ -313,3 +313,16 @@ def test_typed_target_error_is_plain_text(sample):
     assert not at.exception
     errors = [e.value for e in at.error]
     assert errors and md(typed) in errors[0]
+
+
+def test_plan_counts_overdue_dossiers_by_what_is_left(sample):
+    """«Giảm 537 hồ sơ quá hạn» showed «3.734 → 4.271 hồ sơ» in «Số lượng» (the on-time count): now 538 → 1."""
+    code = "H44.102"
+    at = open_plan(sample, code)
+    set_target(at, float(sample.base.total[sample.index(code)]) + 5)
+    at.button(key="plan_solve").click().run()
+    plan = at.session_state["plan_last"]["plan"]
+    k = next(n for n, s in enumerate(plan.steps) if s.lever == "overdue_avoided")
+    step = plan.steps[k]
+    left = step.denominator - step.count_from
+    assert list(at.table[0].value["Số lượng"])[k] == f"{fmt_int(left)} → {fmt_int(left - step.delta)} hồ sơ quá hạn"

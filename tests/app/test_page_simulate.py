@@ -242,3 +242,15 @@ def test_the_picked_saved_scenario_survives_a_switch_of_tab(sample):
     assert not [s for s in at.selectbox if s.key == "saved_pick"]
     open_tab(at, TABS_KEY, "Lưu kịch bản")
     assert at.selectbox(key="saved_pick").value == "Hai"
+
+
+def test_best_next_steps_say_fewer_overdue_dossiers(sample):
+    """The list of points per extra unit said «Giảm hồ sơ quá hạn: … (thêm 4.645 hồ sơ: +0,27)»: fewer overdue
+    dossiers is «bớt … hồ sơ quá hạn», as under the lever itself."""
+    code = sample.first("commune")
+    at = open_sim(sample, code)
+    lines = next(m.value for m in at.markdown if m.value.startswith("1. ")).splitlines()
+    overdue = [t for t in lines if "Giảm hồ sơ quá hạn" in t]
+    assert overdue, lines  # this commune's overdue lever brings points
+    assert "(bớt " in overdue[0] and "hồ sơ quá hạn:" in overdue[0].split("(bớt ")[1], overdue[0]
+    assert all("(thêm " in t for t in lines if t not in overdue), lines
