@@ -9,6 +9,7 @@ import pytest
 
 from chiso.calibration import baseline
 from chiso.engine import input_matrix, level_index
+from chiso.fmt import fmt_int
 from chiso.io.export import ExportMeta, UnitReport, UnitScenario, policy_workbook, safe_text, unit_summary_html, unit_workbook
 from chiso.policy import PRESETS_VI, apply_policy
 from chiso.rulebook import load_rulebook
@@ -82,6 +83,9 @@ def test_summary_html_escapes_and_names_rulebook(report):
     assert "<script>" not in page and "&lt;script&gt;" in page
     assert "portal-2026" in page and "Dữ liệu mô phỏng" in page and "@page" in page
     assert "Cấp thêm kết quả điện tử" in page
+    room = next(r for r in report.rooms if r.lever.key == "overdue_avoided")  # 20 fewer overdue dossiers left
+    assert (f"<td>Giảm hồ sơ quá hạn</td><td class='n'>{fmt_int(room.denominator - room.current)}</td>"
+            "<td class='n'>−20</td>") in page
 
 
 def test_policy_workbook(report):

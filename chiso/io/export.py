@@ -461,14 +461,9 @@ def unit_summary_html(r: UnitReport) -> str:
         f"<td><div class='bar'><span style='width:{_pct(sv, mx)}%'></span></div></td></tr>"
         for lab, bv, sv, mx in _group_rows(r)[1:-1]
     )
-    lever_rows = "".join(
-        f"<tr><td>{_e(room.lever.name_vi)}</td><td class='n'>{_e(fmt_int(room.current))}</td>"
-        f"<td class='n'>{_e(_signed(r.current.levers.get(room.lever.key, 0)))}</td>"
-        f"<td class='n'>{_e(fmt_percent(rate_after(room, 0)))} → "
-        f"{_e(fmt_percent(rate_after(room, r.current.levers.get(room.lever.key, 0))))}</td></tr>"
-        for room in r.rooms
-        if r.current.levers.get(room.lever.key, 0)
-    ) or "<tr><td colspan='4'>Chưa thay đổi yếu tố nào (kịch bản gốc).</td></tr>"
+    lever_rows = "".join(_lever_row(room, r.current.levers[room.lever.key]) for room in r.rooms
+                         if r.current.levers.get(room.lever.key, 0)
+                         ) or "<tr><td colspan='4'>Chưa thay đổi yếu tố nào (kịch bản gốc).</td></tr>"
     lost = r.base.explain(0).sort_values("lost", ascending=False).head(5)
     lost_rows = "".join(
         f"<tr><td>{_e(row.name_vi)}</td><td class='n'>{_e(fmt_points(row.lost))}</td><td>{_e(row.rule_vi)}</td></tr>"
@@ -509,6 +504,14 @@ def _pct(v: float, mx: float) -> str:
     if not mx or math.isnan(v):
         return "0"
     return f"{max(0.0, min(100.0, 100.0 * v / mx)):.1f}"
+
+
+def _lever_row(room: LeverRoom, d: float) -> str:
+    """A changed lever in the printable summary, counted as users count (overdue dossiers: what is left)."""
+    lv = room.lever
+    _, before, change, _ = as_counted(lv.unit_vi, lv.remaining_vi, room.denominator, room.current, count_after(room, d))
+    return (f"<tr><td>{_e(lv.name_vi)}</td><td class='n'>{_e(fmt_int(before))}</td><td class='n'>{_e(_signed(change))}"
+            f"</td><td class='n'>{_e(fmt_percent(rate_after(room, 0)))} → {_e(fmt_percent(rate_after(room, d)))}</td></tr>")
 
 
 def _signed(d: float) -> str:
