@@ -130,7 +130,7 @@ with many:
                            format_func=lambda k: "Tất cả" if k == ALL else parent_names[k])
         parent = None if pick == ALL else pick
     rows = scope_rows(data.frame, level, parent)
-    a, b, go = st.columns([4, 2, 1.5], vertical_alignment="bottom")  # the button in view at 1366×768
+    a, b = st.columns([3, 1], vertical_alignment="bottom")
     mode = a.selectbox("Mục tiêu chung", BATCH_MODES, format_func=BATCH_MODES_VI.get, key="batch_mode")
     value = None
     if mode == NUMBER:
