@@ -43,9 +43,12 @@ def as_counted(unit_vi: str, remaining_vi: str, denominator: float, before: floa
     return unit_vi, before, after - before, after
 
 
-def steps_vi(lever: Lever, n: float) -> str:
-    """«thêm 5 PAKN», or «bớt 5 hồ sơ quá hạn» for a lever users count by what is left."""
-    return f"bớt {fmt_int(n)} {lever.remaining_vi}" if lever.remaining_vi else f"thêm {fmt_int(n)} {lever.unit_vi}"
+def steps_vi(lever: Lever, n: float, left: bool | None = None) -> str:
+    """«thêm 5 PAKN», or «bớt 5 hồ sơ quá hạn» for a lever users count by what is left (``left``; by default
+    whether the lever names what is left)."""
+    if lever.remaining_vi if left is None else left:
+        return f"bớt {fmt_int(n)} {lever.remaining_vi}"
+    return f"thêm {fmt_int(n)} {lever.unit_vi}"
 
 
 def gain_hint_vi(room: LeverRoom, step: float, gain: float, gain_one: float, hi: int) -> str:
@@ -55,8 +58,7 @@ def gain_hint_vi(room: LeverRoom, step: float, gain: float, gain_one: float, hi:
     ~1 % step brings; when the step is 1, say it once.
     """
     lv = room.lever
-    what = f"bớt 1 {lv.remaining_vi}" if counts_left(room) else f"thêm 1 {lv.unit_vi}"
-    what_n = (f"bớt {fmt_int(step)} {lv.remaining_vi}" if counts_left(room) else f"thêm {fmt_int(step)} {lv.unit_vi}")
+    what, what_n = steps_vi(lv, 1, counts_left(room)), steps_vi(lv, step, counts_left(room))
     limit = (f"ít nhất còn {fmt_int(room.denominator - hi)} {lv.remaining_vi}" if counts_left(room)
              else f"tối đa {fmt_int(hi)}")
 
