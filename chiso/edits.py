@@ -44,13 +44,25 @@ MAX_COUNT = 1e12  # beyond any real count: a typo (or a pasted phone number), no
 EDITABLE_SCORE = PUBLISHED_TOTAL  # besides the rulebook's counts, the official total may be corrected
 
 
+class _Unseen:
+    def __repr__(self) -> str:
+        return "UNSEEN"
+
+
+UNSEEN = _Unseen()  # an edit from a script that did not look first: its base is the value in the table
+
+
 @dataclass(frozen=True)
 class Edit:
-    """One cell the user typed: ``value`` None clears the count (back to "not in the data")."""
+    """One cell the user typed: ``value`` None clears the count (back to "not in the data").
+
+    ``base`` is the value the user saw in that cell when they typed (None = empty): the workspace refuses
+    the save if the cell holds anything else by then, so nobody overwrites a number they never saw."""
 
     unit_code: str
     key: str
     value: float | str | None
+    base: float | str | None | _Unseen = UNSEEN
 
 
 class EditError(DataError):
@@ -175,19 +187,31 @@ def _current(frame: pd.DataFrame, code: str, key: str) -> float | None:
 def make_revisions(
     table: UnitTable, rb: Rulebook, edits: list[Edit], author: str = "", at: datetime | None = None
 ) -> list[Revision]:
-    """Validate typed cells against ``table`` (the data as the user sees it, earlier revisions applied)
-    and turn the ones that change something into revisions. Any bad cell: ``EditError``, nothing made."""
+    """Validate typed cells against ``table`` (the data as it is now, earlier revisions applied) and turn
+    the ones that change something into revisions whose ``old`` is the value the user saw (``Edit.base``;
+    the table's value when unseen). Any bad cell: ``EditError``, nothing made."""
     values, problems = _checked_values(table, rb, edits)
     problems += _pair_problems(table, rb, values) if not problems else []
     if problems:
         raise EditError(problems)
     when = at or datetime.now(timezone.utc)
+    seen = {(e.unit_code, e.key): e.base for e in edits}
     revs = []
     for (code, key), new in values.items():
-        old = _current(table.frame, code, key)
+        old = _seen_value(seen[(code, key)], table.frame, code, key)
         if old != new:
             revs.append(Revision(code, key, old, new, when, author.strip()[:100]))
     return revs
+
+
+def _seen_value(base: float | str | None | _Unseen, frame: pd.DataFrame, code: str, key: str) -> float | None:
+    """What the user saw in a cell: the base they were shown (grid text parsed), else the value now."""
+    if base is UNSEEN:
+        return _current(frame, code, key)
+    try:
+        return _number(base)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return _current(frame, code, key)
 
 
 def cell_text(x: object) -> str:
@@ -212,8 +236,9 @@ def grid_frame(table: UnitTable, rb: Rulebook) -> pd.DataFrame:
 
 
 def grid_edits(before: pd.DataFrame, after: pd.DataFrame) -> list[Edit]:
-    """The cells of an edited ``grid_frame`` that differ from the original (text compared, so an
-    untouched derived 10,147 is never re-read as a typed value)."""
+    """The cells of an edited ``grid_frame`` that differ from ``before`` (text compared, so an untouched
+    derived 10,147 is never re-read as a typed value). ``before`` must be the table the user was shown
+    (not the data reloaded since): each edit carries that cell as its base, which the save checks."""
     if "unit_code" not in after or len(after) != len(before):
         raise DataError("Bảng số liệu không được thêm hay xoá dòng, và phải giữ cột mã đơn vị.")
     edits = []
@@ -224,19 +249,31 @@ def grid_edits(before: pd.DataFrame, after: pd.DataFrame) -> list[Edit]:
             old, new = before[key].iloc[pos], after[key].iloc[pos]
             new = "" if new is None or (isinstance(new, float) and math.isnan(new)) else str(new).strip()
             if new != str(old).strip():
-                edits.append(Edit(code, key, new or None))
+                edits.append(Edit(code, key, new or None, str(old).strip() or None))
     return edits
 
 
 # ---------------------------------------------------------------- applying: the table the user sees
 
 
-def _layered(frame: pd.DataFrame, values: dict) -> pd.DataFrame:
-    out = frame.copy()
+def _by_key(values: dict) -> dict[str, dict[str, float]]:
+    """{(unit, key): value} → {key: {unit: value}} (None → NaN): one vectorised write per column."""
+    out: dict[str, dict[str, float]] = {}
     for (code, key), new in values.items():
-        if key not in out:
-            out[key] = np.nan
-        out.loc[out["unit_code"] == code, key] = np.nan if new is None else float(new)
+        out.setdefault(key, {})[code] = np.nan if new is None else float(new)
+    return out
+
+
+def _layered(frame: pd.DataFrame, values: dict) -> pd.DataFrame:
+    """``frame`` with ``values`` written over it, column by column (11.514 cells in milliseconds, where a
+    ``.loc`` write per cell took seconds)."""
+    out = frame.copy()
+    codes = out["unit_code"].astype(str)
+    for key, by_unit in _by_key(values).items():
+        hit = codes.isin(by_unit.keys()).to_numpy()
+        column = out[key].to_numpy(dtype=float, na_value=np.nan, copy=True) if key in out else np.full(len(out), np.nan)
+        column[hit] = codes[hit].map(by_unit).to_numpy(dtype=float)
+        out[key] = column
     return out
 
 
@@ -251,15 +288,16 @@ def apply_revisions(table: UnitTable, rb: Rulebook, revisions: list[Revision]) -
         return table
     keys = set(editable_keys(rb))
     codes = set(table.frame["unit_code"].astype(str))
-    kept = [r for r in revisions if r.key in keys and r.unit_code in codes]
-    frame = _layered(table.frame, {(r.unit_code, r.key): r.new for r in kept})
+    last = {(r.unit_code, r.key): r.new for r in revisions if r.key in keys and r.unit_code in codes}
+    frame = _layered(table.frame, last)
     prov = table.provenance.copy()
-    for r in kept:
-        if r.key == EDITABLE_SCORE:
+    unit_codes = frame["unit_code"].astype(str)
+    for key, by_unit in _by_key(last).items():
+        if key == EDITABLE_SCORE:
             continue
-        if r.key not in prov:
-            prov[r.key] = ""
-        prov.loc[(frame["unit_code"] == r.unit_code).to_numpy(), r.key] = ENTERED
+        column = prov[key].to_numpy(dtype=object, copy=True) if key in prov else np.full(len(frame), "", dtype=object)
+        column[unit_codes.isin(by_unit.keys()).to_numpy()] = ENTERED
+        prov[key] = pd.Series(column, index=prov.index, dtype="str")
     return replace(table, frame=frame, provenance=prov)
 
 

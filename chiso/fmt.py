@@ -1,7 +1,8 @@
-"""Vietnamese number formatting (thousands ".", decimals ","), used only at display/export time."""
+"""Vietnamese number and time formatting (thousands ".", decimals ","; UTC+7), used only at display/export time."""
 from __future__ import annotations
 
 import math
+from datetime import datetime, timedelta, timezone
 
 DASH = "—"
 
@@ -84,3 +85,14 @@ def fmt_small(x: float | None, digits: int = 2) -> str:
         return fmt_number(v, 2)
     decimals = max(2, digits - 1 - math.floor(math.log10(abs(v))))
     return fmt_number(v, decimals)
+
+
+VN_TIME = timezone(timedelta(hours=7), "ICT")  # Vietnam keeps UTC+7 all year (no daylight saving)
+
+
+def fmt_time(t: datetime | None) -> str:
+    """A stored UTC time as Vietnamese officials read it: local time, «14:05 07/12/2026»."""
+    if t is None:
+        return "—"
+    aware = t if t.tzinfo else t.replace(tzinfo=timezone.utc)
+    return aware.astimezone(VN_TIME).strftime("%H:%M %d/%m/%Y")

@@ -14,13 +14,14 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import delete, insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from chiso.errors import ChisoError, DataError, Location, RulebookError
 from chiso.units import ID_COLUMNS, UnitTable
-from chiso.workspace.errors import NotFoundError
-from chiso.workspace.models import Count, Dataset, Unit
+from chiso.fmt import fmt_time
+from chiso.workspace.errors import NotFoundError, WorkspaceError
+from chiso.workspace.models import Count, Dataset, DatasetVersion, Unit
 
 
 @dataclass(frozen=True)
@@ -61,30 +62,105 @@ def content_hash(paths: list[str | Path]) -> str:
     return h.hexdigest()
 
 
-def write_dataset(s: Session, table: UnitTable, source: str, digest: str, period: str, rulebook: str) -> int:
-    """Store ``table`` as the dataset of this source, period and rulebook; return its id.
+class DatasetExistsError(WorkspaceError):
+    """This source and period are stored already; the caller asks, then saves a new version."""
 
-    Re-importing replaces the units and counts but keeps the dataset's id, so that hand revisions and
-    saved items keyed ``dataset:<id>`` still point at it (on every backend).
-    """
-    ds = s.scalars(
+
+def find_dataset(s: Session, source: str, period: str, rulebook: str) -> Dataset | None:
+    return s.scalars(
         select(Dataset).where(Dataset.source == source, Dataset.period == period, Dataset.rulebook == rulebook)
     ).one_or_none()
+
+
+def write_dataset(s: Session, table: UnitTable, source: str, digest: str, period: str, rulebook: str,
+                  by: str = "", new_version: bool = False) -> int:
+    """Store ``table`` as the dataset of this source, period and rulebook; return its id.
+
+    A source and period stored already are never replaced silently: the same content is a no-op, other
+    content is refused (``DatasetExistsError``) unless the caller asked for a new version, which becomes the
+    one in use while the old ones stay restorable. The dataset's id never changes, so hand revisions and
+    saved items keyed ``dataset:<id>`` keep pointing at it.
+    """
+    ds = find_dataset(s, source, period, rulebook)
+    if ds is not None and ds.content_hash == digest:
+        return ds.id
+    if ds is not None and not new_version:
+        raise DatasetExistsError(
+            f"Đã có bộ số liệu «{source}» kỳ {period} (phiên bản {ds.version}, lưu lúc "
+            f"{fmt_time(_utc(ds.imported_at))}{' bởi ' + ds.imported_by if ds.imported_by else ''}). Lưu tệp này "
+            "thành phiên bản mới? Phiên bản cũ vẫn được giữ và có thể khôi phục."
+        )
     if ds is None:
-        ds = Dataset(source=source, period=period, rulebook=rulebook)
+        ds = Dataset(source=source, period=period, rulebook=rulebook, version=0)
         s.add(ds)
-    else:
-        s.execute(delete(Unit).where(Unit.dataset_id == ds.id))
-    ds.source_label = table.source
-    ds.content_hash = digest
-    ds.synthetic = bool(table.synthetic)
-    ds.columns_json = json.dumps([[c, str(t)] for c, t in table.frame.dtypes.items()], ensure_ascii=False)
-    ds.provenance_columns_json = json.dumps(list(table.provenance.columns), ensure_ascii=False)
-    ds.meta_json = json.dumps(_meta(table), ensure_ascii=False)
-    ds.imported_at = datetime.now(timezone.utc)
+    version = (s.scalar(select(func.max(DatasetVersion.version)).where(DatasetVersion.dataset_id == ds.id))
+               if ds.id else None) or 0
+    header = {
+        "source_label": table.source,
+        "content_hash": digest,
+        "synthetic": bool(table.synthetic),
+        "columns_json": json.dumps([[c, str(t)] for c, t in table.frame.dtypes.items()], ensure_ascii=False),
+        "provenance_columns_json": json.dumps(list(table.provenance.columns), ensure_ascii=False),
+        "meta_json": json.dumps(_meta(table), ensure_ascii=False),
+        "imported_at": datetime.now(timezone.utc),
+        "imported_by": by[:200],
+    }
+    _set_header(ds, header, version + 1)
     s.flush()
-    _write_units(s, ds.id, table)
+    s.add(DatasetVersion(dataset_id=ds.id, version=version + 1, **header))
+    _write_units(s, ds.id, version + 1, table)
     return ds.id
+
+
+def _set_header(ds: Dataset, header: dict, version: int) -> None:
+    for k, v in header.items():
+        setattr(ds, k, v)
+    ds.version = version
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    version: int
+    source_label: str
+    content_hash: str
+    imported_at: datetime
+    imported_by: str
+    in_use: bool
+
+
+def versions(s: Session, dataset_id: int) -> list[VersionInfo]:
+    ds = _dataset(s, dataset_id)
+    rows = s.scalars(select(DatasetVersion).where(DatasetVersion.dataset_id == dataset_id)
+                     .order_by(DatasetVersion.version.desc()))
+    return [VersionInfo(v.version, v.source_label, v.content_hash, _utc(v.imported_at), v.imported_by,
+                        v.version == ds.version) for v in rows]
+
+
+def use_version(s: Session, dataset_id: int, version: int) -> Dataset:
+    """Make a stored version the one in use again (its units were never deleted)."""
+    ds = _dataset(s, dataset_id)
+    v = s.scalars(select(DatasetVersion).where(DatasetVersion.dataset_id == dataset_id,
+                                               DatasetVersion.version == version)).one_or_none()
+    if v is None:
+        raise NotFoundError(f"Bộ số liệu số {dataset_id} không có phiên bản {version}.")
+    header = {c: getattr(v, c) for c in ("source_label", "content_hash", "synthetic", "columns_json",
+                                         "provenance_columns_json", "meta_json", "imported_at", "imported_by")}
+    _set_header(ds, header, version)
+    return ds
+
+
+def _dataset(s: Session, dataset_id: int) -> Dataset:
+    ds = s.get(Dataset, dataset_id)
+    if ds is None:
+        raise NotFoundError(f"Không còn bộ số liệu số {dataset_id} trong cơ sở dữ liệu làm việc.")
+    return ds
+
+
+def parents(s: Session, dataset_id: int) -> dict[str, str | None]:
+    """Each unit's parent code in the version in use (for the rights of cán bộ tổng hợp)."""
+    ds = _dataset(s, dataset_id)
+    q = select(Unit.unit_code, Unit.parent_code).where(Unit.dataset_id == ds.id, Unit.version == ds.version)
+    return {str(c): p for c, p in s.execute(q) if c is not None}
 
 
 def _meta(table: UnitTable) -> dict:
@@ -110,7 +186,7 @@ def _cell(v) -> str | None:
     return None if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA else str(v)
 
 
-def _write_units(s: Session, dataset_id: int, table: UnitTable) -> None:
+def _write_units(s: Session, dataset_id: int, version: int, table: UnitTable) -> None:
     frame, prov = table.frame, table.provenance
     ids = [c for c in ID_COLUMNS if c in frame]
     texts = _text_columns(frame)
@@ -118,6 +194,7 @@ def _write_units(s: Session, dataset_id: int, table: UnitTable) -> None:
     units = [
         {
             "dataset_id": dataset_id,
+            "version": version,
             "row_no": i,
             **{c: cells[c][i] for c in ids},
             "extra_json": json.dumps({c: cells[c][i] for c in texts}, ensure_ascii=False),
@@ -142,11 +219,10 @@ def _write_units(s: Session, dataset_id: int, table: UnitTable) -> None:
 
 
 def read_dataset(s: Session, dataset_id: int) -> UnitTable:
-    ds = s.get(Dataset, dataset_id)
-    if ds is None:
-        raise NotFoundError(f"Không còn bộ số liệu số {dataset_id} trong cơ sở dữ liệu làm việc.")
+    ds = _dataset(s, dataset_id)
     columns: list[list[str]] = json.loads(ds.columns_json)
-    units = s.execute(select(Unit).where(Unit.dataset_id == ds.id).order_by(Unit.row_no)).scalars().all()
+    mine = (Unit.dataset_id == ds.id) & (Unit.version == ds.version)
+    units = s.execute(select(Unit).where(mine).order_by(Unit.row_no)).scalars().all()
     index = {u.id: i for i, u in enumerate(units)}
     n = len(units)
     data: dict[str, np.ndarray | list] = {}
@@ -154,7 +230,7 @@ def read_dataset(s: Session, dataset_id: int) -> UnitTable:
     numeric: dict[str, np.ndarray] = {}
     prov: dict[str, np.ndarray] = {c: np.full(n, "", dtype=object) for c in json.loads(ds.provenance_columns_json)}
     counts = s.execute(
-        select(Count.unit_id, Count.key, Count.value, Count.provenance).join(Unit).where(Unit.dataset_id == ds.id)
+        select(Count.unit_id, Count.key, Count.value, Count.provenance).join(Unit).where(mine)
     )
     for uid, key, value, provenance in counts:
         i = index[uid]

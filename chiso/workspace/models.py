@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, Double, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, DateTime, Double, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -15,7 +15,9 @@ class Base(DeclarativeBase):
 
 
 class Dataset(Base):
-    """One imported period of one source under one rulebook (re-import replaces it)."""
+    """One period of one source under one rulebook. Its header fields describe the version in use
+    (``version``); every stored version is kept in ``dataset_versions`` with its units, so a replaced
+    upload can be restored."""
 
     __tablename__ = "datasets"
     __table_args__ = (UniqueConstraint("source", "period", "rulebook", name="uq_dataset_source_period"),)
@@ -31,6 +33,27 @@ class Dataset(Base):
     provenance_columns_json: Mapped[str] = mapped_column(Text)
     meta_json: Mapped[str] = mapped_column(Text)  # warnings, rejected rows, column mapping
     imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(Integer, default=1)  # the version in use
+    imported_by: Mapped[str] = mapped_column(String(200), default="")
+
+
+class DatasetVersion(Base):
+    """Every version ever stored of a dataset: its header, so that restoring it is a copy back."""
+
+    __tablename__ = "dataset_versions"
+    __table_args__ = (UniqueConstraint("dataset_id", "version", name="uq_dataset_version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dataset_id: Mapped[int] = mapped_column(ForeignKey("datasets.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    source_label: Mapped[str] = mapped_column(String(500))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
+    columns_json: Mapped[str] = mapped_column(Text)
+    provenance_columns_json: Mapped[str] = mapped_column(Text)
+    meta_json: Mapped[str] = mapped_column(Text)
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    imported_by: Mapped[str] = mapped_column(String(200), default="")
 
 
 class Unit(Base):
@@ -38,6 +61,7 @@ class Unit(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     dataset_id: Mapped[int] = mapped_column(ForeignKey("datasets.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)  # the dataset version these rows belong to
     row_no: Mapped[int] = mapped_column(Integer)
     unit_code: Mapped[str | None] = mapped_column(String(100), index=True)
     unit_name: Mapped[str | None] = mapped_column(String(500))
@@ -59,12 +83,31 @@ class Count(Base):
     provenance: Mapped[str] = mapped_column(String(50), default="")
 
 
+class EditBatch(Base):
+    """One save of hand edits: who, when, where, how many cells. Undo marks the whole batch undone
+    (its revisions stay, for the audit trail), so a paste of thousands of cells is undone in one step."""
+
+    __tablename__ = "edit_batches"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_key: Mapped[str] = mapped_column(String(200), index=True)
+    rulebook: Mapped[str] = mapped_column(String(100))
+    author_login: Mapped[str] = mapped_column(String(200), default="")  # the account ("" without accounts)
+    author: Mapped[str] = mapped_column(String(200), default="")  # the name shown
+    session_id: Mapped[str] = mapped_column(String(64), default="")  # whose batch it is when nobody signs in
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    n_cells: Mapped[int] = mapped_column(Integer)
+    undone_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    undone_by: Mapped[str] = mapped_column(String(200), default="")
+
+
 class RevisionRow(Base):
     """A hand edit (chiso.edits.Revision) over a sample or a stored dataset, in order."""
 
     __tablename__ = "revisions"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("edit_batches.id", ondelete="CASCADE"), index=True)
     source_key: Mapped[str] = mapped_column(String(200), index=True)
     rulebook: Mapped[str] = mapped_column(String(100))
     unit_code: Mapped[str] = mapped_column(String(100))
@@ -85,13 +128,52 @@ class _Saved:
     body_json: Mapped[str] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer, default=1)
     saved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    saved_by: Mapped[str] = mapped_column(String(200), default="")
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)  # soft delete
+
+
+def _live_name(table: str) -> Index:
+    """A name is unique among the items not deleted (a deleted one keeps its name until restored)."""
+    live = text("deleted_at IS NULL")
+    return Index(f"uq_{table}_live_name", "source_key", "rulebook", "name", unique=True,
+                 sqlite_where=live, postgresql_where=live)
 
 
 class ScenarioRow(_Saved, Base):
     __tablename__ = "scenarios"
-    __table_args__ = (UniqueConstraint("source_key", "rulebook", "name", name="uq_scenario_name"),)
+    __table_args__ = (_live_name("scenarios"),)
 
 
 class PlanRow(_Saved, Base):
     __tablename__ = "plans"
-    __table_args__ = (UniqueConstraint("source_key", "rulebook", "name", name="uq_plan_name"),)
+    __table_args__ = (_live_name("plans"),)
+
+
+class Account(Base):
+    """A person who signs in (``CHISO_AUTH=password``, or ``oidc`` mapped by login = e-mail)."""
+
+    __tablename__ = "accounts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    login: Mapped[str] = mapped_column(String(200), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200), default="")
+    role: Mapped[str] = mapped_column(String(20))
+    scope_json: Mapped[str] = mapped_column(Text, default="[]")  # unit codes the account answers for
+    password_hash: Mapped[str] = mapped_column(String(300), default="")  # argon2id; "" = no password login
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AuditRow(Base):
+    """Every change to the shared workspace: who, when, what, before → after (JSON)."""
+
+    __tablename__ = "audit"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(50))
+    target: Mapped[str] = mapped_column(String(500))
+    detail_json: Mapped[str] = mapped_column(Text, default="{}")

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -34,6 +34,8 @@ class SavedItem:
     body: dict
     version: int
     saved_at: datetime
+    saved_by: str = ""
+    deleted_at: datetime | None = None
 
 
 def as_utc(t: datetime) -> datetime:
@@ -43,7 +45,8 @@ def as_utc(t: datetime) -> datetime:
 
 def _item(kind: str, r) -> SavedItem:
     return SavedItem(
-        kind, r.id, r.name, r.unit_code, r.source_key, r.rulebook, r.period, json.loads(r.body_json), r.version, as_utc(r.saved_at)
+        kind, r.id, r.name, r.unit_code, r.source_key, r.rulebook, r.period, json.loads(r.body_json), r.version,
+        as_utc(r.saved_at), r.saved_by, as_utc(r.deleted_at) if r.deleted_at else None,
     )
 
 
@@ -59,7 +62,8 @@ def clean_name(name: str, kind: str) -> str:
 def find(s: Session, kind: str, source_key: str, rulebook: str, name: str):
     model = KINDS[kind]
     return s.scalars(
-        select(model).where(model.source_key == source_key, model.rulebook == rulebook, model.name == name)
+        select(model).where(model.source_key == source_key, model.rulebook == rulebook, model.name == name,
+                            model.deleted_at.is_(None))
     ).one_or_none()
 
 
@@ -100,7 +104,8 @@ def _taken(kind: str, name: str, version: int | None) -> NameTakenError:
     return err
 
 
-def _bump(s: Session, kind: str, row_id: int, version: int | None, name: str, values: dict) -> None:
+def _bump(s: Session, kind: str, row_id: int, version: int | None, name: str, values: dict,
+          doing_vi: str = "ghi đè") -> None:
     """UPDATE … WHERE version = read version: zero rows changed means someone saved in between."""
     model = KINDS[kind]
     done = s.execute(
@@ -112,14 +117,14 @@ def _bump(s: Session, kind: str, row_id: int, version: int | None, name: str, va
     if done.rowcount != 1:
         raise StaleVersionError(
             f"{KIND_VI[kind].capitalize()} «{name}» vừa được phiên khác lưu (phiên bản mới hơn bản bạn đang xem); "
-            "chưa ghi đè. Hãy mở lại rồi lưu."
+            f"chưa {doing_vi}. Hãy mở lại rồi thử lại."
         )
 
 
 def listing(s: Session, kind: str, source_key: str | None, rulebook: str, unit_code: str | None) -> list[SavedItem]:
     """Saved items of one source (``None``: of every source, e.g. a unit's plans across periods)."""
     model = KINDS[kind]
-    q = select(model).where(model.rulebook == rulebook)
+    q = select(model).where(model.rulebook == rulebook, model.deleted_at.is_(None))
     if source_key is not None:
         q = q.where(model.source_key == source_key)
     if unit_code is not None:
@@ -127,9 +132,9 @@ def listing(s: Session, kind: str, source_key: str | None, rulebook: str, unit_c
     return [_item(kind, r) for r in s.scalars(q.order_by(model.name))]
 
 
-def get(s: Session, kind: str, item_id: int) -> SavedItem:
+def get(s: Session, kind: str, item_id: int, deleted: bool = False) -> SavedItem:
     row = s.get(KINDS[kind], item_id)
-    if row is None:
+    if row is None or (row.deleted_at is not None) != deleted:
         raise NotFoundError(f"Không còn {KIND_VI[kind]} này trong cơ sở dữ liệu làm việc (đã bị xóa?).")
     return _item(kind, row)
 
@@ -147,9 +152,28 @@ def rename(s: Session, kind: str, item_id: int, version: int, new_name: str) -> 
     return get(s, kind, item_id)
 
 
-def remove(s: Session, kind: str, item_id: int, version: int) -> None:
+def remove(s: Session, kind: str, item_id: int, version: int) -> SavedItem:
+    """Soft delete at the version the caller read: the row stays, hidden, and can be restored."""
     cur = get(s, kind, item_id)
+    _bump(s, kind, item_id, version, cur.name, {"deleted_at": datetime.now(timezone.utc)}, "xóa")
+    return cur
+
+
+def deleted(s: Session, kind: str, source_key: str | None, rulebook: str | None) -> list[SavedItem]:
+    """Deleted items, newest deletion first (what «Khôi phục» offers)."""
     model = KINDS[kind]
-    done = s.execute(delete(model).where(model.id == item_id, model.version == version))
-    if done.rowcount != 1:
-        raise StaleVersionError(f"{KIND_VI[kind].capitalize()} «{cur.name}» vừa được phiên khác sửa; chưa xóa.")
+    q = select(model).where(model.deleted_at.is_not(None))
+    if source_key is not None:
+        q = q.where(model.source_key == source_key)
+    if rulebook is not None:
+        q = q.where(model.rulebook == rulebook)
+    return [_item(kind, r) for r in s.scalars(q.order_by(model.deleted_at.desc()))]
+
+
+def restore(s: Session, kind: str, item_id: int) -> SavedItem:
+    cur = get(s, kind, item_id, deleted=True)
+    if find(s, kind, cur.source_key, cur.rulebook, cur.name) is not None:
+        raise NameTakenError(f"Đã có {KIND_VI[kind]} khác tên «{cur.name}»; hãy đổi tên {KIND_VI[kind]} đó trước "
+                             "khi khôi phục.")
+    _bump(s, kind, item_id, cur.version, cur.name, {"deleted_at": None}, "khôi phục")
+    return get(s, kind, item_id)

@@ -12,6 +12,7 @@ from chiso.errors import DataError, Location
 from chiso.io.load import load_paths
 from chiso.rulebook import load_rulebook
 from chiso.samples import SAMPLE_DIR, load_sample, sample
+from chiso.workspace.datasets import DatasetExistsError
 
 PHU_THO = SAMPLE_DIR / "portal" / "phu-tho-2026-q3"
 
@@ -53,17 +54,27 @@ def test_synthetic_flag_is_kept(ws):
     assert ws.datasets()[0].synthetic is True
 
 
-def test_reimporting_the_same_source_and_period_replaces_it(ws):
+def test_storing_a_source_and_period_again_asks_then_keeps_the_old_version(ws):
     rb = load_rulebook("portal-2026")
     table = load_paths([PHU_THO], rb, period="2026-Q3")
-    (first,) = ws.import_paths([PHU_THO], table, rb.id)
+    (first,) = ws.import_table(table, "phu-tho-2026-q3", "hash-1", rb.id)
     changed = replace(table, frame=table.frame.assign(dossiers_received=table.frame["dossiers_received"] + 1))
-    (second,) = ws.import_paths([PHU_THO], changed, rb.id)
+    with pytest.raises(DatasetExistsError, match="phiên bản mới"):
+        ws.import_table(changed, "phu-tho-2026-q3", "hash-2", rb.id)  # never replaced without asking
+    assert_same_table(ws.load_dataset(first), table)
+    (second,) = ws.import_table(changed, "phu-tho-2026-q3", "hash-2", rb.id, new_version=True)
     assert second == first, "the dataset keeps its id, so revisions keyed dataset:<id> still apply"
     assert [(d.period, d.source) for d in ws.datasets()] == [("2026-Q3", "phu-tho-2026-q3")]
     assert_same_table(ws.load_dataset(first), changed)
+    assert [(v.version, v.in_use) for v in ws.dataset_versions(first)] == [(2, True), (1, False)]
+    ws.restore_dataset_version(first, 1)
+    assert_same_table(ws.load_dataset(first), table)
+    assert ws.import_table(table, "phu-tho-2026-q3", "hash-1", rb.id) == [first]  # same content: nothing new
+    assert len(ws.dataset_versions(first)) == 2
     (other,) = ws.import_paths([PHU_THO], load_paths([PHU_THO], rb, period="2026-Q4"), rb.id)
     assert other != first and [d.period for d in ws.datasets()] == ["2026-Q3", "2026-Q4"]
+    actions = [e.action for e in ws.audit_entries()]
+    assert actions == ["store_dataset", "restore_dataset", "replace_dataset", "store_dataset"]
 
 
 def test_a_table_with_two_periods_becomes_two_datasets(ws):

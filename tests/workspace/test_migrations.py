@@ -1,12 +1,14 @@
 """Schema migrations from an empty database and from the previous version holding data; open errors."""
 from __future__ import annotations
 
+import json
 import sqlite3
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from chiso.edits import Revision
 from chiso.io.load import load_paths
@@ -23,28 +25,50 @@ PHU_THO = Path(SAMPLE_DIR) / "portal" / "phu-tho-2026-q3"
 def test_an_empty_database_is_created_at_the_head_revision(db_url):
     ws = open_workspace(db_url)
     try:
-        assert current_revision(ws.engine) == head_revision() == "0002"
+        assert current_revision(ws.engine) == head_revision() == "0003"
         tables = set(inspect(ws.engine).get_table_names())
         assert {"datasets", "units", "counts", "revisions", "scenarios", "plans", "alembic_version"} <= tables
     finally:
         ws.close()
 
 
+def _v0002_rows(engine) -> None:
+    """What a 0002 workspace held: a one-unit dataset, two saves of revisions (one of two cells), a scenario."""
+    t0, t1 = "2026-12-01 08:00:00+00:00", "2026-12-01 09:00:00+00:00"
+    with engine.begin() as c:
+        c.execute(text(
+            "INSERT INTO datasets (id, source, source_label, content_hash, period, rulebook, synthetic, columns_json,"
+            " provenance_columns_json, meta_json, imported_at) VALUES (1, 'a.csv', 'CSV', 'h', '2026-Q3',"
+            " 'portal-2026', false, :cols, '[\"dossiers_received\"]', '{}', :t)"),
+            {"cols": json.dumps([["unit_code", "str"], ["unit_name", "str"], ["dossiers_received", "float64"]]),
+             "t": t0})
+        c.execute(text("INSERT INTO units (id, dataset_id, row_no, unit_code, unit_name, extra_json)"
+                       " VALUES (1, 1, 0, 'H44', 'Tỉnh', '{}')"))
+        c.execute(text("INSERT INTO counts (unit_id, key, value, provenance) VALUES (1, 'dossiers_received', 7, 'given')"))
+        for unit, old, new, at in [("H44", 7, 8, t0), ("H44.1", None, 3, t0), ("H44", 8, 9, t1)]:
+            c.execute(text("INSERT INTO revisions (source_key, rulebook, unit_code, key, old, new, at, author)"
+                           " VALUES ('dataset:1', 'portal-2026', :u, 'dossiers_received', :o, :n, :at, 'Lan')"),
+                      {"u": unit, "o": old, "n": new, "at": at})
+        c.execute(text("INSERT INTO scenarios (name, unit_code, source_key, rulebook, period, body_json, version,"
+                       " saved_at) VALUES ('A', 'H44', 'dataset:1', 'portal-2026', '2026-Q3', '{}', 1, :t)"), {"t": t0})
+
+
 def test_migrating_from_the_previous_version_keeps_the_data(db_url):
     engine = make_engine(db_url)
-    migrate(engine, "0001")
-    assert current_revision(engine) == "0001"
-    assert "scenarios" not in inspect(engine).get_table_names()
-    rb = load_rulebook("portal-2026")
-    table = load_paths([PHU_THO], rb, period="2026-Q3")
-    (ds_id,) = Workspace(engine).import_paths([PHU_THO], table, rb.id)  # written by the 0001 schema
+    migrate(engine, "0002")
+    _v0002_rows(engine)
     engine.dispose()
     ws = open_workspace(db_url)  # the app or CLI opening it later migrates it to the head
     try:
-        assert current_revision(ws.engine) == "0002"
-        assert ws.load_dataset(ds_id).frame.equals(table.frame)
-        ws.add_revision(f"dataset:{ds_id}", rb.id, REV)
-        assert ws.revision_count(f"dataset:{ds_id}", rb.id) == 1
+        assert current_revision(ws.engine) == "0003"
+        assert ws.load_dataset(1).frame["dossiers_received"].tolist() == [7.0]
+        assert [v.version for v in ws.dataset_versions(1)] == [1]
+        assert [(b.n_cells, b.author) for b in ws.edit_batches("dataset:1", "portal-2026")] == [(1, "Lan"), (2, "Lan")]
+        assert [r.new for r in ws.revisions("dataset:1", "portal-2026")] == [8.0, 3.0, 9.0]
+        assert [i.name for i in ws.saved("scenario", "dataset:1", "portal-2026")] == ["A"]
+        ws.add_revision("dataset:1", "portal-2026", replace(REV, old=9.0))  # based on the migrated value
+        assert ws.revision_count("dataset:1", "portal-2026") == 4
+        assert ws.undo_revision("dataset:1", "portal-2026") == replace(REV, old=9.0, author="")
     finally:
         ws.close()
 
@@ -52,7 +76,7 @@ def test_migrating_from_the_previous_version_keeps_the_data(db_url):
 def test_opening_twice_is_idempotent(db_url):
     open_workspace(db_url).close()
     ws = open_workspace(db_url)
-    assert current_revision(ws.engine) == "0002"
+    assert current_revision(ws.engine) == "0003"
     ws.close()
 
 

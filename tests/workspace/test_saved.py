@@ -16,7 +16,7 @@ TAY_NINH = sample_key("tay-ninh")
 
 
 def rev(i: int, key: str = "copies_total", unit: str = "P1") -> Revision:
-    return Revision(unit, key, None if i == 0 else float(i), float(i + 1) + 0.5, T0 + timedelta(minutes=i), "Lan")
+    return Revision(unit, key, None if i == 0 else float(i) + 0.5, float(i + 1) + 0.5, T0 + timedelta(minutes=i), "Lan")
 
 
 def test_revisions_are_kept_in_order_and_undo_removes_the_last(ws):
