@@ -2,6 +2,7 @@
 import streamlit as st
 
 from chiso.memory import keep_freed_memory
+from ui import signin
 
 keep_freed_memory()  # engine temporaries stay in the process between reruns (see chiso/memory.py)
 
@@ -18,5 +19,10 @@ PAGES = [
     st.Page("pages/guide.py", title="Học chỉ số", icon=":material/school:", url_path="guide"),
 ]
 
-nav = st.navigation(PAGES)
+# With accounts on (CHISO_AUTH), a visitor not signed in gets the sign-in form and nothing else; the pages
+# stay registered (menu hidden) so that the address they came with opens once they are in.
+signed = signin.ready()
+nav = st.navigation(PAGES + signin.admin_pages(), position="sidebar" if signed else "hidden")
+signin.gate()
+signin.account_box()
 nav.run()

@@ -3,7 +3,8 @@ the whole table), undo, see every revision, and download the completed table."""
 import streamlit as st
 
 from ui.data_view import DATA_TAB_KEY, downloads, history, table_editor, unit_editor
-from ui.entry import AUTHOR, show_notice
+from ui.auth import AUTHOR, signed_in
+from ui.entry import show_notice
 from ui.state import remembered, rulebook_caption, sidebar, unit_picker
 
 data = sidebar()
@@ -27,18 +28,23 @@ with st.expander("Cách nhập và sửa số liệu"):
         "thể đạt) có ô «Nhập: …» và nút «Lưu số liệu».\n"
         "- **Quy tắc:** số lượng là số nguyên không âm; tử số không lớn hơn mẫu số; tổng điểm chính thức trong "
         "0–100. Có ô sai thì không ô nào được lưu.\n"
-        "- **Hoàn tác:** tab «Các lần sửa» liệt kê mọi lần sửa (cũ → mới, thời điểm, người nhập); nút «Hoàn tác "
-        "lần sửa gần nhất» bỏ lần sửa cuối cùng.\n"
+        "- **Hoàn tác:** tab «Các lần sửa» liệt kê mọi lần lưu (thời điểm theo giờ Việt Nam, người nhập, số ô) "
+        "và các giá trị đang áp dụng (cũ → mới); nút «Hoàn tác lần lưu gần nhất của bạn» bỏ cả lần lưu gần nhất "
+        "do chính bạn thực hiện, sau khi liệt kê các ô sẽ trở lại và hỏi xác nhận.\n"
+        "- **Nhiều người cùng nhập:** mỗi lần lưu được đối chiếu với số liệu bạn đã thấy. Nếu người khác vừa lưu "
+        "một ô bạn cũng sửa, lần lưu của bạn bị từ chối (không ô nào được lưu), kèm giá trị họ đã lưu, ai lưu, "
+        "lúc nào; bấm «Tải lại số liệu» rồi nhập lại.\n"
         "- **Lưu ở đâu:** với dữ liệu mẫu và bộ số liệu đã lưu, các lần sửa nằm trong cơ sở dữ liệu làm việc (còn "
         "sau khi tải lại trang); với tệp vừa tải lên mà chưa lưu, chúng chỉ có trong phiên này: tải «bảng đã hoàn "
         "thiện» để giữ lại. Giá trị đã gõ mà chưa bấm lưu vẫn còn khi chuyển tab."
     )
 
 
-# the name lives in AUTHOR, where ui.entry reads it; the widget gets it back on every page (widget ids are per page)
-st.text_input("Người nhập (không bắt buộc)", key="_w_edit_author", max_chars=100,
-              on_change=remembered("_w_edit_author", default="", shadow=AUTHOR),
-              help="Tên được ghi kèm mỗi lần sửa trong danh sách bên dưới.")
+if not signed_in():  # with accounts, «Người nhập» is the signed-in account and cannot be typed
+    # the name lives in AUTHOR, where ui.auth reads it; the widget gets it back on every page (widget ids are per page)
+    st.text_input("Người nhập (không bắt buộc)", key="_w_edit_author", max_chars=100,
+                  on_change=remembered("_w_edit_author", default="", shadow=AUTHOR),
+                  help="Tên được ghi kèm mỗi lần sửa trong danh sách bên dưới.")
 
 # only the open tab is built: the whole table's grid is 2,1 MB for the national sample (A/B, interleaved, median
 # of 8: new session 3,49 → 3,29 s, returning visitor 2,08 → 1,66 s); unsaved edits survive (ui.kept_editor)

@@ -9,12 +9,12 @@ import streamlit as st
 
 from chiso.edits import Edit, cell_text, editable_keys, grid_edits, grid_frame, key_name_vi
 from chiso.errors import ChisoError
-from chiso.fmt import fmt_number
+from chiso.fmt import fmt_int, fmt_number, fmt_time
 from chiso.io.canonical import canonical_frame, to_csv_bytes, to_xlsx_bytes
 from chiso.units import PROVENANCE_VI, PUBLISHED_TOTAL
 from ui import edits_store
 from ui.entry import generation, save_edits
-from ui.kept_editor import kept_editor
+from ui.kept_editor import kept_editor, shown_table
 from ui.safe_md import md
 from ui.state import AppData
 
@@ -64,17 +64,20 @@ def unit_editor(data: AppData, i: int) -> None:
     st.caption(f"{n_missing} số liệu còn thiếu (đánh dấu ⚠, đặt lên đầu). Gõ giá trị mới vào cột «Giá trị mới» "
                "(số nguyên, không âm; viết 1.234 hay 1234 đều được) rồi bấm «Lưu các giá trị mới».")
     code = str(data.codes[i])
+    key = f"unit_editor_{data.edit_key}_{data.rb.id}_{code}_{generation()}"
     edited = kept_editor(  # the unsaved values survive a closed tab
         "data_unit",
-        f"unit_editor_{data.edit_key}_{data.rb.id}_{code}_{generation()}",
+        key,
         table.drop(columns=["_missing"]),
         hide_index=True, width="stretch", num_rows="fixed",
         disabled=["Số liệu", "Giá trị hiện có", "Nguồn"],
         column_order=["Số liệu", "Giá trị hiện có", "Nguồn", "Giá trị mới"],
         column_config={"Giá trị mới": st.column_config.TextColumn("Giá trị mới", help="Để trống: không đổi.")},
     )
+    shown = shown_table("data_unit", key, table)
     if st.button("Lưu các giá trị mới", type="primary", key="unit_editor_save"):
-        edits = [Edit(code, r["key"], r["Giá trị mới"]) for _, r in edited.iterrows()
+        seen = dict(zip(shown["key"], shown["Giá trị hiện có"]))  # what the user saw, checked by the save
+        edits = [Edit(code, r["key"], r["Giá trị mới"], base=_base(seen.get(r["key"]))) for _, r in edited.iterrows()
                  if str(r["Giá trị mới"] or "").strip()]
         if edits:
             save_edits(data, edits)
@@ -90,12 +93,13 @@ def table_editor(data: AppData) -> None:
               "unit_name": st.column_config.TextColumn("Tên đơn vị", disabled=True)}
     for key in editable_keys(rb):
         config[key] = st.column_config.TextColumn(key_name_vi(rb, key), help=key)
-    after = kept_editor("data_grid", f"grid_editor_{data.edit_key}_{rb.id}_{generation()}", before,  # see above
+    key = f"grid_editor_{data.edit_key}_{rb.id}_{generation()}"
+    after = kept_editor("data_grid", key, before,  # see above
                         hide_index=True, num_rows="fixed", column_config=config, height=420)
     if st.button("Lưu bảng", type="primary", key="grid_save",
                  help="Kiểm tra mọi ô đã sửa; nếu có ô sai thì không lưu ô nào."):
-        try:
-            edits = grid_edits(before, after)
+        try:  # only the cells this user typed, against the table they were shown
+            edits = grid_edits(shown_table("data_grid", key, before), after)
         except ChisoError as exc:
             st.error(md(exc))
             return
@@ -105,16 +109,48 @@ def table_editor(data: AppData) -> None:
             st.info("Không có ô nào thay đổi.")
 
 
+def _base(shown: object) -> str | None:
+    """«Giá trị hiện có» as the user saw it: "—" is an empty count."""
+    text = str(shown or "").strip()
+    return None if text in ("", "—") else text
+
+
+UNDO_ASK = "_undo_ask"  # session: the batch id whose undo the user is asked to confirm
+UNDO_FAILED = "_undo_failed"  # session: why the confirmed undo was refused, shown on the next run
+SHOWN_ROWS = 2_000  # newest revisions listed; every one stays in the workspace and the audit trail
+
+
+def _unit_names(data: AppData) -> dict[str, str]:
+    return dict(zip(data.codes, data.names))
+
+
+def _key_vi(data: AppData, key: str) -> str:
+    return key_name_vi(data.rb, key) if key in editable_keys(data.rb) else key
+
+
 def revisions_table(data: AppData) -> pd.DataFrame:
-    """The revisions of this source and rulebook, newest first: when, who, unit, count, old → new."""
-    names = dict(zip(data.codes, data.names))
+    """The revisions in force of this source and rulebook, newest first: when (Vietnam time), who, unit,
+    count, old → new."""
+    names = _unit_names(data)
+    revs = edits_store.revisions(data.edit_key, data.rb.id)
     rows = [{
-        "Thời điểm (UTC)": r.at.strftime("%d/%m/%Y %H:%M:%S"),
+        "Thời điểm": fmt_time(r.at),
         "Người nhập": r.author or "—",
         "Đơn vị": f"{names.get(r.unit_code, '')} ({r.unit_code})",
-        "Số liệu": key_name_vi(data.rb, r.key) if r.key in editable_keys(data.rb) else r.key,
+        "Số liệu": _key_vi(data, r.key),
         "Cũ → mới": f"{_vn(r.old)} → {_vn(r.new)}",
-    } for r in reversed(edits_store.revisions(data.edit_key, data.rb.id))]
+    } for r in revs[::-1][:SHOWN_ROWS]]
+    return pd.DataFrame(rows)
+
+
+def batches_table(data: AppData) -> pd.DataFrame:
+    """Every save (batch), newest first: when, who, how many cells, undone or not."""
+    rows = [{
+        "Thời điểm": fmt_time(b.at),
+        "Người nhập": b.author or "—",
+        "Số ô": fmt_int(b.n_cells),
+        "Trạng thái": f"đã hoàn tác lúc {fmt_time(b.undone_at)}" if b.undone_at else "đang áp dụng",
+    } for b in edits_store.listing(data.edit_key, data.rb.id)]
     return pd.DataFrame(rows)
 
 
@@ -122,25 +158,62 @@ def _vn(x: float | None) -> str:
     return "trống" if x is None else fmt_number(x, 6)
 
 
-def _undo(data: AppData) -> None:
+def _ask_undo(batch_id: int) -> None:
+    st.session_state[UNDO_ASK] = batch_id
+
+
+def _undo(data: AppData, batch_id: int) -> None:
+    st.session_state.pop(UNDO_ASK, None)
     try:
-        rev = edits_store.undo(data.edit_key, data.rb.id)
-    except ChisoError as exc:  # the database refused: the revision is still there
-        st.error(md(f"Chưa hoàn tác được. {exc}"))
+        edits_store.undo(data.edit_key, data.rb.id, batch_id)
+    except ChisoError as exc:  # refused (not the last one any more, no right, database): nothing changed
+        st.session_state[UNDO_FAILED] = f"Chưa hoàn tác được. {exc}"
         return
-    if rev is not None:
-        st.session_state["_edit_notice"] = (f"Đã hoàn tác: «{key_name_vi(data.rb, rev.key)}» của {rev.unit_code} "
-                                            f"trở lại {_vn(rev.old)}.")
+    st.session_state["_edit_notice"] = "Đã hoàn tác lần lưu gần nhất của bạn. Mọi trang đã tính lại."
+
+
+def _undo_confirmation(data: AppData, last) -> None:
+    """What undo will take back, listed, with «Xác nhận hoàn tác» and «Thôi»."""
+    names = _unit_names(data)
+    with st.container(border=True):
+        st.markdown(md(f"Hoàn tác lần lưu lúc {fmt_time(last.at)} ({fmt_int(last.n_cells)} ô)? Các ô sau trở lại "
+                       "giá trị trước lần lưu đó (ô nào người khác đã sửa sau thì giữ giá trị của họ):"))
+        st.dataframe(pd.DataFrame([{
+            "Đơn vị": f"{names.get(r.unit_code, '')} ({r.unit_code})",
+            "Số liệu": _key_vi(data, r.key),
+            "Trở lại": _vn(r.old),
+            "Thay cho": _vn(r.new),
+        } for r in last.revisions[:SHOWN_ROWS]]), hide_index=True, width="stretch")
+        c = st.columns(2)
+        c[0].button("Xác nhận hoàn tác", type="primary", key="edit_undo_yes", on_click=_undo, args=(data, last.id))
+        c[1].button("Thôi", key="edit_undo_no", on_click=lambda: st.session_state.pop(UNDO_ASK, None))
 
 
 def history(data: AppData) -> None:
-    """The list of revisions and the undo button."""
-    table = revisions_table(data)
-    st.button("Hoàn tác lần sửa gần nhất", key="edit_undo", on_click=_undo, args=(data,), disabled=table.empty)
-    if table.empty:
-        st.caption("Chưa có giá trị nào được nhập tay cho nguồn dữ liệu và bộ quy tắc này.")
+    """The saves (who, when, how many cells), the revisions in force, and undo of one's own last save."""
+    failed = st.session_state.pop(UNDO_FAILED, None)
+    if failed:
+        st.error(md(failed))
+    try:
+        last = edits_store.own_last(data.edit_key, data.rb.id)
+    except ChisoError as exc:
+        st.error(md(exc))
+        last = None
+    if last is not None and st.session_state.get(UNDO_ASK) == last.id:
+        _undo_confirmation(data, last)
     else:
-        st.dataframe(table, hide_index=True, width="stretch")
+        st.button("Hoàn tác lần lưu gần nhất của bạn", key="edit_undo", on_click=_ask_undo,
+                  args=(last.id if last else 0,), disabled=last is None,
+                  help="Bỏ cả lần lưu gần nhất do chính bạn thực hiện (mọi ô của lần lưu đó), sau khi xác nhận. "
+                       "Lần lưu của người khác không bị ảnh hưởng.")
+    saves = batches_table(data)
+    if saves.empty:
+        st.caption("Chưa có giá trị nào được nhập tay cho nguồn dữ liệu và bộ quy tắc này.")
+        return
+    st.markdown("**Các lần lưu** (giờ Việt Nam)")
+    st.dataframe(saves, hide_index=True, width="stretch")
+    st.markdown("**Các giá trị đang áp dụng** (mới nhất trước)")
+    st.dataframe(revisions_table(data), hide_index=True, width="stretch")
 
 
 def downloads(data: AppData) -> None:

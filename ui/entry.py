@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from chiso.edits import Edit, lever_missing_counts, make_revisions, missing_counts
+from chiso.edits import Edit, key_name_vi, lever_missing_counts, make_revisions, missing_counts
 from chiso.errors import ChisoError
+from chiso.workspace.batches import ConflictError, describe
 from ui import edits_store
+from ui.auth import AUTHOR, actor
 from ui.safe_md import md
 from ui.state import AppData
 
-AUTHOR = "edit_author"  # session key: the optional name stored with every revision of this session
 NOTICE = "_edit_notice"  # a message to show after the rerun that follows a save or an undo
 GENERATION = "_edit_generation"  # bumped on every save: part of the editors' widget keys
 
@@ -19,13 +20,30 @@ def generation() -> int:
     return int(st.session_state.get(GENERATION, 0))
 
 
-def save_edits(data: AppData, edits: list[Edit]) -> bool:
-    """Validate ``edits`` against the data as the user sees it and store them as one batch of revisions.
+def reload_editors() -> None:
+    """Start every editor afresh on the data as stored now (after a refused save: «Tải lại số liệu»)."""
+    st.session_state[GENERATION] = generation() + 1
 
-    Any bad cell shows every problem and stores nothing (False). Reruns the app when something changed,
-    so that every page recomputes with the entered values."""
+
+def conflict_message(data: AppData, err: ConflictError) -> None:
+    """Say which cells someone else saved meanwhile (unit, count, value now, who, when) and offer a reload."""
+    names = dict(zip(data.codes, data.names))
+    lines = describe(err.conflicts, lambda c: f"{names.get(c, '')} ({c})",
+                     lambda k: key_name_vi(data.rb, k) if k in data.rb.input_keys or k == "published_total" else k)
+    st.error(md("Chưa lưu ô nào: trong lúc bạn nhập, người khác đã lưu số liệu ở các ô này.") + "\n\n"
+             + "\n".join(f"- {md(line)}" for line in lines)
+             + "\n\n" + md("Hãy bấm «Tải lại số liệu» để thấy số liệu mới nhất, rồi nhập lại."))
+    st.button("Tải lại số liệu", key=f"reload_{id(err)}", on_click=reload_editors)
+
+
+def save_edits(data: AppData, edits: list[Edit]) -> bool:
+    """Validate ``edits`` and store them as one batch of revisions, checked against what the user saw.
+
+    Any bad cell shows every problem and stores nothing (False); so does a cell someone else saved since
+    the user saw it (the message names it). Reruns the app when something changed, so that every page
+    recomputes with the entered values."""
     try:
-        revs = make_revisions(data.table, data.rb, edits, author=st.session_state.get(AUTHOR, ""))
+        revs = make_revisions(data.table, data.rb, edits, author=actor().name)
     except ChisoError as exc:
         st.error(md(exc))
         return False
@@ -34,7 +52,10 @@ def save_edits(data: AppData, edits: list[Edit]) -> bool:
         return False
     try:
         edits_store.add(data.edit_key, data.rb.id, revs)
-    except ChisoError as exc:  # the database refused (locked, full, gone): nothing was stored
+    except ConflictError as exc:
+        conflict_message(data, exc)
+        return False
+    except ChisoError as exc:  # the database refused (no right, locked, full, gone): nothing was stored
         st.error(md(exc))
         return False
     st.session_state[GENERATION] = generation() + 1  # editors start empty again on the new values
@@ -49,13 +70,33 @@ def show_notice() -> None:
         st.success(md(note))  # unit codes come from the user's file
 
 
+def _typed_missing(code: str, where: str) -> list[Edit]:
+    """The boxes of the form this user submitted, as it was drawn for them: every one of those counts was
+    missing then, so its base is «empty». Read before the form is drawn again, because by now someone may
+    have saved the count and the fresh form would not show that box (the value must not vanish unsaid)."""
+    ss = st.session_state
+    shown = ss.get(f"_entry_shown_{where}_{code}", [])
+    return [Edit(code, k, ss[f"entry_{where}_{code}_{k}"], base=None) for k in shown
+            if ss.get(f"entry_{where}_{code}_{k}") is not None]
+
+
 def missing_form(data: AppData, i: int, keys: list[str], where: str) -> None:
     """One whole-number box per missing count of unit ``i`` and a save button, right where the app says
-    the count is missing. Nothing is stored until «Lưu số liệu»; a bad value is refused with a message."""
-    if not keys or not data.edit_key:
+    the count is missing. Nothing is stored until «Lưu số liệu»; a bad value is refused with a message,
+    and so is a count someone else saved since the box was drawn (with what they saved)."""
+    if not data.edit_key:
         return
     code = str(data.codes[i])
-    with st.form(f"entry_{where}_{code}", border=False):
+    if st.session_state.get(f"entry_save_{where}_{code}"):  # «Lưu số liệu» was pressed on the form drawn before
+        edits = _typed_missing(code, where)
+        if edits:
+            save_edits(data, edits)
+        else:
+            st.warning("Hãy nhập ít nhất một số liệu trước khi lưu.")
+    if not keys:
+        return
+    st.session_state[f"_entry_shown_{where}_{code}"] = list(keys)
+    with st.form(f"entry_{where}_{code}", border=False, enter_to_submit=False):
         cols = st.columns([3] * len(keys) + [2], vertical_alignment="bottom")
         for n, key in enumerate(keys):
             cols[n].number_input(
@@ -64,15 +105,7 @@ def missing_form(data: AppData, i: int, keys: list[str], where: str) -> None:
                 help="Số nguyên, không âm. Giá trị nhập tay được lưu như một lần sửa (xem trang Số liệu) "
                      "và có thể hoàn tác.",
             )
-        saved = cols[-1].form_submit_button("Lưu số liệu")
-    if saved:
-        ss = st.session_state
-        edits = [Edit(code, k, ss[f"entry_{where}_{code}_{k}"]) for k in keys
-                 if ss.get(f"entry_{where}_{code}_{k}") is not None]
-        if edits:
-            save_edits(data, edits)
-        else:
-            st.warning("Hãy nhập ít nhất một số liệu trước khi lưu.")
+        cols[-1].form_submit_button("Lưu số liệu", key=f"entry_save_{where}_{code}")
 
 
 def lever_entry(data: AppData, i: int, lever_key: str) -> None:

@@ -18,7 +18,15 @@ def _slot(slot: str) -> str:
 def kept_table(slot: str, key: str, data: pd.DataFrame) -> pd.DataFrame:
     """The last edited table of editor ``key`` in ``slot`` (``data`` if it has none): for a closed fold."""
     held = st.session_state.get(_slot(slot))
-    return held[2] if held is not None and held[0] == key else data
+    return held[3] if held is not None and held[0] == key else data
+
+
+def shown_table(slot: str, key: str, data: pd.DataFrame) -> pd.DataFrame:
+    """The table editor ``key`` started from, as the user saw it (``data`` when nothing was typed). A save
+    compares the edits with this, never with data reloaded since: another user's save in between must
+    not look like this user's edit, nor be overwritten without a word."""
+    held = st.session_state.get(_slot(slot))
+    return held[1] if held is not None and held[0] == key else data
 
 
 def kept_editor(slot: str, key: str, data: pd.DataFrame, **kw) -> pd.DataFrame:
@@ -30,8 +38,8 @@ def kept_editor(slot: str, key: str, data: pd.DataFrame, **kw) -> pd.DataFrame:
     ss = st.session_state
     held = ss.get(_slot(slot))
     if held is None or held[0] != key:
-        held = (key, data, data)
-    _, start, edited = held
+        held = (key, data, data, data)
+    _, shown, start, edited = held  # shown: the table as first drawn, before any typing (what the user saw)
     if key not in ss:  # first drawn since Streamlit forgot it: the kept edits become the starting table
         start = edited
     edited = st.data_editor(start, key=key, **kw)
@@ -40,5 +48,5 @@ def kept_editor(slot: str, key: str, data: pd.DataFrame, **kw) -> pd.DataFrame:
     if start is data and not typed:
         ss.pop(_slot(slot), None)  # nothing typed, nothing to keep (Số liệu's whole table is ~2 MB a copy)
     else:
-        ss[_slot(slot)] = (key, start, edited)
+        ss[_slot(slot)] = (key, shown, start, edited)
     return edited

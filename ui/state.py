@@ -374,28 +374,30 @@ def _stored_data(dataset: int, rulebook_id: str, imported_at: str, url: str, lab
 
 def _load(source: str, rb_id: str, files, period: str | None) -> AppData:
     cmap = tuple(sorted(st.session_state.get(COLUMN_MAP, {}).items()))
+    version = ""  # which stored version of a dataset: a restored or new one is other data under the same key
     if source in (UPLOAD, LAST):
         files = files if source == UPLOAD else st.session_state["last_upload"]
         data, key = _upload_data(files, rb_id, period, cmap), edits_store.upload_key(files)
     elif (ds := dataset_id(source)) is not None:
         info, key = stored_info(ds), f"dataset:{ds}"
-        data = _stored_data(ds, rb_id, info.imported_at.isoformat(), database_url(), label_of(info))
+        version = info.imported_at.isoformat()
+        data = _stored_data(ds, rb_id, version, database_url(), label_of(info))
         data = replace(data, store_key=key)
     else:
         data, key = _sample_data(source, rb_id, period), edits_store.sample_key(source)
         data = replace(data, store_key=key)
     if period is not None:  # a source with several periods: revisions are kept per period (units repeat)
         key = f"{key}@{period}"
-    revs = edits_store.revisions(key, rb_id)
-    if not revs:
+    revs = edits_store.current(key, rb_id)
+    if not revs.items:
         return replace(data, edit_key=key)
-    layers = tuple((r.unit_code, r.key, r.new) for r in revs)  # what the table depends on
-    return _with_revisions(data, (key, rb_id, period, cmap), layers, revs)
+    return _with_revisions(data, (key, rb_id, period, cmap, version), revs.stamp, revs.items)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _with_revisions(_data: AppData, ident: tuple, layers: tuple, _revs: list) -> AppData:
-    """The imported data with the hand revisions of its source applied, re-scored (cached by content)."""
+def _with_revisions(_data: AppData, ident: tuple, stamp: tuple, _revs: list) -> AppData:
+    """The imported data with the hand revisions of its source applied, re-scored (cached by the revisions'
+    stamp, which changes with every save and undo: hashing 11.514 revisions on every rerun cost more)."""
     table = apply_revisions(_data.table, _data.rb, _revs)
     return replace(_build(table, _data.rb, _data.source_label, _data.source_key), edit_key=ident[0],
                    store_key=_data.store_key, file_names=_data.file_names)

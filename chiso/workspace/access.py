@@ -132,3 +132,18 @@ def scope_label(actor: Actor) -> str:
     return ", ".join(actor.scope) if actor.scope else "—"
 
 
+
+
+AUTH_ENV = "CHISO_AUTH"
+AUTH_MODES = {"": "không đăng nhập (máy cá nhân)", "password": "tài khoản và mật khẩu trong cơ sở dữ liệu làm việc",
+              "oidc": "đăng nhập qua nhà cung cấp định danh (st.login)"}
+
+
+def auth_mode(value: str | None) -> str:
+    """``CHISO_AUTH`` checked: a typo must not open a shared server to everyone, so it stops the app."""
+    mode = (value or "").strip().lower()
+    if mode in ("none", "off"):
+        return ""
+    if mode not in AUTH_MODES:
+        raise WorkspaceError(f"{AUTH_ENV}=«{value}» không hợp lệ; dùng password, oidc, hoặc để trống.")
+    return mode

@@ -94,9 +94,10 @@ def test_typing_a_count_stores_a_revision_and_every_page_recomputes():
     prov = dict(zip(at.dataframe(key=unit_editor_key(at)).value["key"],
                     at.dataframe(key=unit_editor_key(at)).value["Nguồn"]))
     assert prov[TOTAL_KEY] == "nhập tay"
-    history = next(d for d in open_tab(at, DATA_TAB_KEY, "Các lần sửa").dataframe if not d.key).value
+    saves, history = [d.value for d in open_tab(at, DATA_TAB_KEY, "Các lần sửa").dataframe if not d.key]
     assert list(history["Cũ → mới"]) == ["trống → 4.000"]
     assert list(history["Người nhập"]) == ["Chị Lan"]
+    assert list(saves["Số ô"]) == ["1"] and list(saves["Người nhập"]) == ["Chị Lan"]
     # the unit page now computes the certified-copy indicator instead of holding it
     _, base, _, i = ward_after(4000)
     at.switch_page("pages/unit.py").run()
@@ -114,7 +115,7 @@ def test_a_bad_cell_is_refused_with_a_message_and_nothing_is_stored():
     assert stored(at) == []
 
 
-def test_the_grid_saves_many_units_at_once_and_undo_takes_back_the_last_revision():
+def test_the_grid_saves_many_units_at_once_and_undo_takes_back_that_whole_save_after_asking():
     at = open_tab(open_page("pages/data.py", state=STATE), DATA_TAB_KEY, "Cả bảng")
     key = grid_key(at)
     codes = list(at.dataframe(key=key).value["unit_code"])
@@ -127,9 +128,12 @@ def test_the_grid_saves_many_units_at_once_and_undo_takes_back_the_last_revision
     revs = db_revisions()
     assert [(r.unit_code, r.new) for r in revs] == [(WARD, 4000.0), ("000.21.30.H53", 2500.0)]
     open_tab(at, DATA_TAB_KEY, "Các lần sửa").button(key="edit_undo").click().run()
+    assert db_revisions() == revs, "the first click only asks"
+    listed = at.dataframe[0].value  # what undo will take back
+    assert list(listed["Trở lại"]) == ["trống", "trống"] and list(listed["Thay cho"]) == ["4.000", "2.500"]
+    at.button(key="edit_undo_yes").click().run()
     assert "Đã hoàn tác" in at.success[0].value
-    revs = db_revisions()
-    assert [(r.unit_code, r.new) for r in revs] == [(WARD, 4000.0)]
+    assert db_revisions() == [], "one click undoes the whole save"
 
 
 def test_only_the_open_tab_is_built_and_unsaved_edits_survive_a_switch_of_tab():
@@ -178,7 +182,7 @@ def test_typing_beside_the_dead_lever_brings_it_to_life_in_the_simulator():
     box = at.number_input(key=f"entry_lv_{LEVER}_{WARD}_{TOTAL_KEY}")
     assert box.label == f"Nhập: {RB.input(TOTAL_KEY).name_vi}"
     box.set_value(4000)
-    at.button(key=f"FormSubmitter:entry_lv_{LEVER}_{WARD}-Lưu số liệu").click().run()
+    at.button(key=f"entry_save_lv_{LEVER}_{WARD}").click().run()
     assert not at.exception
     slider = at.slider(key=f"lv_n_{LEVER}")  # alive: 1.546 of 4.000, below the 50 % threshold
     _, base, x, i = ward_after(4000)
