@@ -13,8 +13,9 @@ import streamlit as st
 from chiso.errors import ChisoError
 from chiso.units import UnitTable
 from chiso.workspace import Workspace
-from chiso.workspace.datasets import DatasetInfo
+from chiso.workspace.datasets import DatasetExistsError, DatasetInfo
 from ui.db import workspace
+from ui.confirm import ask, asked
 from ui.safe_md import md
 
 PREFIX = "ds:"  # sidebar source value of a stored dataset
@@ -63,18 +64,34 @@ def _ws() -> Workspace:
 
 def save_upload_button(files: tuple[tuple[str, bytes], ...], table: UnitTable, rulebook_id: str,
                        on_saved) -> None:
-    """«Lưu tệp vào cơ sở dữ liệu làm việc»: the user's explicit step that keeps an upload for good."""
-    if not st.sidebar.button("Lưu tệp vào cơ sở dữ liệu làm việc", key="store_upload", width="stretch",
-                             help="Giữ tệp này (cùng cách gán cột) cho mọi người dùng máy chủ, kể cả sau khi "
-                                  "khởi động lại. Lưu lại cùng tệp và kỳ thì thay bản cũ, không nhân đôi."):
-        return
+    """«Lưu tệp vào cơ sở dữ liệu làm việc»: the user's explicit step that keeps an upload for good. A source
+    and period stored already are never replaced silently: the user is asked, and the old version is kept."""
+    if st.sidebar.button("Lưu tệp vào cơ sở dữ liệu làm việc", key="store_upload", width="stretch",
+                         help="Giữ tệp này (cùng cách gán cột) cho mọi người dùng máy chủ, kể cả sau khi khởi động "
+                              "lại. Nếu đã có tệp cùng tên và kỳ, ứng dụng hỏi trước rồi lưu thành phiên bản mới; "
+                              "phiên bản cũ vẫn được giữ và khôi phục được."):
+        _store(files, table, rulebook_id, on_saved, new_version=False)
+    question = st.session_state.get(_EXISTS)
+    if question and asked("store_new_version", question, "Lưu thành phiên bản mới", where=st.sidebar):
+        _store(files, table, rulebook_id, on_saved, new_version=True)
+
+
+_EXISTS = "_store_exists"  # session: the question asked when the source and period are stored already
+
+
+def _store(files, table: UnitTable, rulebook_id: str, on_saved, new_version: bool) -> None:
     ws = workspace()
     if ws is None:
         return
     digest = hashlib.sha256(b"".join(hashlib.sha256(b).digest() for _, b in files)).hexdigest()
     try:
-        ids = ws.import_table(table, ", ".join(n for n, _ in files), digest, rulebook_id)
+        ids = ws.import_table(table, ", ".join(n for n, _ in files), digest, rulebook_id, new_version=new_version)
+    except DatasetExistsError as exc:
+        st.session_state[_EXISTS] = str(exc)
+        ask("store_new_version")
+        st.rerun()
     except ChisoError as exc:
         st.sidebar.error(md(exc))
         return
+    st.session_state.pop(_EXISTS, None)
     on_saved(f"{PREFIX}{ids[-1]}")

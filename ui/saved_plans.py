@@ -14,6 +14,7 @@ from chiso.history import plan_progress
 from chiso.plan.solver import Plan
 from chiso.workspace import NameTakenError, SavedItem
 from ui.db import workspace
+from ui.confirm import ask, asked
 from ui.safe_md import md
 from ui.state import AppData
 from ui.workspace import source_key
@@ -106,6 +107,9 @@ def _saved_plan(data: AppData, ws, item: SavedItem) -> None:
                 ws.rename_saved("plan", item.id, item.version, new)  # a taken name or stale version: refused
                 st.rerun()
             if c.button("Xóa kế hoạch này", key=f"plan_delete_{item.id}", width="stretch"):
+                ask(f"plan_delete_{item.id}")
+            if asked(f"plan_delete_{item.id}", f"Xóa kế hoạch «{item.name}»? Vẫn khôi phục được ở trang Nhật ký "
+                     "(quản trị).", "Xóa kế hoạch"):
                 ws.delete_saved("plan", item.id, item.version)
                 st.rerun()
         except ChisoError as exc:

@@ -13,6 +13,7 @@ from chiso.fmt import fmt_delta, fmt_points
 from chiso.io.export import unit_summary_html, unit_workbook
 from chiso.scenario import Scenario, scenario_from_json
 from chiso.workspace import NameTakenError
+from ui.confirm import ask, asked
 from ui.safe_md import md
 from ui.sim_unit import UnitView
 from ui.state import PENDING_SCENARIO, remembered, saved_scenarios
@@ -75,6 +76,9 @@ def _save_tab(view: UnitView, saved: dict[str, Scenario], stored: dict | None) -
         ss[PENDING_SCENARIO] = mine[pick]
         st.rerun()
     if dlt.button("Xóa kịch bản này", key="delete_saved", width="stretch"):
+        ask("delete_scenario")
+    where = "; vẫn khôi phục được ở trang Nhật ký (quản trị)" if stored and pick in stored else ""
+    if asked("delete_scenario", f"Xóa kịch bản «{pick}»{where}?", "Xóa kịch bản"):
         try:
             if stored and pick in stored:
                 delete_scenario(data, stored[pick])

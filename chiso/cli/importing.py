@@ -9,9 +9,12 @@ from chiso.workspace import ENV_URL, open_workspace
 IMPORT_HELP = f"""\
 Đọc số liệu (như lệnh score) và lưu vào cơ sở dữ liệu làm việc: mỗi kỳ một bộ số liệu, kèm nguồn,
 mã băm nội dung, bộ quy tắc, mọi số liệu gốc và nguồn gốc của chúng, điểm công bố và cảnh báo.
-Nhập lại cùng nguồn và cùng kỳ thì thay thế, không tạo bản trùng.
+Nhập lại cùng nguồn, cùng kỳ và cùng nội dung thì không làm gì; nội dung khác bị từ chối, trừ khi thêm
+--new-version: khi đó tệp mới thành phiên bản đang dùng, phiên bản cũ vẫn được giữ và khôi phục được
+(trang Nhật ký). Mọi lần lưu được ghi vào nhật ký thay đổi.
 Read unit data (as score does) and store it in the workspace database, one dataset per period.
-Re-importing the same source and period replaces it, never duplicates it.
+The same source, period and content again changes nothing; other content is refused unless
+--new-version is given: then it becomes the version in use and the old one is kept, restorable.
 
 Cơ sở dữ liệu / database: {ENV_URL} (URL SQLAlchemy bất kỳ, ví dụ postgresql+psycopg://…),
 mặc định tệp .chiso/workspace.sqlite3 trong thư mục dự án / default: .chiso/workspace.sqlite3.
@@ -26,6 +29,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_data_options(p)
+    p.add_argument("--new-version", action="store_true",
+                   help="lưu thành phiên bản mới nếu nguồn và kỳ này đã có nội dung khác / store as a new version")
     p.set_defaults(func=cmd_import)
 
 
@@ -33,7 +38,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     rb, table = read_data(args)
     ws = open_workspace()
     try:
-        ids = ws.import_paths(args.paths, table, rb.id)
+        ids = ws.import_paths(args.paths, table, rb.id, new_version=args.new_version)
         stored = {d.id: d for d in ws.datasets()}
     finally:
         ws.close()

@@ -84,4 +84,6 @@ def test_a_saved_plan_can_be_renamed_and_deleted():
     assert not at.exception
     assert [(i.name, i.version) for i in stored_plans()] == [("Kế hoạch quý 1", item.version + 1)]
     at.button(key=f"plan_delete_{item.id}").click().run()
+    assert len(stored_plans()) == 1, "the first click only asks"
+    at.button(key=f"plan_delete_{item.id}_yes").click().run()
     assert stored_plans() == []

@@ -1,6 +1,7 @@
 """An upload enters the workspace only when the user says so («Lưu tệp vào cơ sở dữ liệu làm việc»); from
 then on every session lists it as a data source («Đã lưu: …»), with the same scores, and hand revisions
-and scenarios made on it are kept under ``dataset:<id>``. Storing the same file again replaces it."""
+and scenarios made on it are kept under ``dataset:<id>``. Storing the same file again changes nothing;
+other content under the same name and period asks, then becomes a new version (the old one is kept)."""
 from __future__ import annotations
 
 import os
@@ -53,3 +54,24 @@ def test_an_upload_is_stored_only_when_asked_and_then_opens_in_a_new_session():
     assert any(o.startswith("Đã lưu: ") and "2023-02" in o for o in picker.options)
     upload().sidebar.button(key="store_upload").click().run()  # the same file again: replaced, not doubled
     assert [d.id for d in stored()] == [info.id]
+
+
+def test_storing_other_content_under_a_stored_name_and_period_asks_then_keeps_the_old_version():
+    upload().sidebar.button(key="store_upload").click().run()
+    [info] = stored()
+    changed = CSV.read_bytes().replace(b";365;365;", b";366;365;", 1)  # Phường 1 received one more dossier
+    assert changed != CSV.read_bytes()
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.session_state["data_source"] = "__upload__"
+    at.session_state["rulebook_choice"] = RB.id
+    at.run()
+    at = at.sidebar.file_uploader(key="uploader").upload(CSV.name, changed, "text/csv").run()
+    at = at.sidebar.button(key="store_upload").click().run()
+    assert any("phiên bản mới" in w.value for w in at.sidebar.warning), "asked, not replaced"
+    ws = open_workspace(os.environ["CHISO_DATABASE_URL"])
+    assert [v.version for v in ws.dataset_versions(info.id)] == [1]
+    at = at.sidebar.button(key="store_new_version_yes").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [(v.version, v.in_use) for v in ws.dataset_versions(info.id)] == [(2, True), (1, False)]
+    assert [d.id for d in stored()] == [info.id]
+    assert ws.audit_entries()[0].action == "replace_dataset"

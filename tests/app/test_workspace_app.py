@@ -63,13 +63,19 @@ def test_a_stale_overwrite_from_another_session_is_refused(sample, own_workspace
     assert ws.saved("scenario", key, rb.id)[0].body["levers"] == {"digitised": 2}, "the other save is not lost"
 
 
-def test_delete_removes_it_from_the_database(sample, own_workspace):
+def test_delete_asks_first_then_hides_it_and_keeps_it_restorable(sample, own_workspace):
     code = sample.first("commune")
     at = save_as(open_sim(code), "Tạm")
     at.selectbox(key="saved_pick").set_value("Tạm").run()
     at.button(key="delete_saved").click().run()
-    assert open_workspace(own_workspace).saved("scenario", sample_key("phu-tho"), "portal-2026") == []
+    ws = open_workspace(own_workspace)
+    assert [i.name for i in ws.saved("scenario", sample_key("phu-tho"), "portal-2026")] == ["Tạm"], "only asked"
+    assert any("Xóa kịch bản «Tạm»" in w.value for w in at.warning)
+    at.button(key="delete_scenario_yes").click().run()
+    assert ws.saved("scenario", sample_key("phu-tho"), "portal-2026") == []
     assert "Tạm" not in at.session_state["scenarios"]
+    assert [i.name for i in ws.deleted_saved("scenario")] == ["Tạm"]
+    assert ws.audit_entries()[0].action == "delete_scenario"
 
 
 def test_a_saved_scenario_can_be_renamed_and_a_taken_name_is_refused(sample, own_workspace):
