@@ -224,3 +224,13 @@ def test_formula_injection_is_neutralised_and_round_trips() -> None:
     assert "'=HYPERLINK" in out
     back = load_tabular("b.csv", out.encode("utf-8"), RB)
     assert back.frame.loc[0, "unit_name"] == "=HYPERLINK(\"http://x\")"
+
+
+def test_csv_field_over_the_limit_is_vietnamese_with_file_and_row() -> None:
+    lines = ["Mã đơn vị;Tên đơn vị;" + H["received"]] + [f"X{i};Xã {i};{i}" for i in range(1, 10)]
+    lines[3] = "X3;" + "x" * 200_000 + ";3"  # the fourth record: row 4
+    with pytest.raises(DataError) as info:
+        load_tabular("lon.csv", "\n".join(lines).encode("utf-8"), RB)
+    assert "Dòng 4 có một ô dài hơn 131.072 ký tự" in info.value.message
+    assert (info.value.location.file, info.value.location.row) == ("lon.csv", 4)
+    assert "field" not in str(info.value) and "line contains" not in str(info.value)
