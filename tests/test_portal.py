@@ -92,6 +92,8 @@ def test_files_are_recognised_by_content_not_name() -> None:
         (b'{"code":"ERR","message":"Unauthorized"}', "Cổng DVCQG trả về lỗi «ERR»"),
         (b'{"code":"OK","data":{"foo":1}}', "Không nhận ra loại dữ liệu"),
         (b"[1,2,3]", "thiếu khóa «data»"),
+        (b'{"code":"OK","code":"ERR","data":{}}', "Khóa «code» xuất hiện hai lần trong cùng một đối tượng JSON"),
+        (b'{"data":{"parent":{"totalReceived":5,"totalReceived":9}}}', "Khóa «totalReceived» xuất hiện hai lần"),
         (b'{"code":"OK","data":{"parent":{"totalReceived":1},"children":[{"x":1}]}}', "Cấu trúc dữ liệu không đúng"),
     ],
 )

@@ -16,6 +16,7 @@ import pandas as pd
 
 from chiso.errors import DataError, Location
 from chiso.io.limits import MAX_JSON_BYTES, MAX_UNITS, check_json_bounds, vn_int
+from chiso.io.userjson import loads_strict
 from chiso.rulebook import DEFAULT_RULEBOOK, Rulebook, load_rulebook
 from chiso.units import (
     PUBLISHED_TOTAL,
@@ -166,24 +167,19 @@ def _parse_json(name: str, data: bytes) -> dict:
     if not data.strip():
         raise DataError("Tệp rỗng.", Location(file=name))
     try:
-        doc = json.loads(data.decode("utf-8-sig"), parse_constant=_refuse_constant)
+        doc = loads_strict(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
         raise DataError("Tệp không phải văn bản UTF-8.", Location(file=name)) from None
-    except DataError as exc:  # from _refuse_constant, which does not know the file
+    except DataError as exc:  # NaN or a duplicate key: the parser does not know the file
         raise DataError(exc.message, Location(file=name)) from None
     except json.JSONDecodeError as exc:
         raise DataError(
-            f"JSON không hợp lệ hoặc bị cắt cụt ở dòng {exc.lineno}, cột {exc.colno}: {exc.msg}.",
+            f"JSON không hợp lệ hoặc bị cắt cụt ở dòng {exc.lineno}, cột {exc.colno}.",  # exc.msg is English
             Location(file=name, row=exc.lineno),
         ) from None
     if isinstance(doc, dict) and doc.get("code") not in (None, "OK"):
         raise DataError(f"Cổng DVCQG trả về lỗi «{doc.get('code')}»: {doc.get('message', '')}.", Location(file=name))
     return doc
-
-
-def _refuse_constant(token: str) -> float:
-    """NaN / Infinity are not JSON; Python accepts them by default and they would reach the scores."""
-    raise DataError(f"Giá trị «{token}» không phải số hữu hạn (JSON không cho phép NaN/Infinity).")
 
 
 def _portal_fields(rb: Rulebook) -> tuple[dict[str, tuple[str, str]], dict[str, tuple[str, list[str]]]]:
