@@ -470,7 +470,8 @@ class _RowParser:
         j = col.index
         return [r[j] if j < len(r) else None for r in (self.sh.rows[i] for i in self.kept)]
 
-    def numbers(self, col: _Col) -> np.ndarray:
+    def numbers(self, col: _Col, percent: bool = True) -> np.ndarray:
+        """The column's cells as floats; ``percent=False`` for counts (a "%" cell is refused, row by row)."""
         out = np.full(self.n, np.nan)
         for pos, v in enumerate(self.cells(col)):
             if v is None:
@@ -479,7 +480,7 @@ class _RowParser:
                 out[pos] = v
                 continue
             try:
-                out[pos] = parse_number(unquote_formula(v) if isinstance(v, str) else v, self.decimal)
+                out[pos] = parse_number(unquote_formula(v) if isinstance(v, str) else v, self.decimal, percent)
             except NumberError as exc:
                 self.problems.add(pos, f"Giá trị {exc}.", self.where(pos, col))
         return out
@@ -500,7 +501,7 @@ class _RowParser:
             t = col.target
             if t in _NOT_VALUES or t == C.SYNTHETIC:
                 continue
-            x = self.numbers(col)
+            x = self.numbers(col, percent=t not in rb.input_keys and t not in (C.OVERDUE, C.OVERDUE_MCDT))
             if t.startswith(C.RATE_PREFIX):
                 self.check((x < 0) | (x > 100), col, lambda p, x=x: f"Tỷ lệ {_vn(x[p])}% nằm ngoài khoảng 0–100%.")
                 rates[t[len(C.RATE_PREFIX):]] = (col, x)
