@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from chiso.errors import DataError, Location
+from chiso.identifiers import clean_code, code_problem, name_problem
 from chiso.io.limits import MAX_JSON_BYTES, MAX_UNITS, check_json_bounds, vn_int
 from chiso.io.userjson import loads_strict
 from chiso.rulebook import DEFAULT_RULEBOOK, Rulebook, load_rulebook
@@ -283,9 +285,9 @@ def _evaluation_row(endpoint: str, r: dict, name: str, rb: Rulebook) -> _Row:
     group, _ = ENDPOINTS[endpoint]
     published[published_group_column(group)] = _score(r.get("totalScore"), where)
     return _Row(
-        key=_text(r["departmentId"], "departmentId", where),
-        name=_text(r["departmentName"], "departmentName", where),
-        code=_optional_text(r.get("departmentCode"), "departmentCode", where),
+        key=_identity(r["departmentId"], "departmentId", where, code_problem),
+        name=_identity(r["departmentName"], "departmentName", where, name_problem),
+        code=_optional_code(r.get("departmentCode"), where),
         level=LEVEL_OF_TYPE.get(_optional_text(r.get("departmentType"), "departmentType", where), "department"),
         counts=counts,
         published=published,
@@ -309,9 +311,9 @@ def _tree_row(endpoint: str, r: dict, is_root: bool, name: str, rb: Rulebook) ->
     if report:
         published[published_column(report)] = score
     return _Row(
-        key=_text(r["departmentId"], "departmentId", where),
-        name=_text(r["departmentName"], "departmentName", where),
-        code=_optional_text(r.get("departmentCode"), "departmentCode", where),
+        key=_identity(r["departmentId"], "departmentId", where, code_problem),
+        name=_identity(r["departmentName"], "departmentName", where, name_problem),
+        code=_optional_code(r.get("departmentCode"), where),
         level="province" if is_root else LEVEL_OF_TREE.get(_optional_text(r.get("level"), "level", where), "department"),
         counts=counts,
         published=published,
@@ -323,6 +325,19 @@ def _text(value: object, field: str, where: Location) -> str:
     if isinstance(value, bool) or not isinstance(value, (str, int)) or str(value).strip() == "":
         raise DataError(f"Trường «{field}» phải là văn bản, đang là «{_short(value)}».", where)
     return str(value)
+
+
+def _identity(value: object, field: str, where: Location, problem: Callable[[str], str | None]) -> str:
+    """A code or a name checked by the importers' one rule (chiso.identifiers); codes come back NFKC."""
+    text = _text(value, field, where)
+    why = problem(text)
+    if why:
+        raise DataError(f"Trường «{field}»: {why}.", where)
+    return clean_code(text) if problem is code_problem else text
+
+
+def _optional_code(value: object, where: Location) -> str | None:
+    return None if value is None or value == "" else _identity(value, "departmentCode", where, code_problem)
 
 
 def _optional_text(value: object, field: str, where: Location) -> str | None:
