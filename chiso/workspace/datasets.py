@@ -21,6 +21,7 @@ from chiso.errors import ChisoError, DataError, Location, RulebookError
 from chiso.units import ID_COLUMNS, UnitTable
 from chiso.workspace.errors import NotFoundError
 from chiso.workspace.models import Count, Dataset, Unit
+from chiso.workspace.validate import check_table
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ def write_dataset(s: Session, table: UnitTable, source: str, digest: str, period
     Re-importing replaces the units and counts but keeps the dataset's id, so that hand revisions and
     saved items keyed ``dataset:<id>`` still point at it (on every backend).
     """
+    check_table(table, source)
     ds = s.scalars(
         select(Dataset).where(Dataset.source == source, Dataset.period == period, Dataset.rulebook == rulebook)
     ).one_or_none()
