@@ -91,8 +91,8 @@ def _number(value: float | str | None) -> float | None:
     """A typed cell as a float (Vietnamese 1.234,5 accepted), None when empty; ValueError otherwise."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    if isinstance(value, bool):
-        raise ValueError(value)
+    if isinstance(value, bool) or (isinstance(value, str) and value.strip().endswith("%")):
+        raise ValueError(value)  # neither a count nor a total of points is a percentage
     x = parse_vn_number(value) if isinstance(value, str) else float(value)
     if math.isnan(x):
         return None

@@ -67,8 +67,8 @@ def fmt_percent(rate: float | None, decimals: int = 2) -> str:
 def parse_vn_number(text: str) -> float:
     """"1.234,5" → 1234.5; "91,48" → 91.48; "1234.5" (one dot, ≠ 3 decimals) → 1234.5. Raises ValueError."""
     s = str(text).strip().replace("\u00a0", "").replace(" ", "").rstrip("%")
-    if not s:
-        raise ValueError("empty")
+    if not s.isascii() or not any(c.isdigit() for c in s):  # float() also takes ５０, ٥٠, "nan" and "inf"
+        raise ValueError(s)
     if "," in s:
         s = s.replace(".", "").replace(",", ".")
     elif s.count(".") > 1 or (s.count(".") == 1 and len(s.split(".")[1]) == 3 and s.split(".")[0].lstrip("-+")):

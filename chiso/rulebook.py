@@ -5,6 +5,7 @@ Compilation turns the indicators into numpy arrays so the engine never branches 
 """
 from __future__ import annotations
 
+import math
 import tomllib
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -29,6 +30,11 @@ ZERO_RULES = ("zero", "full")
 POLICIES = ("computed", "inherited", "full", "zero")
 CONFIDENCES = ("verified", "documented", "inferred", "guess")
 TOTAL_MAX = 100.0
+# Effort per step is a relative weight (the shipped levers use 1). The planner reads weights to 6 decimals
+# (chiso.plan.model.effort_grid turns w × 10⁶ into an integer) and HiGHS treats a cost ≥ 10²⁰ as infinite:
+# from 10⁻⁶ to 10⁶ every weight is exact on that grid and a plan of millions of steps still costs far below
+# 10²⁰, while a ratio of 10¹² between two levers is more than any real comparison of effort needs.
+MIN_EFFORT, MAX_EFFORT = 1e-6, 1e6
 
 
 @dataclass(frozen=True)
@@ -201,6 +207,14 @@ class Compiled:
         )
 
 
+def effort_problem(value: float) -> str | None:
+    """Why ``value`` cannot be an effort per step (None when it can); the caller names the field."""
+    if math.isfinite(value) and MIN_EFFORT <= value <= MAX_EFFORT:
+        return None
+    shown = f"{value:g}".replace(".", ",")
+    return f"phải là số từ 0,000001 đến 1.000.000, đang là «{shown}»"
+
+
 def _fallback_order(inputs: tuple[Input, ...]) -> list[tuple[str, str]]:
     """Fallback pairs ordered so that a count is resolved after the count it falls back to."""
     by_key = {i.key: i for i in inputs}
@@ -241,7 +255,8 @@ def load_rulebook(name_or_path: str = DEFAULT_RULEBOOK) -> Rulebook:
     return _load_file(path)
 
 
-def _load_file(path: Path) -> Rulebook:
+def _load_file(path: Path, chain: tuple[Path, ...] = ()) -> Rulebook:
+    """``chain``: the files whose ``extends`` led here, to refuse a cycle instead of recursing forever."""
     loc = Location(file=path.name)
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -251,17 +266,20 @@ def _load_file(path: Path) -> Rulebook:
         raise RulebookError("Tệp bộ quy tắc không phải văn bản UTF-8.", loc) from None
     except tomllib.TOMLDecodeError as exc:
         raise RulebookError(f"Tệp bộ quy tắc sai cú pháp TOML ({exc}).", loc) from None
-    return parse_rulebook(raw, path)
+    except RecursionError:  # tomllib recurses once per nested array or inline table
+        raise RulebookError(
+            "Tệp bộ quy tắc lồng nhau quá sâu (mảng hoặc bảng lồng trong nhau hàng trăm cấp); "
+            "không phải bộ quy tắc hợp lệ.",
+            loc,
+        ) from None
+    return parse_rulebook(raw, path, chain)
 
 
-def parse_rulebook(raw: dict, path: Path) -> Rulebook:
+def parse_rulebook(raw: dict, path: Path, chain: tuple[Path, ...] = ()) -> Rulebook:
     """Validate a parsed TOML document and build the Rulebook; errors name the file and field."""
     v = _Validator(path.name)
     head = v.table(raw, "rulebook", "[rulebook]")
-    base = None
-    if head.get("extends"):
-        base_path = path.parent / f"{head['extends']}.toml"
-        base = _load_file(base_path)
+    base = _load_base(v, head, path, chain)
     inputs = _parse_inputs(v, raw, base)
     keys = {i.key for i in inputs}
     groups = tuple(
@@ -302,6 +320,18 @@ def parse_rulebook(raw: dict, path: Path) -> Rulebook:
     )
     _check_structure(v, rb)
     return rb
+
+
+def _load_base(v: "_Validator", head: dict, path: Path, chain: tuple[Path, ...]) -> Rulebook | None:
+    """The rulebook named by ``extends`` (a file next to this one), refusing a cycle of extends."""
+    if not head.get("extends"):
+        return None
+    base_path = path.parent / f"{v.text(head, 'extends', '[rulebook]')}.toml"
+    seen = (*chain, path.resolve())
+    if base_path.resolve() in seen:
+        loop = (*seen[seen.index(base_path.resolve()):], base_path)
+        v.fail(f"Bộ quy tắc kế thừa (extends) vòng tròn: {' → '.join(f'«{p.stem}»' for p in loop)}.")
+    return _load_file(base_path, seen)
 
 
 def _parse_inputs(v: "_Validator", raw: dict, base: Rulebook | None) -> tuple[Input, ...]:
@@ -393,8 +423,9 @@ def _parse_levers(
         if not isinstance(moves, list) or not moves or any(m not in keys for m in moves):
             v.fail(f"{where}: moves phải là danh sách số liệu đã khai báo, đang là {moves!r}.")
         effort = v.number(d, "effort", where) if "effort" in d else 1.0
-        if effort <= 0:
-            v.fail(f"{where}: effort phải lớn hơn 0.")
+        problem = effort_problem(effort)
+        if problem:
+            v.fail(f"{where}: công sức mỗi bước («effort») {problem}.")
         levers.append(
             Lever(
                 key=v.text(d, "key", where),
@@ -467,6 +498,8 @@ class _Validator:
         val = d.get(key)
         if isinstance(val, bool) or not isinstance(val, (int, float)):
             self.fail(f"{where}: trường «{key}» phải là số, đang là {val!r}.")
+        if not math.isfinite(val):  # TOML allows nan and inf; no maximum, threshold or band is either
+            self.fail(f"{where}: trường «{key}» phải là số hữu hạn, đang là {val!r}.")
         return float(val)
 
     def choice(self, d: dict, key: str, allowed: tuple[str, ...], where: str) -> str:

@@ -20,6 +20,7 @@ import numpy as np
 from chiso.engine import Scores, apply_fallbacks, score_matrix
 from chiso.errors import DataError, Location
 from chiso.io.limits import check_json_bounds
+from chiso.io.userjson import loads_strict
 from chiso.rulebook import LEVELS, Lever, Rulebook
 
 SCHEMA_VERSION = 1
@@ -201,9 +202,11 @@ def scenario_from_json(data: bytes | str, rb: Rulebook, filename: str = "kịch 
     raw = data.encode("utf-8", "replace") if isinstance(data, str) else data
     check_json_bounds(raw, filename, MAX_SCENARIO_BYTES, "Tệp kịch bản")  # size and depth before parsing
     try:
-        doc = json.loads(raw.decode("utf-8-sig"))
+        doc = loads_strict(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         raise DataError("Tệp kịch bản không phải JSON hợp lệ.", loc) from None
+    except DataError as exc:  # NaN or a duplicate key: the parser does not know the file
+        raise DataError(exc.message, loc) from None
     if not isinstance(doc, dict):
         raise DataError("Tệp kịch bản phải là một đối tượng JSON.", loc)
     return scenario_from_dict(doc, rb, loc)

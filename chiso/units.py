@@ -83,21 +83,24 @@ def inherit_from_province(table: UnitTable, rb: Rulebook) -> UnitTable:
     """Fill counts of 'inherited' indicators from the unit's province row where the unit lacks them.
 
     The portal copies the province's transparency counts to every department and commune; files that
-    carry only the province row get the same result here, marked ``inherited``.
+    carry only the province row get the same result here, marked ``inherited``. A file of several
+    periods has one province row per period: a unit inherits from its own period's row only.
     """
     frame = table.frame.copy()
     prov = table.provenance.copy()
-    provinces = frame[frame["level"] == "province"].set_index("unit_code")
+    is_province = frame["level"] == "province"
+    # (code, period) is unique after import; drop_duplicates keeps a hand-made table from failing here
+    provinces = frame[is_province].drop_duplicates(["unit_code", "period"]).set_index(["unit_code", "period"])
     if provinces.empty:
         return table
     keys = sorted(
         {k for ind in rb.indicators if "inherited" in ind.policy.values() for k in (ind.numerator, ind.denominator)}
     )
-    parent = frame["parent_code"].where(frame["level"] != "province")
+    parent = pd.MultiIndex.from_arrays([frame["parent_code"].where(~is_province), frame["period"]])
     for k in keys:
         if k not in provinces:
             continue
-        from_parent = parent.map(provinces[k])
+        from_parent = pd.Series(provinces[k].reindex(parent).to_numpy(), index=frame.index)
         fill = frame.get(k, pd.Series(np.nan, index=frame.index)).isna() & from_parent.notna()
         if fill.any():
             frame[k] = frame.get(k, pd.Series(np.nan, index=frame.index)).where(~fill, from_parent)

@@ -62,6 +62,9 @@ BAD = [
     (Edit(WARD, "certified_copies_total", -3), "không được âm"),
     (Edit(WARD, "certified_copies_total", 2000.5), "số nguyên"),
     (Edit(WARD, "certified_copies_total", "hai nghìn"), "không phải là số"),
+    (Edit(WARD, "certified_copies_total", "５０"), "không phải là số"),  # float() reads full-width digits
+    (Edit(WARD, "certified_copies_total", "50%"), "không phải là số"),  # a rate is not a count
+    (Edit(WARD, "certified_copies_total", "nan"), "không phải là số"),  # was read as «empty»: the value cleared
     (Edit(WARD, "certified_copies_total", float("inf")), "hữu hạn"),
     (Edit(WARD, "certified_copies_total", 1000), "tử số không được lớn hơn mẫu số"),  # 1.546 e-copies
     (Edit(WARD, "dossiers_received", 100), "tử số không được lớn hơn mẫu số"),  # 365 on time

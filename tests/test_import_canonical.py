@@ -180,3 +180,20 @@ def test_single_portal_json_is_forwarded() -> None:
     path = ROOT / "sample_data" / "portal" / "phu-tho-2026-q3" / "dvc-progress-tree.json"
     t = load_tabular(path.name, path.read_bytes(), RB, period="2026-Q3")
     assert len(t.frame) == 164 and "Thiếu 5/6 tệp" in t.warnings[0]
+
+
+def test_province_counts_are_inherited_period_by_period() -> None:
+    """A province row per period: each commune gets its own period's province counts (was InvalidIndexError)."""
+    on, den = RB.input("tthc_published_on_time").name_vi, RB.input("tthc_in_publication_decisions").name_vi
+    text = (
+        f"Mã đơn vị;Tên đơn vị;Cấp;Mã đơn vị cấp trên;Kỳ;{on};{den}\n"
+        "T;Tỉnh A;Cấp tỉnh;;2026-Q2;8;10\nT;Tỉnh A;Cấp tỉnh;;2026-Q3;9;12\n"
+        "X1;Xã A;Cấp xã;T;2026-Q2;;\nX1;Xã A;Cấp xã;T;2026-Q3;;\nX1;Xã A;Cấp xã;T;2026-Q4;;\n"
+    )
+    t = load_tabular("a.csv", text.encode(), RB)
+    x1 = t.frame[t.frame["unit_code"] == "X1"].set_index("period")
+    assert x1["tthc_published_on_time"].loc[["2026-Q2", "2026-Q3"]].tolist() == [8.0, 9.0]
+    assert np.isnan(x1.loc["2026-Q4", "tthc_published_on_time"])  # no province row in that period
+    assert x1["tthc_in_publication_decisions"].loc[["2026-Q2", "2026-Q3"]].tolist() == [10.0, 12.0]
+    prov = t.provenance[t.frame["unit_code"] == "X1"]["tthc_published_on_time"].tolist()
+    assert prov == ["inherited", "inherited", ""]

@@ -77,6 +77,21 @@ ROW_CASES = [
     ("level-not-inferable", canonical({"level": "", "name": "Trung tâm Lỗi"}), RB, "Không xác định được cấp", 3, H["level"]),
     ("total-over-100", canonical({"total": "120"}), RB, "Tổng điểm 120 nằm ngoài khoảng 0–100", 3, H["total"]),
     ("group-over-max", canonical({"transparency": "25"}), RB, "Điểm 25 nằm ngoài khoảng 0–18", 3, H["transparency"]),
+    ("arabic-indic-digits", canonical({"received": "٥٠"}), RB, "«٥٠» có chữ số không phải 0–9", 3, H["received"]),
+    ("full-width-digits", canonical({"received": "５０"}), RB, "«５０» có chữ số không phải 0–9", 3, H["received"]),
+    ("percent-as-count", canonical({"on_time": "50%"}), RB, "«50%» là tỷ lệ phần trăm, không phải số lượng", 3, H["on_time"]),
+    ("percent-as-report-count", report(_set(5, 3, "80 %")), QD, "«80 %» là tỷ lệ phần trăm", 6, "Tổng số hồ sơ"),
+    ("zero-width-space-in-code", canonical({"code": "X\u200b9"}), RB, "Mã đơn vị chứa ký tự ẩn hoặc ký tự điều khiển (U+200B", 3, H["code"]),
+    ("rtl-override-in-code", canonical({"code": "\u202eX9"}), RB, "(U+202E", 3, H["code"]),
+    ("bom-in-code", canonical({"code": "X\ufeff9"}), RB, "(U+FEFF", 3, H["code"]),
+    ("no-break-space-in-code", canonical({"code": "X\u00a09"}), RB, "(U+00A0", 3, H["code"]),
+    ("cyrillic-lookalike-code", canonical({"code": "Н44.100"}), RB, "chữ «Н» (U+041D) của bảng chữ cái Kirin", 3, H["code"]),
+    ("greek-letter-in-code", canonical({"code": "XΟ9"}), RB, "chữ «Ο» (U+039F) của bảng chữ cái Hy Lạp", 3, H["code"]),
+    ("code-over-100-chars", canonical({"code": "X" * 101}), RB, "Mã đơn vị dài 101 ký tự, tối đa 100", 3, H["code"]),
+    ("control-char-in-name", canonical({"name": "Xã\x07 Lỗi"}), RB, "Tên đơn vị chứa ký tự ẩn hoặc ký tự điều khiển (U+0007", 3, H["name"]),
+    ("rtl-override-in-name", canonical({"name": "Xã \u202eiỗL"}), RB, "(U+202E", 3, H["name"]),
+    ("name-over-500-chars", canonical({"name": "Xã " + "A" * 600}), RB, "Tên đơn vị dài 603 ký tự, tối đa 500", 3, H["name"]),
+    ("lookalike-code-in-report", report(_set(4, 2, "000.21.30.Н53")), QD, "của bảng chữ cái Kirin", 5, "Mã định danh"),
     ("rate-over-100", report(_set(3, 8, "101,5")), QD, "Tỷ lệ 101,5% nằm ngoài khoảng 0–100%", 4, "Tỷ lệ hồ sơ cấp kết quả điện tử"),
     ("negative-rate", report(_set(4, 6, "-3")), QD, "Tỷ lệ -3% nằm ngoài khoảng 0–100%", 5, "Tỷ lệ hồ sơ nộp trực tuyến"),
     ("overdue-over-received", report(_set(2, 4, "500")), QD, "Số hồ sơ quá hạn (500) lớn hơn tổng số hồ sơ (454)", 3, "thông báo xử lý quá hạn"),
@@ -224,3 +239,22 @@ def test_formula_injection_is_neutralised_and_round_trips() -> None:
     assert "'=HYPERLINK" in out
     back = load_tabular("b.csv", out.encode("utf-8"), RB)
     assert back.frame.loc[0, "unit_name"] == "=HYPERLINK(\"http://x\")"
+
+
+def test_csv_field_over_the_limit_is_vietnamese_with_file_and_row() -> None:
+    lines = ["Mã đơn vị;Tên đơn vị;" + H["received"]] + [f"X{i};Xã {i};{i}" for i in range(1, 10)]
+    lines[3] = "X3;" + "x" * 200_000 + ";3"  # the fourth record: row 4
+    with pytest.raises(DataError) as info:
+        load_tabular("lon.csv", "\n".join(lines).encode("utf-8"), RB)
+    assert "Dòng 4 có một ô dài hơn 131.072 ký tự" in info.value.message
+    assert (info.value.location.file, info.value.location.row) == ("lon.csv", 4)
+    assert "field" not in str(info.value) and "line contains" not in str(info.value)
+
+
+def test_codes_are_nfkc_normalised_so_lookalikes_are_one_unit() -> None:
+    """A full-width «Ｘ１» is the code X1: a duplicate of X1, not a second «Xã Một»."""
+    t = load_tabular("a.csv", canonical({"code": "Ｘ１", "name": "Xã Một"}), RB)
+    assert len(t.rejected) == 1 and "Mã đơn vị «X1» bị trùng với dòng 2" in t.rejected[0].message
+    assert sorted(t.frame["unit_code"]) == ["X1", "X2"]
+    ok = load_tabular("b.csv", canonical({"code": "Ｘ９"}), RB)
+    assert ok.rejected == [] and "X9" in set(ok.frame["unit_code"])

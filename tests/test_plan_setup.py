@@ -85,7 +85,8 @@ def test_locks_caps_and_weights_are_read():
 
 @pytest.mark.parametrize("column,value,message", [
     (CAP, -1, "không âm"),
-    (WEIGHT, 0, "lớn hơn 0"),
+    (WEIGHT, 0, "phải là số từ 0,000001 đến 1.000.000, đang là «0»"),
+    (WEIGHT, 1e308, "phải là số từ 0,000001 đến 1.000.000, đang là «1e\\+308»"),
     (WEIGHT, "abc", "không phải là số"),
     (CAP, float("inf"), "hữu hạn"),
 ])

@@ -181,6 +181,22 @@ def test_invalid_requests_are_data_errors(ward):
         plan(x, "ward", RB, 70, held)
 
 
+@pytest.mark.parametrize("weight", [1e308, float("nan"), float("inf"), 1e-9])
+def test_absurd_effort_weights_are_refused_by_name(ward, weight):
+    """1e308 overflowed the effort grid (IndexError in relax), NaN slipped through as a weight."""
+    x, level, held, _ = ward
+    with pytest.raises(DataError) as info:
+        plan(x, level, RB, 70, held, objective="effort", weights={"e_results": weight})
+    assert "Công sức mỗi bước của «e_results» phải là số từ 0,000001 đến 1.000.000" in info.value.message
+
+
+def test_cli_weight_out_of_range_is_a_message(capsys):
+    assert main(["plan", str(DATA), "--unit", WARD, "--target", "70", "--weight", "e_results=1e308"]) == 2
+    err = capsys.readouterr().err
+    assert "Công sức mỗi bước của «e_results» phải là số từ 0,000001 đến 1.000.000, đang là «1e+308»" in err
+    assert "Traceback" not in err
+
+
 # ---------------------------------------------------------------- the rules, modelled exactly
 
 

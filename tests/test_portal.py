@@ -92,6 +92,8 @@ def test_files_are_recognised_by_content_not_name() -> None:
         (b'{"code":"ERR","message":"Unauthorized"}', "Cổng DVCQG trả về lỗi «ERR»"),
         (b'{"code":"OK","data":{"foo":1}}', "Không nhận ra loại dữ liệu"),
         (b"[1,2,3]", "thiếu khóa «data»"),
+        (b'{"code":"OK","code":"ERR","data":{}}', "Khóa «code» xuất hiện hai lần trong cùng một đối tượng JSON"),
+        (b'{"data":{"parent":{"totalReceived":5,"totalReceived":9}}}', "Khóa «totalReceived» xuất hiện hai lần"),
         (b'{"code":"OK","data":{"parent":{"totalReceived":1},"children":[{"x":1}]}}', "Cấu trúc dữ liệu không đúng"),
     ],
 )
@@ -156,3 +158,16 @@ def test_on_time_is_derived_from_overdue_when_a_capture_lacks_it() -> None:
     progress = rows[rows["indicator"] == "PROGRESS_ON_TIME"]
     assert len(progress) == 164
     assert ((progress["points"] - progress["published_points"]).abs() <= 0.01).all()
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("departmentId", "019d2be3\u200b-6a88", "«departmentId»: mã đơn vị chứa ký tự ẩn hoặc ký tự điều khiển (U+200B"),
+    ("departmentId", "Н44", "chữ «Н» (U+041D) của bảng chữ cái Kirin"),
+    ("departmentName", "Ban \u202eA", "«departmentName»: tên đơn vị chứa ký tự ẩn hoặc ký tự điều khiển (U+202E"),
+])
+def test_portal_codes_and_names_with_hidden_or_lookalike_characters_are_refused(field, value, message) -> None:
+    doc = json.loads((PHU_THO / "transparency.json").read_bytes())
+    doc["data"]["evaluation"][1][field] = value
+    with pytest.raises(DataError) as info:
+        load_portal_bytes([("transparency.json", json.dumps(doc).encode())], "", RB)
+    assert message in info.value.message and info.value.location.file == "transparency.json"

@@ -69,6 +69,16 @@ CASES = [
     ("lever moves unknown", lambda t: t.replace('moves = ["dossiers_e_result"]', 'moves = ["nothing"]', 1), "moves phải là"),
     ("fallback cycle", lambda t: t.replace('key = "dossiers_received"\n', 'key = "dossiers_received"\nfallback = "dossiers_sync_base"\n', 1), "vòng lặp"),
     ("no rulebook table", lambda t: t.replace("[rulebook]", "[book]", 1), "Thiếu bảng [rulebook]"),
+    ("max nan", lambda t: first_indicator(t, "max = 6", "max = nan"), "«max» phải là số hữu hạn"),
+    ("max inf", lambda t: first_indicator(t, "max = 6", "max = inf"), "«max» phải là số hữu hạn"),
+    ("band min nan", lambda t: t.replace("min = 90", "min = nan", 1), "«min» phải là số hữu hạn"),
+    ("threshold nan", lambda t: t.replace("threshold = 0.8", "threshold = nan", 1), "«threshold» phải là số hữu hạn"),
+    ("effort nan", lambda t: t.replace('moves = ["dossiers_e_result"]', 'moves = ["dossiers_e_result"]\neffort = nan', 1),
+     "«effort» phải là số hữu hạn"),
+    ("effort huge", lambda t: t.replace('moves = ["dossiers_e_result"]', 'moves = ["dossiers_e_result"]\neffort = 1e308', 1),
+     "công sức mỗi bước («effort») phải là số từ 0,000001 đến 1.000.000"),
+    ("effort tiny", lambda t: t.replace('moves = ["dossiers_e_result"]', 'moves = ["dossiers_e_result"]\neffort = 1e-9', 1),
+     "công sức mỗi bước («effort») phải là số từ 0,000001 đến 1.000.000"),
 ]
 
 
@@ -100,3 +110,29 @@ def test_overdue_lever_is_shown_as_what_remains() -> None:
     for rid in ("portal-2026", "qd766-2022"):
         lv = load_rulebook(rid).lever("overdue_avoided")
         assert lv.moves == ("dossiers_on_time", "dossiers_satisfied") and lv.remaining_vi == "hồ sơ quá hạn"
+
+
+def test_rulebook_extending_itself_is_refused(tmp_path: Path) -> None:
+    text = PORTAL.replace('[rulebook]\n', '[rulebook]\nextends = "self"\n', 1)
+    path = broken(tmp_path, text, "self.toml")
+    with pytest.raises(RulebookError) as info:
+        load_rulebook(str(path))
+    assert "kế thừa (extends) vòng tròn: «self» → «self»" in str(info.value)
+    assert "self.toml" in str(info.value)
+
+
+def test_cycle_of_extends_is_refused(tmp_path: Path) -> None:
+    for name, base in (("a", "b"), ("b", "c"), ("c", "a")):
+        broken(tmp_path, PORTAL.replace('[rulebook]\n', f'[rulebook]\nextends = "{base}"\n', 1), f"{name}.toml")
+    with pytest.raises(RulebookError) as info:
+        load_rulebook(str(tmp_path / "a.toml"))
+    assert "kế thừa (extends) vòng tròn: «a» → «b» → «c» → «a»" in str(info.value)
+
+
+@pytest.mark.parametrize("opening, closing", [("[", "]"), ("{a=", "}")], ids=["arrays", "inline-tables"])
+def test_deeply_nested_toml_is_refused(tmp_path: Path, opening: str, closing: str) -> None:
+    depth = 100_000
+    path = broken(tmp_path, PORTAL + "\n[extra]\nx = " + opening * depth + closing * depth + "\n", "deep.toml")
+    with pytest.raises(RulebookError) as info:
+        load_rulebook(str(path))
+    assert "lồng nhau quá sâu" in str(info.value) and "deep.toml" in str(info.value)

@@ -101,6 +101,9 @@ def test_link_round_trip_and_validation():
     back = scenario_from_query(q, RB)
     assert back == sc
     assert scenario_from_json(back.to_json(), RB) == sc
+    with pytest.raises(DataError) as info:  # the last value used to win without a word
+        scenario_from_json(back.to_json().replace('"levers": {', '"levers": {"digitised": 1, ', 1), RB, "kb.json")
+    assert "Khóa «digitised» xuất hiện hai lần" in info.value.message and info.value.location.file == "kb.json"
     with pytest.raises(DataError):
         scenario_from_query({**q, "lv": "digitised:abc"}, RB)
     with pytest.raises(DataError):

@@ -22,7 +22,7 @@ from chiso.plan.setup import (
     summary_vi,
 )
 from chiso.plan.solver import OBJECTIVE_VI, OBJECTIVES, Plan
-from chiso.rulebook import Rulebook
+from chiso.rulebook import MAX_EFFORT, Rulebook
 from ui.kept_editor import kept_editor, kept_table
 from ui.safe_md import md
 from ui.state import send_to_simulator
@@ -75,7 +75,7 @@ def _lever_editor(rb: Rulebook) -> pd.DataFrame:
                     "Tăng thêm tối đa", min_value=0, step=1, format="localized",
                     help="Ví dụ: tháng này cấp thêm tối đa 50 kết quả điện tử. Để trống: chỉ giới hạn theo số liệu."),
                 WEIGHT: st.column_config.NumberColumn(
-                    "Công sức mỗi đơn vị", min_value=0.01, step=0.01, format="localized",
+                    "Công sức mỗi đơn vị", min_value=0.01, max_value=MAX_EFFORT, step=0.01, format="localized",
                     help="Công sức của kế hoạch = tổng (số lượng tăng thêm × công sức mỗi đơn vị)."),
             },
         )

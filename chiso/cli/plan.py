@@ -48,7 +48,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     pl.add_argument("--objective", choices=OBJECTIVES, default="levers", help="levers (mặc định) hoặc effort")
     pl.add_argument("--lock", action="append", default=[], metavar="LEVER", help="khóa yếu tố / lock a lever")
     pl.add_argument("--cap", action="append", default=[], metavar="LEVER=N", help="tăng tối đa N / at most N more")
-    pl.add_argument("--weight", action="append", default=[], metavar="LEVER=W", help="công sức mỗi bước / effort")
+    pl.add_argument("--weight", action="append", default=[], metavar="LEVER=W", help="công sức mỗi bước, từ 0,000001 đến 1.000.000 / effort per step, 1e-6 to 1e6")
     pl.add_argument("--format", choices=("json", "text"), default="json", help="định dạng in ra / output format")
     pl.set_defaults(func=cmd_plan)
 

@@ -18,12 +18,12 @@ FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
 _FOLD_PUNCT = re.compile(r"[^a-z0-9%]+")
 # "tỉ lệ" and "tỷ lệ" are both correct spellings; so are "hoá" and "hóa" (folded to the same already)
 _FOLD_SYNONYMS = ((" ti le ", " ty le "), (" so luong ", " so "))
-_VI_GROUPED = re.compile(r"[+-]?\d{1,3}(?:\.\d{3})+(?:,\d+)?")
-_EN_GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
-_PLAIN_COMMA = re.compile(r"[+-]?\d*,\d+|[+-]?\d+,?")
-_PLAIN_DOT = re.compile(r"[+-]?\d*\.\d+|[+-]?\d+\.?")
-_VI_EVIDENCE = re.compile(r"[+-]?\d+,(?:\d{1,2}|\d{4,})|[+-]?\d{1,3}(?:\.\d{3})+,\d+")
-_EN_EVIDENCE = re.compile(r"[+-]?\d+\.(?:\d{1,2}|\d{4,})|[+-]?\d{1,3}(?:,\d{3})+\.\d+")
+_VI_GROUPED = re.compile(r"[+-]?\d{1,3}(?:\.\d{3})+(?:,\d+)?", re.ASCII)
+_EN_GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?", re.ASCII)
+_PLAIN_COMMA = re.compile(r"[+-]?\d*,\d+|[+-]?\d+,?", re.ASCII)
+_PLAIN_DOT = re.compile(r"[+-]?\d*\.\d+|[+-]?\d+\.?", re.ASCII)
+_VI_EVIDENCE = re.compile(r"[+-]?\d+,(?:\d{1,2}|\d{4,})|[+-]?\d{1,3}(?:\.\d{3})+,\d+", re.ASCII)
+_EN_EVIDENCE = re.compile(r"[+-]?\d+\.(?:\d{1,2}|\d{4,})|[+-]?\d{1,3}(?:,\d{3})+\.\d+", re.ASCII)
 
 
 def nfc(text: str) -> str:
@@ -80,8 +80,11 @@ class NumberError(ValueError):
     """The text of a cell is not a number; the message is Vietnamese and names the text."""
 
 
-def parse_number(value: object, decimal: str = ",") -> float:
-    """A cell as a float (NaN when empty). Accepts 1.234,5 · 91,48% · + 1,70 · − 2 (see module doc)."""
+def parse_number(value: object, decimal: str = ",", percent: bool = True) -> float:
+    """A cell as a float (NaN when empty). Accepts 1.234,5 · 91,48% · + 1,70 · − 2 (see module doc).
+
+    Digits are ASCII 0–9 only (``float`` would also take ٥٠ or ５０, which no report means as a count);
+    ``percent=False`` for counts: "50%" is a rate, and reading it as 50 dossiers would be silently wrong."""
     if value is None:
         return math.nan
     if isinstance(value, bool):
@@ -97,10 +100,13 @@ def parse_number(value: object, decimal: str = ",") -> float:
         return math.nan
     if text.lower() in EXCEL_ERRORS:
         raise NumberError(f"ô chứa lỗi công thức Excel «{text}»")
-    compact = text.replace(" ", "").rstrip("%")
-    x = _parse_compact(compact, decimal)
+    shown = raw if len(raw) <= 40 else raw[:37] + "…"
+    if any(ch.isdigit() and not ch.isascii() for ch in text):
+        raise NumberError(f"«{shown}» có chữ số không phải 0–9; hãy gõ lại bằng chữ số thường")
+    if not percent and text.endswith("%"):
+        raise NumberError(f"«{shown}» là tỷ lệ phần trăm, không phải số lượng; hãy điền số đếm (ví dụ số hồ sơ)")
+    x = _parse_compact(text.replace(" ", "").rstrip("%"), decimal)
     if x is None:
-        shown = raw if len(raw) <= 40 else raw[:37] + "…"
         raise NumberError(f"«{shown}» không phải số")
     return x
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,7 +16,9 @@ import numpy as np
 import pandas as pd
 
 from chiso.errors import DataError, Location
+from chiso.identifiers import clean_code, code_problem, name_problem
 from chiso.io.limits import MAX_JSON_BYTES, MAX_UNITS, check_json_bounds, vn_int
+from chiso.io.userjson import loads_strict
 from chiso.rulebook import DEFAULT_RULEBOOK, Rulebook, load_rulebook
 from chiso.units import (
     PUBLISHED_TOTAL,
@@ -166,24 +169,19 @@ def _parse_json(name: str, data: bytes) -> dict:
     if not data.strip():
         raise DataError("Tệp rỗng.", Location(file=name))
     try:
-        doc = json.loads(data.decode("utf-8-sig"), parse_constant=_refuse_constant)
+        doc = loads_strict(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
         raise DataError("Tệp không phải văn bản UTF-8.", Location(file=name)) from None
-    except DataError as exc:  # from _refuse_constant, which does not know the file
+    except DataError as exc:  # NaN or a duplicate key: the parser does not know the file
         raise DataError(exc.message, Location(file=name)) from None
     except json.JSONDecodeError as exc:
         raise DataError(
-            f"JSON không hợp lệ hoặc bị cắt cụt ở dòng {exc.lineno}, cột {exc.colno}: {exc.msg}.",
+            f"JSON không hợp lệ hoặc bị cắt cụt ở dòng {exc.lineno}, cột {exc.colno}.",  # exc.msg is English
             Location(file=name, row=exc.lineno),
         ) from None
     if isinstance(doc, dict) and doc.get("code") not in (None, "OK"):
         raise DataError(f"Cổng DVCQG trả về lỗi «{doc.get('code')}»: {doc.get('message', '')}.", Location(file=name))
     return doc
-
-
-def _refuse_constant(token: str) -> float:
-    """NaN / Infinity are not JSON; Python accepts them by default and they would reach the scores."""
-    raise DataError(f"Giá trị «{token}» không phải số hữu hạn (JSON không cho phép NaN/Infinity).")
 
 
 def _portal_fields(rb: Rulebook) -> tuple[dict[str, tuple[str, str]], dict[str, tuple[str, list[str]]]]:
@@ -287,9 +285,9 @@ def _evaluation_row(endpoint: str, r: dict, name: str, rb: Rulebook) -> _Row:
     group, _ = ENDPOINTS[endpoint]
     published[published_group_column(group)] = _score(r.get("totalScore"), where)
     return _Row(
-        key=_text(r["departmentId"], "departmentId", where),
-        name=_text(r["departmentName"], "departmentName", where),
-        code=_optional_text(r.get("departmentCode"), "departmentCode", where),
+        key=_identity(r["departmentId"], "departmentId", where, code_problem),
+        name=_identity(r["departmentName"], "departmentName", where, name_problem),
+        code=_optional_code(r.get("departmentCode"), where),
         level=LEVEL_OF_TYPE.get(_optional_text(r.get("departmentType"), "departmentType", where), "department"),
         counts=counts,
         published=published,
@@ -313,9 +311,9 @@ def _tree_row(endpoint: str, r: dict, is_root: bool, name: str, rb: Rulebook) ->
     if report:
         published[published_column(report)] = score
     return _Row(
-        key=_text(r["departmentId"], "departmentId", where),
-        name=_text(r["departmentName"], "departmentName", where),
-        code=_optional_text(r.get("departmentCode"), "departmentCode", where),
+        key=_identity(r["departmentId"], "departmentId", where, code_problem),
+        name=_identity(r["departmentName"], "departmentName", where, name_problem),
+        code=_optional_code(r.get("departmentCode"), where),
         level="province" if is_root else LEVEL_OF_TREE.get(_optional_text(r.get("level"), "level", where), "department"),
         counts=counts,
         published=published,
@@ -327,6 +325,19 @@ def _text(value: object, field: str, where: Location) -> str:
     if isinstance(value, bool) or not isinstance(value, (str, int)) or str(value).strip() == "":
         raise DataError(f"Trường «{field}» phải là văn bản, đang là «{_short(value)}».", where)
     return str(value)
+
+
+def _identity(value: object, field: str, where: Location, problem: Callable[[str], str | None]) -> str:
+    """A code or a name checked by the importers' one rule (chiso.identifiers); codes come back NFKC."""
+    text = _text(value, field, where)
+    why = problem(text)
+    if why:
+        raise DataError(f"Trường «{field}»: {why}.", where)
+    return clean_code(text) if problem is code_problem else text
+
+
+def _optional_code(value: object, where: Location) -> str | None:
+    return None if value is None or value == "" else _identity(value, "departmentCode", where, code_problem)
 
 
 def _optional_text(value: object, field: str, where: Location) -> str | None:

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from chiso.errors import DataError, Location
+from chiso.identifiers import clean_code, code_problem, name_problem, sentence
 from chiso.io import columns as C
 from chiso.io.cells import NumberError, clean_text, column_letter, decide_decimal, fold, parse_number, unquote_formula
 from chiso.io.limits import MAX_GRID_ROWS, MAX_TABLE_BYTES, MAX_UNITS, vn_int
@@ -470,7 +471,8 @@ class _RowParser:
         j = col.index
         return [r[j] if j < len(r) else None for r in (self.sh.rows[i] for i in self.kept)]
 
-    def numbers(self, col: _Col) -> np.ndarray:
+    def numbers(self, col: _Col, percent: bool = True) -> np.ndarray:
+        """The column's cells as floats; ``percent=False`` for counts (a "%" cell is refused, row by row)."""
         out = np.full(self.n, np.nan)
         for pos, v in enumerate(self.cells(col)):
             if v is None:
@@ -479,7 +481,7 @@ class _RowParser:
                 out[pos] = v
                 continue
             try:
-                out[pos] = parse_number(unquote_formula(v) if isinstance(v, str) else v, self.decimal)
+                out[pos] = parse_number(unquote_formula(v) if isinstance(v, str) else v, self.decimal, percent)
             except NumberError as exc:
                 self.problems.add(pos, f"Giá trị {exc}.", self.where(pos, col))
         return out
@@ -500,7 +502,7 @@ class _RowParser:
             t = col.target
             if t in _NOT_VALUES or t == C.SYNTHETIC:
                 continue
-            x = self.numbers(col)
+            x = self.numbers(col, percent=t not in rb.input_keys and t not in (C.OVERDUE, C.OVERDUE_MCDT))
             if t.startswith(C.RATE_PREFIX):
                 self.check((x < 0) | (x > 100), col, lambda p, x=x: f"Tỷ lệ {_vn(x[p])}% nằm ngoài khoảng 0–100%.")
                 rates[t[len(C.RATE_PREFIX):]] = (col, x)
@@ -541,14 +543,15 @@ class _RowParser:
         lay = self.layout
         name_c, code_c = lay.col(C.UNIT_NAME), lay.col(C.UNIT_CODE)
         names = [_text(self.sh.rows[i], name_c) for i in self.kept]
-        codes = [_text(self.sh.rows[i], code_c) for i in self.kept]
+        codes = [clean_code(_text(self.sh.rows[i], code_c)) for i in self.kept]
+        self._check_identity(names)
         for pos in range(self.n):
             if code_c is not None and not codes[pos]:
                 self.problems.add(pos, "Thiếu mã đơn vị.", self.where(pos, code_c))
             if name_c is not None and not names[pos]:
                 self.problems.add(pos, "Thiếu tên đơn vị.", self.where(pos, name_c))
         if code_c is None:
-            codes = list(names)
+            codes = [clean_code(n) for n in names]
             self.notes.append("Tệp không có cột «Mã đơn vị»: dùng tên đơn vị làm mã.")
         if name_c is None:
             names = list(codes)
@@ -559,6 +562,20 @@ class _RowParser:
             "parent_code": self._parents(codes),
             "period": self._periods(file, period),
         }
+
+    def _check_identity(self, names: list[str]) -> None:
+        """Codes (as typed: a no-break space counts) and names (as kept) with hidden, lookalike or too
+        many characters reject their row (chiso.identifiers)."""
+        name_c = self.layout.col(C.UNIT_NAME)
+        for pos, i in enumerate(self.kept):
+            for col in (self.layout.col(C.UNIT_CODE), self.layout.col(C.PARENT)):
+                raw = self.sh.rows[i][col.index] if col is not None and col.index < len(self.sh.rows[i]) else None
+                why = code_problem(raw) if isinstance(raw, str) else None
+                if why:
+                    self.problems.add(pos, sentence(why), self.where(pos, col))
+            why = name_problem(names[pos]) if name_c is not None else None
+            if why:
+                self.problems.add(pos, sentence(why), self.where(pos, name_c))
 
     def _levels(self, names: list[str]) -> list[str]:
         col = self.layout.col(C.LEVEL)
@@ -590,7 +607,7 @@ class _RowParser:
     def _parents(self, codes: list[str]) -> list[str]:
         col = self.layout.col(C.PARENT)
         if col is not None:
-            return [_text(self.sh.rows[i], col) for i in self.kept]
+            return [clean_code(_text(self.sh.rows[i], col)) for i in self.kept]
         # mã định danh 000.ZZ.YY.HXX: a commune (ZZ ≠ 00) belongs to 000.00.YY.HXX — used only if in the file
         present = set(codes)
         out = []

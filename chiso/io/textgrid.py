@@ -84,12 +84,20 @@ def read_text(data: bytes, file: str, warnings: list[str], max_rows: int = MAX_G
             width = max(width, len(row))
             _check_size(len(rows), width, max_rows, file)
     except csv.Error as exc:
-        raise DataError(
-            f"Tệp CSV sai cấu trúc ở dòng {len(rows) + 1} ({exc}).", Location(file=file, row=len(rows) + 1)
-        ) from None
+        raise DataError(_csv_error_vi(exc, len(rows) + 1), Location(file=file, row=len(rows) + 1)) from None
     for r in rows:
         r.extend([None] * (width - len(r)))
     return Sheet("", rows)
+
+
+def _csv_error_vi(exc: csv.Error, row: int) -> str:
+    """Python's csv messages are English; the one a user's file causes (a huge cell) gets its own words."""
+    if "field larger than field limit" in str(exc):
+        return (
+            f"Dòng {row} có một ô dài hơn {vn_int(csv.field_size_limit())} ký tự, thường do một dấu ngoặc kép (\") "
+            "không được đóng khiến phần còn lại của tệp thành một ô; hãy kiểm tra dòng này."
+        )
+    return f"Tệp CSV sai cấu trúc ở dòng {row}; hãy mở tệp bằng Excel và lưu lại dạng «CSV UTF-8»."
 
 
 def _check_size(n_rows: int, width: int, max_rows: int, file: str) -> None:

@@ -18,7 +18,7 @@ from chiso.engine import Scores
 from chiso.errors import DataError
 from chiso.fmt import fmt_int, fmt_number, fmt_points, parse_vn_number
 from chiso.plan.solver import OBJECTIVE_VI, OBJECTIVES, Plan
-from chiso.rulebook import LEVEL_NAMES_VI, Rulebook
+from chiso.rulebook import LEVEL_NAMES_VI, Rulebook, effort_problem
 from chiso.plan.targets import MEDIAN, NEXT_BAND, P75, cohort_target, next_band_target
 
 # ---------------------------------------------------------------- options (objective, locks, caps, weights)
@@ -87,8 +87,9 @@ def options_from_table(table: pd.DataFrame, rb: Rulebook, objective: str = "leve
             caps.append((lv.key, int(math.floor(cap + 1e-9))))
         w = _number(row.get(WEIGHT), lv.name_vi, "Công sức")
         if w is not None:
-            if w <= 0:
-                raise DataError(f"Công sức của «{lv.name_vi}» phải lớn hơn 0, đang là {fmt_number(w)}.")
+            problem = effort_problem(w)
+            if problem:
+                raise DataError(f"Công sức của «{lv.name_vi}» {problem}.")
             if w != lv.effort:
                 weights.append((lv.key, w))
     return PlanOptions(objective, tuple(locks), tuple(caps), tuple(weights))

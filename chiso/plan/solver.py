@@ -28,7 +28,7 @@ from chiso.errors import DataError, RulebookError
 from chiso.fmt import fmt_delta, fmt_int, fmt_number, fmt_percent
 from chiso.lever_text import as_counted
 from chiso.plan.model import Problem, Solution, best, cents, half, need_cents
-from chiso.rulebook import LEVELS, Lever, Rulebook
+from chiso.rulebook import LEVELS, Lever, Rulebook, effort_problem
 from chiso.scenario import LeverRoom, Scenario, count_after, lever_limits, lever_rooms, move_matrix
 from chiso.units import UnitTable
 
@@ -337,11 +337,16 @@ def _unit(x, level, rb, held, caps, locks, weights) -> _Unit:
         unknown = sorted(set(given) - set(keys))
         if unknown:
             raise DataError(f"Yếu tố cải thiện «{unknown[0]}» ({name}) không có trong bộ quy tắc «{rb.id}».")
-    for key, val in {**caps, **weights}.items():
-        if not isinstance(val, (int, float)) or isinstance(val, bool) or math.isnan(val) or val < 0:
-            raise DataError(f"Giá trị của «{key}» phải là số không âm, đang là {val!r}.")
-    if any(weights.get(k, 1.0) == 0 for k in weights):
-        raise DataError("Trọng số công sức phải lớn hơn 0.")
+    for key, val in [*caps.items(), *weights.items()]:  # a cap and a weight may name the same lever
+        if not isinstance(val, (int, float)) or isinstance(val, bool):
+            raise DataError(f"Giá trị của «{key}» phải là số, đang là {val!r}.")
+    for key, val in caps.items():
+        if math.isnan(val) or val < 0:
+            raise DataError(f"Giới hạn tăng thêm của «{key}» phải là số không âm, đang là {val!r}.")
+    for key, val in weights.items():
+        problem = effort_problem(float(val))
+        if problem:
+            raise DataError(f"Công sức mỗi bước của «{key}» {problem}.")
     _check_linear_levers(rb)
     rooms = lever_rooms(x, level, rb)
     upper = np.array(

@@ -22,6 +22,7 @@ from chiso.units import ID_COLUMNS, UnitTable
 from chiso.fmt import fmt_time
 from chiso.workspace.errors import NotFoundError, WorkspaceError
 from chiso.workspace.models import Count, Dataset, DatasetVersion, Unit
+from chiso.workspace.validate import check_table
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,7 @@ def write_dataset(s: Session, table: UnitTable, source: str, digest: str, period
     one in use while the old ones stay restorable. The dataset's id never changes, so hand revisions and
     saved items keyed ``dataset:<id>`` keep pointing at it.
     """
+    check_table(table, source)  # before the database: both backends refuse the same things, in Vietnamese
     ds = find_dataset(s, source, period, rulebook)
     if ds is not None and ds.content_hash == digest:
         return ds.id
