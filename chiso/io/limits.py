@@ -17,7 +17,8 @@ from chiso.errors import DataError, Location
 
 MAX_UNITS = 20_000  # units (data rows) in one source: a file, or the portal JSON set
 MAX_GRID_ROWS = MAX_UNITS + 1_000  # room for title, header, blank, total and note rows
-MAX_CELLS = 1_000_000  # cells of a sheet, empty ones included (20,000 units × 50 columns)
+MAX_CELLS = MAX_GRID_ROWS * 80  # cells of a sheet, empty ones included: 1.680.000, the widest canonical file
+# (20.000 units with the published points of every indicator: 70 columns) and a few columns of the user's own
 MAX_COLUMNS = 1_000
 MAX_TABLE_BYTES = 20 * 1024 * 1024  # one CSV/XLSX upload
 MAX_UNZIPPED = 200 * 1024 * 1024  # inflated bytes of the xlsx parts we read, counted as they inflate
