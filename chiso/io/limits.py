@@ -24,14 +24,26 @@ MAX_TABLE_BYTES = 20 * 1024 * 1024  # one CSV/XLSX upload
 MAX_UNZIPPED = 200 * 1024 * 1024  # inflated bytes of the xlsx parts we read, counted as they inflate
 MAX_JSON_BYTES = 16 * 1024 * 1024  # one portal JSON file (a nationwide commune list is about 6 MB)
 MAX_JSON_DEPTH = 64  # portal responses nest 4 deep; a scenario 2
-# Streamlit's server.maxUploadSize (.streamlit/config.toml; a test keeps them equal): the largest file any
-# importer accepts, so a bigger upload is stopped by the browser before it reaches the server
-MAX_UPLOAD_MB = max(MAX_TABLE_BYTES, MAX_JSON_BYTES) // (1024 * 1024)
+MAX_UPLOAD_MB = max(MAX_TABLE_BYTES, MAX_JSON_BYTES) // (1024 * 1024)  # the largest file any importer accepts
+# Streamlit's server.maxUploadSize (.streamlit/config.toml; tests/test_deploy_config.py): kept above ours, because
+# its browser side counts decimal MB on Linux and macOS (20 MB = 20.000.000 bytes < 20 MiB) and refuses in
+# English; a file a little over our limit then reaches the importer and is refused in Vietnamese with its name
+STREAMLIT_UPLOAD_MB = MAX_UPLOAD_MB + 5
 _CHUNK = 1024 * 1024
 
 
 def _mb(n: int) -> str:
     return f"{n // (1024 * 1024)} MB" if n >= 1024 * 1024 else f"{vn_int(n)} byte"
+
+
+def check_file_size(name: str, size: int) -> None:
+    """Refuse a file over its importer's limit (portal JSON, or CSV/XLSX) by its size, before reading it."""
+    is_json = name.lower().endswith(".json")
+    limit = MAX_JSON_BYTES if is_json else MAX_TABLE_BYTES
+    if size > limit:
+        what = "Tệp JSON" if is_json else "Tệp CSV/XLSX"
+        size_mb = f"{size / 1024 / 1024:.1f}".replace(".", ",")
+        raise DataError(f"{what} lớn hơn giới hạn {_mb(limit)} ({size_mb} MB); hãy chia nhỏ tệp.", Location(file=name))
 
 
 def vn_int(n: int) -> str:
