@@ -18,6 +18,7 @@ from chiso.scenario import apply_deltas, fixed_reason_vi, marginal
 from ui.charts import waterfall
 from ui.entry import lever_entry, show_notice
 from ui.levers import lever_panel
+from ui.long_links import link_too_long
 from ui.scenario_panel import scenario_tabs
 from ui.score_bar import score_bar, score_bar_slot
 from ui.sim_unit import UnitView, apply_pending
@@ -84,12 +85,17 @@ def best_next_steps(marg) -> None:
 def share_link() -> None:
     """The address bar and this link always reopen exactly this state."""
     params = view.link_params(view.current_scenario())
-    if st.query_params.to_dict() != params:
-        st.query_params.from_dict(params)
+    link = f"{st.context.url or ''}?{urlencode(params)}"
+    too_long = link_too_long(link)
+    if too_long is None and st.query_params.to_dict() != params:
+        st.query_params.from_dict(params)  # a longer address bar would not reopen either
     # in a popover: the code box's highlighter (1,5 MB of script) is loaded only when the link is wanted
     with st.popover("Liên kết chia sẻ", icon=":material/link:"):
-        st.markdown("Mở lại đúng đơn vị, bộ quy tắc và các yếu tố đã đặt:")
-        st.code(f"{st.context.url or ''}?{urlencode(params)}", language=None, wrap_lines=True)
+        if too_long:
+            st.warning(too_long)
+        else:
+            st.markdown("Mở lại đúng đơn vị, bộ quy tắc và các yếu tố đã đặt:")
+            st.code(link, language=None, wrap_lines=True)
     if not data.source_key:
         st.caption("Dữ liệu đang mở là tệp tải lên: người nhận liên kết cần tải lên cùng tệp đó.")
 

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from chiso.io.limits import MAX_JSON_BYTES, MAX_TABLE_BYTES, MAX_UPLOAD_MB
+from chiso.io.limits import MAX_JSON_BYTES, MAX_TABLE_BYTES, MAX_UPLOAD_MB, STREAMLIT_UPLOAD_MB
 
 ROOT = Path(__file__).parents[1]
 _READ = """
@@ -34,6 +34,9 @@ def test_streamlit_loads_the_project_config() -> None:
     assert opts["client.toolbarMode"] == "minimal"  # the English main menu (Rerun, Settings, Print…) hidden
 
 
-def test_upload_limit_equals_the_importer_limit() -> None:
-    assert _loaded()["server.maxUploadSize"] == MAX_UPLOAD_MB
+def test_streamlits_upload_limit_lets_a_file_over_ours_reach_the_vietnamese_refusal() -> None:
+    """Streamlit's browser side counts decimal MB on Linux and macOS: at maxUploadSize = 20 a file of exactly
+    20 MiB (our documented limit) was refused there, in English. Its limit must stay above ours in bytes."""
+    assert _loaded()["server.maxUploadSize"] == STREAMLIT_UPLOAD_MB
     assert MAX_UPLOAD_MB * 1024 * 1024 == max(MAX_TABLE_BYTES, MAX_JSON_BYTES)
+    assert STREAMLIT_UPLOAD_MB * 1_000_000 >= MAX_UPLOAD_MB * 1024 * 1024 + 1024 * 1024  # a MiB of room over ours

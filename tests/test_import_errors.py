@@ -11,6 +11,8 @@ import zipfile
 
 import pytest
 
+from chiso.io.limits import MAX_TABLE_BYTES
+
 from chiso import load_rulebook
 from chiso.errors import DataError
 from chiso.io import tabular, xlsx
@@ -200,10 +202,12 @@ def test_bad_file_raises_data_error(case) -> None:
 
 
 def test_size_limits(monkeypatch) -> None:
-    monkeypatch.setattr(tabular, "MAX_BYTES", 100)
-    with pytest.raises(DataError, match="Tệp lớn hơn"):
-        load_tabular("a.csv", b"x" * 101, RB)
-    monkeypatch.setattr(tabular, "MAX_BYTES", 20 * 1024 * 1024)
+    with pytest.raises(DataError, match="Tệp CSV/XLSX lớn hơn giới hạn 20 MB") as exc:
+        load_tabular("a.csv", b"x" * (MAX_TABLE_BYTES + 1), RB)
+    assert exc.value.location.file == "a.csv"
+    with pytest.raises(DataError) as exc:  # exactly the limit: read, and refused for what it holds, not its size
+        load_tabular("a.csv", b"x" * MAX_TABLE_BYTES, RB)
+    assert "giới hạn" not in str(exc.value)
     monkeypatch.setattr(tabular, "MAX_ROWS", 1)
     with pytest.raises(DataError, match="vượt giới hạn 1 dòng"):
         load_tabular("a.csv", canonical({}), RB)

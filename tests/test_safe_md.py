@@ -24,3 +24,20 @@ def test_ampersand_cannot_form_an_entity() -> None:
 def test_plain_vietnamese_text_is_unchanged() -> None:
     assert md("Phường Bến Thành 2") == "Phường Bến Thành 2"
     assert md(None) == ""
+
+
+def test_autolink_literals_are_broken() -> None:
+    """Streamlit's markdown (GFM) turned escaped «https\\:\\/\\/…», «www\\.…» and «a@b\\.c» into links (seen in
+    Chromium); a word joiner inside «://», «www.» and after «@» stops it and stays invisible."""
+    wj = "\u2060"
+    assert md("https://evil.example/x") == f"https\\:{wj}//evil\\.example/x"
+    assert md("WWW.evil.example") == f"WWW{wj}\\.evil\\.example"
+    assert md("a@evil.example") == f"a@{wj}evil\\.example"
+    for hostile in ("HTTP://x.y", "mailto:a@b.c", "xmpp:a@b.c", "ftp://x.y"):
+        out = md(hostile)
+        assert ":/" not in out.replace("\\", "") and re.search("@[^\u2060]", out) is None
+
+
+def test_html_cannot_form_a_tag() -> None:
+    out = md('<a href="https://evil.example">x</a> <b>bold</b>')
+    assert re.search(r"(?<!\\)<", out) is None

@@ -1,6 +1,8 @@
 """Plotly figures with Vietnamese labels and Vietnamese number separators (1.234,5)."""
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import plotly.graph_objects as go
 
@@ -12,6 +14,13 @@ from chiso.rulebook import Rulebook
 # plotly's toolbar is English (zoom, pan, "Download plot as a png"): hidden; the charts are read, not explored
 PLOTLY_CONFIG = {"displayModeBar": False, "displaylogo": False, "locale": "vi"}
 FONT = dict(family="DejaVu Sans, Arial, sans-serif", size=13)
+
+
+def plot_text(text: object) -> str:
+    """User text (a period from a file, a name) for any plotly label, legend, hover or title: plotly draws
+    its own HTML subset there (<a href> becomes a live link, <b> bold), and decodes entities only in text,
+    so escaped «<» «>» «&» show literally."""
+    return html.escape("" if text is None else str(text), quote=False)
 
 
 def _layout(fig: go.Figure, height: int, **kw) -> go.Figure:
@@ -70,12 +79,14 @@ def rank_histogram(totals: np.ndarray, marks: dict[str, float], title: str) -> g
 
 
 def history_chart(rows: list[PeriodScore], x: list[str]) -> go.Figure:
-    """A unit's total (line, with rank on hover) and group points (stacked bars) per period."""
+    """A unit's total (line, with rank on hover) and group points (stacked bars) per period; ``x``: the
+    period labels, user text (escaped here)."""
+    x = [plot_text(p) for p in x]
     fig = go.Figure(go.Scatter(x=x, y=[r.total for r in rows], mode="lines+markers+text", name="Tổng điểm",
                                text=[fmt_points(r.total) for r in rows], textposition="top center",
                                customdata=[f"{r.rank}/{r.cohort_size}" for r in rows],
                                hovertemplate="%{x}: %{y} điểm, xếp hạng %{customdata}<extra></extra>"))
     for g in rows[-1].groups:
-        fig.add_trace(go.Bar(x=x, y=[r.groups.get(g, 0.0) for r in rows], name=g, opacity=0.45))
+        fig.add_trace(go.Bar(x=x, y=[r.groups.get(g, 0.0) for r in rows], name=plot_text(g), opacity=0.45))
     return _layout(fig, 340, barmode="stack", showlegend=True, title="Tổng điểm và điểm từng nhóm qua các kỳ",
                    yaxis=dict(range=[0, 100]))

@@ -62,7 +62,8 @@ def history_section(data: AppData, i: int) -> None:
         st.caption("(giả lập) = dữ liệu mô phỏng, không phải số liệu chính thức.")
     by_period = {str(t.frame["period"].iloc[0]): t for t in tables if len(t.frame)}
     prev, cur = rows[-2], rows[-1]
-    st.markdown(md(f"**Thay đổi từ kỳ {prev.period} đến kỳ {cur.period}** ({fmt_delta(cur.total - prev.total)} điểm)"))
+    st.markdown(f"**Thay đổi từ kỳ {md(prev.period)} đến kỳ {md(cur.period)}** "
+                f"({md(fmt_delta(cur.total - prev.total))} điểm)")
     changes = indicator_changes(by_period[prev.period], by_period[cur.period], data.rb, code)
     if not changes:
         st.caption("Không chỉ tiêu nào thay đổi.")

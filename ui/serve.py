@@ -59,9 +59,24 @@ def send_without_delay() -> None:
     server._bind_socket = bind_without_delay
 
 
+def refuse_in_vietnamese() -> None:
+    """A request the server cannot read — above all a shared link too long for it — gets a small Vietnamese
+    page (414 or 400, ui.long_links) instead of uvicorn's bare English «Invalid HTTP request received.»."""
+    from streamlit.web.server.starlette import starlette_server as server
+
+    from ui.long_links import VietnameseH11Protocol
+
+    kwargs = getattr(server, "_get_uvicorn_config_kwargs", None)
+    if kwargs is None:  # a later Streamlit configures uvicorn differently: tests/test_long_links.py fails
+        logging.getLogger(__name__).warning("streamlit has no _get_uvicorn_config_kwargs: English 400 kept")
+        return
+    server._get_uvicorn_config_kwargs = lambda: {**kwargs(), "http": VietnameseH11Protocol}
+
+
 def main(argv: list[str]) -> None:
     warm()
     send_without_delay()
+    refuse_in_vietnamese()
     from streamlit.web import cli
 
     sys.argv = ["streamlit", "run", str(APP), *argv]

@@ -25,6 +25,7 @@ from chiso.engine import Scores, input_matrix, level_index
 from chiso.edits import apply_revisions
 from chiso.errors import ChisoError
 from chiso.io.columns import mapping_targets
+from chiso.io.limits import MAX_JSON_BYTES, MAX_TABLE_BYTES, check_file_size
 from chiso.rulebook import DEFAULT_RULEBOOK, LEVEL_NAMES_VI, LEVELS, Rulebook, available_rulebooks, load_rulebook
 from chiso.samples import available_samples, load_sample, sample
 from chiso.scenario import Scenario, scenario_from_query
@@ -195,14 +196,17 @@ def _bound_selectbox(where, label: str, options: list, state_key: str, **kw):
                            on_change=remembered(widget_key, options, shadow=state_key), **kw)
 
 
+# the importers' limits (chiso.io.limits), not Streamlit's own (set higher, so that the app refuses in Vietnamese)
+UPLOAD_LIMIT_VI = (f"Tối đa {MAX_TABLE_BYTES // 2**20} MB mỗi tệp CSV/XLSX, "
+                   f"{MAX_JSON_BYTES // 2**20} MB mỗi tệp JSON")
 # Streamlit's file uploader has English texts and no option to change them: static CSS swaps them.
 _VI_CSS = """<style>
 [data-testid='stFileUploaderDropzone'] button [data-testid='stMarkdownContainer'] p {font-size: 0;}
 [data-testid='stFileUploaderDropzone'] button [data-testid='stMarkdownContainer'] p::after
   {content: 'Chọn tệp'; font-size: 0.875rem;}
 [data-testid='stFileUploaderDropzoneInstructions'] span {font-size: 0;}
-[data-testid='stFileUploaderDropzoneInstructions'] span::after {content: 'Tối đa 20 MB mỗi tệp'; font-size: 0.8rem;}
-</style>"""
+[data-testid='stFileUploaderDropzoneInstructions'] span::after {content: '%s'; font-size: 0.8rem;}
+</style>""" % UPLOAD_LIMIT_VI
 
 
 def sidebar() -> AppData:
@@ -340,7 +344,14 @@ def _uploaded_files() -> tuple[tuple[str, bytes], ...]:
         type=["json", "csv", "tsv", "txt", "xlsx"],
         accept_multiple_files=True,
         key="uploader",
+        help=f"{UPLOAD_LIMIT_VI}; tệp lớn hơn cần chia nhỏ.",
     )
+    try:  # by the size Streamlit received, before the bytes are copied out
+        for f in files or ():
+            check_file_size(f.name, f.size)
+    except ChisoError as exc:
+        st.error(md(exc))
+        st.stop()
     if not files:
         last = st.session_state.get("last_upload")
         if last:  # the uploader forgets its files on a page switch: keep using the last ones

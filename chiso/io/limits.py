@@ -17,20 +17,33 @@ from chiso.errors import DataError, Location
 
 MAX_UNITS = 20_000  # units (data rows) in one source: a file, or the portal JSON set
 MAX_GRID_ROWS = MAX_UNITS + 1_000  # room for title, header, blank, total and note rows
-MAX_CELLS = 1_000_000  # cells of a sheet, empty ones included (20,000 units × 50 columns)
+MAX_CELLS = MAX_GRID_ROWS * 80  # cells of a sheet, empty ones included: 1.680.000, the widest canonical file
+# (20.000 units with the published points of every indicator: 70 columns) and a few columns of the user's own
 MAX_COLUMNS = 1_000
 MAX_TABLE_BYTES = 20 * 1024 * 1024  # one CSV/XLSX upload
 MAX_UNZIPPED = 200 * 1024 * 1024  # inflated bytes of the xlsx parts we read, counted as they inflate
 MAX_JSON_BYTES = 16 * 1024 * 1024  # one portal JSON file (a nationwide commune list is about 6 MB)
 MAX_JSON_DEPTH = 64  # portal responses nest 4 deep; a scenario 2
-# Streamlit's server.maxUploadSize (.streamlit/config.toml; a test keeps them equal): the largest file any
-# importer accepts, so a bigger upload is stopped by the browser before it reaches the server
-MAX_UPLOAD_MB = max(MAX_TABLE_BYTES, MAX_JSON_BYTES) // (1024 * 1024)
+MAX_UPLOAD_MB = max(MAX_TABLE_BYTES, MAX_JSON_BYTES) // (1024 * 1024)  # the largest file any importer accepts
+# Streamlit's server.maxUploadSize (.streamlit/config.toml; tests/test_deploy_config.py): kept above ours, because
+# its browser side counts decimal MB on Linux and macOS (20 MB = 20.000.000 bytes < 20 MiB) and refuses in
+# English; a file a little over our limit then reaches the importer and is refused in Vietnamese with its name
+STREAMLIT_UPLOAD_MB = MAX_UPLOAD_MB + 5
 _CHUNK = 1024 * 1024
 
 
 def _mb(n: int) -> str:
     return f"{n // (1024 * 1024)} MB" if n >= 1024 * 1024 else f"{vn_int(n)} byte"
+
+
+def check_file_size(name: str, size: int) -> None:
+    """Refuse a file over its importer's limit (portal JSON, or CSV/XLSX) by its size, before reading it."""
+    is_json = name.lower().endswith(".json")
+    limit = MAX_JSON_BYTES if is_json else MAX_TABLE_BYTES
+    if size > limit:
+        what = "Tệp JSON" if is_json else "Tệp CSV/XLSX"
+        size_mb = f"{size / 1024 / 1024:.1f}".replace(".", ",")
+        raise DataError(f"{what} lớn hơn giới hạn {_mb(limit)} ({size_mb} MB); hãy chia nhỏ tệp.", Location(file=name))
 
 
 def vn_int(n: int) -> str:

@@ -20,7 +20,7 @@ from chiso.errors import DataError, Location
 from chiso.identifiers import clean_code, code_problem, name_problem, sentence
 from chiso.io import columns as C
 from chiso.io.cells import NumberError, clean_text, column_letter, decide_decimal, fold, parse_number, unquote_formula
-from chiso.io.limits import MAX_GRID_ROWS, MAX_TABLE_BYTES, MAX_UNITS, vn_int
+from chiso.io.limits import MAX_GRID_ROWS, MAX_UNITS, check_file_size, vn_int
 from chiso.io.textgrid import read_text
 from chiso.io.xlsx import Sheet, is_xlsx, read_xlsx
 from chiso.rulebook import Rulebook
@@ -34,7 +34,6 @@ from chiso.units import (
     inherit_from_province,
 )
 
-MAX_BYTES = MAX_TABLE_BYTES
 MAX_ROWS = MAX_UNITS
 HEADER_SCAN = 30
 RATE_COLUMN = "rate__"  # frame column keeping a rate (%) exactly as the file gave it
@@ -114,9 +113,7 @@ def load_tabular(
     ``period`` labels rows whose file has no «Kỳ» value; without it the period comes from the file
     name (…-2023-02.xlsx, …-2026-Q3.csv) or the table title ("tháng 02 năm 2023").
     """
-    if len(data) > MAX_BYTES:
-        size = _vn(round(len(data) / 1024 / 1024, 1))
-        raise DataError(f"Tệp lớn hơn {MAX_BYTES // (1024 * 1024)} MB ({size} MB); hãy chia nhỏ tệp.", Location(file=name))
+    check_file_size(name, len(data))
     if not data.strip():
         raise DataError("Tệp rỗng, không có dữ liệu.", Location(file=name))
     cmap = _check_column_map(column_map, rb)

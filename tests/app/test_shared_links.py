@@ -60,3 +60,17 @@ def test_link_made_on_uploaded_data_carries_the_file_name(sample):
     at.switch_page(SIM).run()
     link = next(c.value for c in at.code)
     assert "file=" + CANONICAL.name in link and "src=" not in link
+
+
+def test_a_link_longer_than_the_server_opens_is_not_made(sample, monkeypatch):
+    """Over ui.long_links.MAX_LINK_CHARS the server answers 414 (tests/test_long_links.py): the popover says
+    so in Vietnamese instead of offering the link, and the address bar is not set to it."""
+    import ui.long_links
+
+    monkeypatch.setattr(ui.long_links, "MAX_LINK_CHARS", 300)
+    code = sample.first("commune")
+    at = open_link({"src": "phu-tho", "unit": code, "lv": "e_results:40", "name": "Kịch bản " + "rất dài " * 40})
+    assert not at.code, [c.value for c in at.code]
+    assert any("quá giới hạn 300 ký tự" in w.value for w in at.warning), [w.value for w in at.warning]
+    short = open_link({"src": "phu-tho", "unit": code, "lv": "e_results:40", "name": "Ngắn"})
+    assert any("name=Ng" in c.value for c in short.code)
