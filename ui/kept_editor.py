@@ -22,31 +22,35 @@ def kept_table(slot: str, key: str, data: pd.DataFrame) -> pd.DataFrame:
 
 
 def shown_table(slot: str, key: str, data: pd.DataFrame) -> pd.DataFrame:
-    """The table editor ``key`` started from, as the user saw it (``data`` when nothing was typed). A save
+    """The table editor ``key`` showed when the user started typing (``data`` when nothing was kept). A save
     compares the edits with this, never with data reloaded since: another user's save in between must
     not look like this user's edit, nor be overwritten without a word."""
     held = st.session_state.get(_slot(slot))
     return held[1] if held is not None and held[0] == key else data
 
 
+def _typed(state: object) -> bool:
+    return isinstance(state, dict) and any(state.get(k) for k in ("edited_rows", "added_rows", "deleted_rows"))
+
+
 def kept_editor(slot: str, key: str, data: pd.DataFrame, **kw) -> pd.DataFrame:
     """``st.data_editor(data, key=key, **kw)`` that starts from its last edits when drawn again.
 
     One slot holds one editor: a different ``key`` (another unit, rulebook, or a save that renews the
-    key) starts afresh from ``data``. While the editor stays drawn its starting table does not change,
-    so Streamlit's own edit state and the table it is applied to stay in step."""
+    key) starts afresh from ``data``. While nothing is typed the editor shows ``data`` as it is now (another
+    user's save appears); from the first typed cell on, its starting table stays the one the user typed
+    into, so that Streamlit's row/column edits land in the cells the user saw (rows may be reordered in
+    fresh data: missing counts first) and the save can compare with what was shown. Keeping the last drawn
+    table costs one table per session (~2 MB for the national grid): the price of never misplacing a value."""
     ss = st.session_state
     held = ss.get(_slot(slot))
     if held is None or held[0] != key:
         held = (key, data, data, data)
-    _, shown, start, edited = held  # shown: the table as first drawn, before any typing (what the user saw)
-    if key not in ss:  # first drawn since Streamlit forgot it: the kept edits become the starting table
+    _, shown, start, edited = held  # shown: the table drawn before the first typed cell (what the user saw)
+    if key in ss and not _typed(ss[key]):  # nothing typed yet: show the data as it is now
+        shown = start = edited = data
+    elif key not in ss:  # first drawn since Streamlit forgot it: the kept edits become the starting table
         start = edited
     edited = st.data_editor(start, key=key, **kw)
-    state = ss[key] if key in ss else {}
-    typed = any(state.get(k) for k in ("edited_rows", "added_rows", "deleted_rows"))
-    if start is data and not typed:
-        ss.pop(_slot(slot), None)  # nothing typed, nothing to keep (Số liệu's whole table is ~2 MB a copy)
-    else:
-        ss[_slot(slot)] = (key, shown, start, edited)
+    ss[_slot(slot)] = (key, shown, start, edited)
     return edited

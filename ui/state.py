@@ -402,7 +402,7 @@ def _load(source: str, rb_id: str, files, period: str | None) -> AppData:
     revs = edits_store.current(key, rb_id)
     if not revs.items:
         return replace(data, edit_key=key)
-    return _with_revisions(data, (key, rb_id, period, cmap, version), revs.stamp, revs.items)
+    return _with_revisions(data, (key, rb_id, period, cmap, version, database_url()), revs.stamp, revs.items)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)

@@ -55,8 +55,8 @@ def type_in_unit_editor(at, values: dict[str, str]):
 def stored(at) -> list:
     """Every revision held for the sample: a bundled sample's revisions live in the workspace database
     (this test's own, see conftest.own_workspace); the session holds only uploads' revisions."""
-    store = at.session_state["_edit_revisions"] if "_edit_revisions" in at.session_state else {}
-    return [r for revs in store.values() for r in revs] + db_revisions()
+    store = at.session_state["_edit_batches"] if "_edit_batches" in at.session_state else {}
+    return [r for batches in store.values() for batch in batches for r in batch] + db_revisions()
 
 
 def db_revisions() -> list:

@@ -4,15 +4,12 @@ the length the app makes (ui.long_links.MAX_LINK_CHARS) still opens."""
 from __future__ import annotations
 
 import http.client
-import sys
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent / "e2e"))
-from conftest import free_port, start_server, stop_server  # noqa: E402  (tests/e2e/conftest.py, by path)
+from ui.long_links import MAX_LINK_CHARS
 
-from ui.long_links import MAX_LINK_CHARS  # noqa: E402
+from conftest import free_port, start_server, stop_server
 
 
 @pytest.fixture(scope="module")
