@@ -23,6 +23,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 
 from chiso.workspace.errors import WorkspaceError
+from chiso.workspace.watch import watch_file
 
 ENV_URL = "CHISO_DATABASE_URL"
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -55,7 +56,8 @@ def make_engine(url: str) -> Engine:
 
 def _sqlite_engine(parsed) -> Engine:
     uri = parsed.query.get("uri") == "true"  # file:…?mode=ro: SQLite's own URI, not a path to create
-    if parsed.database and parsed.database != ":memory:" and not uri:
+    on_disk = bool(parsed.database) and parsed.database != ":memory:" and not uri
+    if on_disk:
         try:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -71,6 +73,8 @@ def _sqlite_engine(parsed) -> Engine:
         cur.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable at checkpoints, never corrupt
         cur.close()
 
+    if on_disk:
+        watch_file(engine, parsed.database)
     return engine
 
 

@@ -3,7 +3,6 @@ read-only file, a schema left by a newer chiso), the app still opens on sample d
 saving is unavailable, and keeps a scenario in the session: no traceback anywhere."""
 from __future__ import annotations
 
-import re
 import sqlite3
 from contextlib import closing
 
@@ -11,7 +10,7 @@ import pytest
 
 from chiso.workspace import open_workspace
 
-from conftest import open_page
+from conftest import open_page, unescape
 
 PAGES = ["pages/overview.py", "pages/unit.py", "pages/simulate.py", "pages/plan.py", "pages/data.py"]
 SAYS = "Không mở được cơ sở dữ liệu làm việc: số liệu nhập tay và kịch bản chỉ được giữ trong phiên này."
@@ -40,10 +39,6 @@ def unusable(request, tmp_path, monkeypatch) -> str:
 def warnings(at) -> list[str]:
     return [unescape(w.value) for w in at.warning]
 
-
-def unescape(shown: str) -> str:
-    """The text a reader sees (ui.safe_md escapes markdown characters with a backslash)."""
-    return re.sub(r"\\(.)", r"\1", shown)
 
 
 def test_every_page_opens_on_sample_data_and_says_saving_is_unavailable(unusable):
