@@ -4,8 +4,6 @@ from __future__ import annotations
 import io
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -13,18 +11,10 @@ import pytest
 
 from chiso.samples import SAMPLE_DIR
 
-from conftest import stamp_future
+from conftest import chiso, stamp_future
 
-ROOT = Path(__file__).resolve().parents[2]
 PORTAL = Path(SAMPLE_DIR) / "portal" / "phu-tho-2026-q3"
 Q2 = Path(SAMPLE_DIR) / "gia-lap" / "phu-tho-2026-q2-gia-lap.csv"
-
-
-def chiso(url: str, *args: str, ok: bool = True) -> subprocess.CompletedProcess:
-    env = {"CHISO_DATABASE_URL": url, "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, "-m", "chiso", *args], cwd=ROOT, env=env, capture_output=True, text=True)
-    assert (done.returncode == 0) == ok, done.stderr
-    return done
 
 
 def totals(url: str, *paths: str) -> pd.DataFrame:
