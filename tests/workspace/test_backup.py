@@ -74,7 +74,7 @@ def database(kind: str, tmp_path: Path, name: str) -> Iterator[str]:
 TRIPS = [("sqlite", "sqlite"), ("sqlite", "postgresql"), ("postgresql", "postgresql"), ("postgresql", "sqlite")]
 
 
-@pytest.mark.parametrize("source_kind,target_kind", TRIPS, ids=["→".join(t) for t in TRIPS])
+@pytest.mark.parametrize("source_kind,target_kind", TRIPS, ids=["-to-".join(t) for t in TRIPS])
 def test_a_round_trip_brings_back_every_row_exactly(source_kind, target_kind, tmp_path):
     with ExitStack() as stack:
         source = stack.enter_context(database(source_kind, tmp_path, "source"))
