@@ -1,4 +1,4 @@
-"""Command line: ``python -m chiso score|rulebooks|template|plan|import|history ...`` (Vietnamese and English help).
+"""Command line: ``python -m chiso score|rulebooks|template|plan|import|history|backup|restore ...`` (Vietnamese and English help).
 
 One module per command; each adds its own sub-parser.
 """
@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from chiso.cli import history, importing, plan, rulebooks, score, template, users
+from chiso.cli import backup, history, importing, plan, rulebooks, score, template, users
 from chiso.errors import ChisoError
 from chiso.memory import keep_freed_memory
 
@@ -22,6 +22,8 @@ Lệnh / commands:
   plan       lập kế hoạch đạt điểm mục tiêu / plan the fewest levers that reach a target score
   import     lưu số liệu vào cơ sở dữ liệu làm việc / store a dataset in the workspace database
   history    điểm của một đơn vị qua các kỳ đã lưu / a unit's scores over the stored periods
+  backup     sao lưu cơ sở dữ liệu làm việc ra một tệp / back up the workspace to one portable file
+  restore    khôi phục cơ sở dữ liệu làm việc từ bản sao lưu / restore the workspace from a backup
   users      tài khoản đăng nhập cho máy chủ dùng chung / sign-in accounts of a shared server
 
 Cơ sở dữ liệu làm việc / workspace: CHISO_DATABASE_URL, mặc định .chiso/workspace.sqlite3.
@@ -30,14 +32,14 @@ Số liệu tham khảo, không thay thế số liệu chính thức trên Cổn
 For reference; not a replacement for the portal's official figures.
 """
 
-COMMANDS = (score, rulebooks, template, plan, importing, history, users)
+COMMANDS = (score, rulebooks, template, plan, importing, history, backup, users)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m chiso", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    sub = parser.add_subparsers(dest="command", metavar="{score,rulebooks,template,plan,import,history,users}")
+    sub = parser.add_subparsers(dest="command", metavar="{score,rulebooks,template,plan,import,history,backup,restore,users}")
     for command in COMMANDS:
         command.add_parser(sub)
     return parser

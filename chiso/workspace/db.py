@@ -17,11 +17,13 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, text
+from alembic.util import CommandError
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 
 from chiso.workspace.errors import WorkspaceError
+from chiso.workspace.watch import watch_file
 
 ENV_URL = "CHISO_DATABASE_URL"
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -54,7 +56,8 @@ def make_engine(url: str) -> Engine:
 
 def _sqlite_engine(parsed) -> Engine:
     uri = parsed.query.get("uri") == "true"  # file:…?mode=ro: SQLite's own URI, not a path to create
-    if parsed.database and parsed.database != ":memory:" and not uri:
+    on_disk = bool(parsed.database) and parsed.database != ":memory:" and not uri
+    if on_disk:
         try:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -70,6 +73,8 @@ def _sqlite_engine(parsed) -> Engine:
         cur.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable at checkpoints, never corrupt
         cur.close()
 
+    if on_disk:
+        watch_file(engine, parsed.database)
     return engine
 
 
@@ -94,8 +99,25 @@ def migrate(engine: Engine, revision: str = "head") -> None:
     with guarded("cập nhật lược đồ"), engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MIGRATION_LOCK})
+        refuse_unknown_revision(conn)
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, revision)
+        try:
+            command.upgrade(cfg, revision)
+        except CommandError as exc:  # Alembic's own refusals are English and raw: say it in Vietnamese
+            raise WorkspaceError(f"Không cập nhật được lược đồ cơ sở dữ liệu làm việc ({str(exc)[:200]}).") from exc
+
+
+def refuse_unknown_revision(conn: Connection) -> None:
+    """A schema stamped by a newer chiso (a revision none of our migrations knows) is left untouched:
+    Alembic would only fail with an English traceback, and guessing could damage the newer data."""
+    known = {s.revision for s in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+    for rev in MigrationContext.configure(conn).get_current_heads():
+        if rev not in known:
+            raise WorkspaceError(
+                f"Cơ sở dữ liệu làm việc có phiên bản lược đồ «{rev[:100]}» mới hơn phiên bản chiso này hiểu "
+                f"(mới nhất: «{head_revision()}»), có lẽ do một bản chiso mới hơn tạo ra; hãy cập nhật chiso. "
+                "Chưa thay đổi gì trong cơ sở dữ liệu."
+            )
 
 
 @contextmanager

@@ -1,6 +1,7 @@
 """AppTest helpers: the real entry point (st.navigation), the sample data, and captured downloads."""
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -30,6 +31,11 @@ def open_page(page: str | None = None, query: dict | None = None, state: dict | 
         at.switch_page(page).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def unescape(shown: str) -> str:
+    """The text a reader sees (ui.safe_md escapes markdown characters with a backslash)."""
+    return re.sub(r"\\(.)", r"\1", shown)
 
 
 class Sample:

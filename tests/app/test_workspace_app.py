@@ -2,11 +2,13 @@
 an existing name asks before overwriting, a stale overwrite is refused, deletion is shared."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from chiso.rulebook import load_rulebook
 from chiso.scenario import Scenario
 from chiso.workspace import open_workspace, sample_key
 
-from conftest import open_page
+from conftest import open_page, unescape
 
 SIM = "pages/simulate.py"
 
@@ -92,3 +94,14 @@ def test_a_saved_scenario_can_be_renamed_and_a_taken_name_is_refused(sample, own
     names = {i.name for i in open_workspace(own_workspace).saved("scenario", sample_key("phu-tho"), "portal-2026")}
     assert names == {"Họp quý", "Phương án B"}
     assert set(open_sim(code).session_state["scenarios"]) == {"Họp quý", "Phương án B"}  # a new session too
+
+
+def test_a_workspace_file_deleted_while_the_app_runs_is_said_and_nothing_is_claimed_saved(sample, own_workspace):
+    at = save_as(open_sim(sample.first("commune")), "Trước khi xóa")
+    assert any("Đã lưu kịch bản «Trước khi xóa»" in s.value for s in at.success)
+    Path(own_workspace.removeprefix("sqlite:///")).unlink()  # deleted (or moved away) under the running app
+    at = save_as(at, "Sau khi xóa")
+    said = " ".join(unescape(e.value) for e in at.error)
+    assert "đã bị xóa hoặc thay thế trong khi ứng dụng đang chạy; chưa lưu gì" in said, said
+    assert not any("Sau khi xóa" in s.value for s in at.success), "a save into a deleted file was reported saved"
+    assert not at.exception

@@ -4,8 +4,6 @@ from __future__ import annotations
 import io
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -13,16 +11,10 @@ import pytest
 
 from chiso.samples import SAMPLE_DIR
 
-ROOT = Path(__file__).resolve().parents[2]
+from conftest import chiso, stamp_future
+
 PORTAL = Path(SAMPLE_DIR) / "portal" / "phu-tho-2026-q3"
 Q2 = Path(SAMPLE_DIR) / "gia-lap" / "phu-tho-2026-q2-gia-lap.csv"
-
-
-def chiso(url: str, *args: str, ok: bool = True) -> subprocess.CompletedProcess:
-    env = {"CHISO_DATABASE_URL": url, "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, "-m", "chiso", *args], cwd=ROOT, env=env, capture_output=True, text=True)
-    assert (done.returncode == 0) == ok, done.stderr
-    return done
 
 
 def totals(url: str, *paths: str) -> pd.DataFrame:
@@ -69,3 +61,11 @@ def test_an_unreachable_database_is_a_message_not_a_traceback():
 def test_help_is_bilingual(command):
     out = chiso("sqlite://", command, "--help").stdout
     assert "CHISO_DATABASE_URL" in out and ("kỳ" in out) and ("period" in out)
+
+
+def test_a_workspace_from_a_newer_chiso_is_a_message_and_a_non_zero_exit(tmp_path):
+    url = f"sqlite:///{tmp_path / 'w.sqlite3'}"
+    stamp_future(url)
+    done = chiso(url, "history", "--unit", "H44", ok=False)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "phiên bản lược đồ «ffff_future» mới hơn" in done.stderr and "hãy cập nhật chiso" in done.stderr

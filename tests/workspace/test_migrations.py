@@ -18,6 +18,8 @@ from chiso.workspace import WorkspaceError, db, open_workspace
 from chiso.workspace.db import current_revision, head_revision, make_engine, migrate
 from chiso.workspace.store import Workspace
 
+from conftest import stamp_future
+
 REV = Revision("H44", "dossiers_received", 1.0, 2.0, datetime(2026, 12, 1, tzinfo=timezone.utc))
 PHU_THO = Path(SAMPLE_DIR) / "portal" / "phu-tho-2026-q3"
 
@@ -131,3 +133,16 @@ def test_bad_urls_and_disk_full_are_vietnamese_errors():
     with pytest.raises(WorkspaceError, match="ổ đĩa đã đầy"):
         with db.guarded("lưu"):
             raise sqlite3.OperationalError("database or disk is full")
+
+
+def test_a_schema_revision_from_a_newer_chiso_is_a_vietnamese_error_and_changes_nothing(db_url):
+    stamp_future(db_url)
+    with pytest.raises(WorkspaceError) as err:
+        open_workspace(db_url)
+    said = str(err.value)
+    assert "phiên bản lược đồ «ffff_future» mới hơn" in said and "hãy cập nhật chiso" in said
+    engine = make_engine(db_url)
+    try:
+        assert current_revision(engine) == "ffff_future"  # nothing downgraded or rewritten
+    finally:
+        engine.dispose()
