@@ -20,6 +20,7 @@ from chiso.samples import SAMPLE_DIR
 from chiso.scenario import Scenario
 from chiso.workspace import WorkspaceError, open_workspace, sample_key
 from chiso.workspace import backup as bk
+from chiso.workspace.access import Role
 from chiso.workspace.models import Base
 
 from conftest import chiso, fresh_pg_database
@@ -37,7 +38,8 @@ def fill(url: str) -> None:
         ws.import_paths([PHU_THO], load_paths([PHU_THO], rb, period="2026-Q3"), rb.id)
         author = 'Lan "Hà"\n\t; DROP TABLE x; --'
         ws.add_revisions(KEY, RB, [Revision("H44", "dossiers_received", v, w, AT, author) for v, w in zip(TRICKY, TRICKY[1:])])
-        ws.undo_revision(KEY, RB)  # the largest id is gone: a restored sequence must not hand it out twice
+        ws.undo_revision(KEY, RB)  # a batch marked undone: restored as it is
+        ws.add_account("lan", Role.UNIT, ("H44.100",), "Lan", "một mật khẩu đủ dài")
         ws.save_scenario(Scenario("Họp quý 4", rb.id, "H44.100", "2026-Q3", {"digitised": 12}), KEY)
         ws.save_plan("Kế hoạch «A»", {"unit": "H44.100", "rulebook": RB, "target": 80.5, "steps": []}, KEY, "2026-Q3")
 
@@ -177,7 +179,7 @@ def test_a_backup_of_another_schema_revision_is_refused(live, tmp_path):
     url, lines = live
     old = tmp_path / "old.gz"
     old.write_bytes(tampered(lines, "older revision"))
-    refused(url, old, "Bản sao lưu có phiên bản lược đồ «0001», cơ sở dữ liệu làm việc ở «0002»")
+    refused(url, old, "Bản sao lưu có phiên bản lược đồ «0001», cơ sở dữ liệu làm việc ở «0003»")
 
 
 def test_an_overlong_line_is_refused(live, tmp_path, monkeypatch):
@@ -203,17 +205,17 @@ def test_restore_asks_first_and_the_commands_round_trip(live, tmp_path):
     url, _ = live
     path = str(tmp_path / "cli.jsonl.gz")
     out = chiso(url, "backup", path).stdout
-    assert out.startswith("Đã sao lưu ") and "lược đồ 0002" in out and "revisions 4" in out
+    assert out.startswith("Đã sao lưu ") and "lược đồ 0003" in out and "revisions 5" in out
     with closing(open_workspace(url)) as ws:
         ws.add_revision(KEY, RB, replace(Revision("H44", "k", 1.0, 2.0, AT), author="sau sao lưu"))
     before = contents(url, raw=True)
     asked = chiso(url, "restore", path, ok=False)
     assert asked.returncode == 1 and "Traceback" not in asked.stderr
-    assert "THAY TOÀN BỘ" in asked.stderr and "revisions 5" in asked.stderr and "revisions 4" in asked.stderr
+    assert "THAY TOÀN BỘ" in asked.stderr and "revisions 6" in asked.stderr and "revisions 5" in asked.stderr
     assert "Chưa thay đổi gì" in asked.stderr and "--yes" in asked.stderr
     assert contents(url, raw=True) == before
     done = chiso(url, "restore", path, "--yes").stdout
-    assert done.startswith("Đã khôi phục ") and "revisions 4" in done
+    assert done.startswith("Đã khôi phục ") and "revisions 5" in done
     with closing(open_workspace(url)) as ws:
         assert all(r.author != "sau sao lưu" for r in ws.revisions(KEY, RB))
     garbage = tmp_path / "g.txt"

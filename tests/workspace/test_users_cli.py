@@ -10,7 +10,8 @@ import pytest
 from chiso.workspace import open_workspace
 from chiso.workspace.access import Role
 
-from test_cli import PORTAL, ROOT, chiso
+from conftest import ROOT, chiso
+from test_cli import PORTAL
 
 PASSWORD = "mật khẩu của phường một"
 
