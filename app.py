@@ -19,10 +19,11 @@ PAGES = [
     st.Page("pages/guide.py", title="Học chỉ số", icon=":material/school:", url_path="guide"),
 ]
 
-# With accounts on (CHISO_AUTH), a visitor not signed in gets the sign-in form and nothing else; the pages
-# stay registered (menu hidden) so that the address they came with opens once they are in.
-signed = signin.ready()
-nav = st.navigation(PAGES + signin.admin_pages(), position="sidebar" if signed else "hidden")
-signin.gate()
-signin.account_box()
+# With accounts on (CHISO_AUTH), a visitor not signed in gets the sign-in form and nothing else: every
+# address is the sign-in page (menu hidden), so the address they came with opens once they are in.
+if signin.ready():
+    nav = st.navigation(PAGES + signin.admin_pages())
+    signin.account_box()
+else:
+    nav = st.navigation(signin.sign_in_pages(PAGES), position="hidden")
 nav.run()

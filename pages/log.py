@@ -6,7 +6,9 @@ from chiso.errors import ChisoError
 from ui.db import workspace
 from ui.log_view import accounts_panel, audit_panel, deleted_panel, show_notice, versions_panel
 from ui.safe_md import md
+from ui.signin import require
 
+require()  # with accounts on: signed in first (chiso then checks that the account is quản trị)
 st.title("Nhật ký")
 st.caption("Mọi thay đổi trong cơ sở dữ liệu làm việc dùng chung: lưu và hoàn tác số liệu nhập tay, lưu, đổi tên, "
            "xóa và khôi phục kịch bản, kế hoạch, bộ số liệu, tài khoản. Xóa là xóa mềm: khôi phục được ở đây.")

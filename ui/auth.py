@@ -60,8 +60,9 @@ def _expired() -> bool:
 
 
 def sign_out(note: str = "") -> None:
-    for k in (ACCOUNT, SIGNED_AT, SEEN_AT):
-        st.session_state.pop(k, None)
+    """Forget everything of this browser session (typed values, scenarios, picks): the next person at the
+    same screen starts clean, and an expired session keeps nothing of the account."""
+    st.session_state.clear()
     if note:
         st.session_state[EXPIRED] = note
 

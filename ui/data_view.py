@@ -74,6 +74,7 @@ def unit_editor(data: AppData, i: int) -> None:
         column_order=["Số liệu", "Giá trị hiện có", "Nguồn", "Giá trị mới"],
         column_config={"Giá trị mới": st.column_config.TextColumn("Giá trị mới", help="Để trống: không đổi.")},
     )
+    pending_note(key)
     shown = shown_table("data_unit", key, table)
     if st.button("Lưu các giá trị mới", type="primary", key="unit_editor_save"):
         seen = dict(zip(shown["key"], shown["Giá trị hiện có"]))  # what the user saw, checked by the save
@@ -96,6 +97,7 @@ def table_editor(data: AppData) -> None:
     key = f"grid_editor_{data.edit_key}_{rb.id}_{generation()}"
     after = kept_editor("data_grid", key, before,  # see above
                         hide_index=True, num_rows="fixed", column_config=config, height=420)
+    pending_note(key)
     if st.button("Lưu bảng", type="primary", key="grid_save",
                  help="Kiểm tra mọi ô đã sửa; nếu có ô sai thì không lưu ô nào."):
         try:  # only the cells this user typed, against the table they were shown
@@ -107,6 +109,15 @@ def table_editor(data: AppData) -> None:
             save_edits(data, edits)
         else:
             st.info("Không có ô nào thay đổi.")
+
+
+def pending_note(key: str) -> None:
+    """«N ô đã sửa, chưa lưu»: typed cells are not stored until the button, and the user should know."""
+    state = st.session_state.get(key)
+    rows = state.get("edited_rows", {}) if isinstance(state, dict) else {}
+    n = sum(len(cells) for cells in rows.values())
+    if n:
+        st.caption(f"{fmt_int(n)} ô đã sửa, chưa lưu.")
 
 
 def _base(shown: object) -> str | None:

@@ -27,11 +27,25 @@ def ready() -> bool:
         return False
 
 
+def require() -> None:
+    """Called by every page as well (through the sidebar): a page file Streamlit runs directly, bypassing
+    ``app.py`` (a fresh server's first request, see ui.routing), must not show data to a visitor either."""
+    if not ready():
+        gate()
+        st.stop()
+
+
 def admin_pages() -> list:
     """Pages only a quản trị sees in the menu (the page and chiso check the right again)."""
     if auth.actor().role is not Role.ADMIN or not ready():
         return []
     return [st.Page("pages/log.py", title="Nhật ký", icon=":material/history:", url_path="log")]
+
+
+def sign_in_pages(pages: list) -> list:
+    """The app's pages, each replaced by the sign-in form at the same address (title and path kept)."""
+    return [st.Page(gate, title=p.title, url_path=p.url_path or "home", default=p.url_path == pages[0].url_path)
+            for p in pages]
 
 
 def gate() -> Actor:
@@ -64,7 +78,7 @@ def _password_form(ws) -> None:
         st.subheader("Đăng nhập")
         login = st.text_input("Tên đăng nhập", key="signin_login", max_chars=200)
         password = st.text_input("Mật khẩu", type="password", key="signin_password", max_chars=1024)
-        go = st.form_submit_button("Đăng nhập", type="primary")
+        go = st.form_submit_button("Đăng nhập", type="primary", key="signin_submit")
     st.caption("Máy chủ dùng chung: mỗi người có tài khoản riêng do quản trị viên cấp "
                "(python -m chiso users add). Quên mật khẩu: nhờ quản trị viên đặt lại.")
     if go:

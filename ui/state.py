@@ -32,6 +32,7 @@ from chiso.scenario import Scenario, scenario_from_query
 from chiso.units import UnitTable
 from chiso.workspace import database_url
 from ui import edits_store
+from ui.signin import require as require_sign_in
 from ui.datasets import dataset_id, label_of, read_table, save_upload_button, stored_info, stored_sources
 
 from ui.fit import FIT_CSS
@@ -212,6 +213,7 @@ _VI_CSS = """<style>
 def sidebar() -> AppData:
     """Draw the shared sidebar (data source, rulebook, period, notices) and return the loaded data."""
     enter_through_app()  # a shared link as a fresh server's first request: reroute through app.py
+    require_sign_in()  # with accounts on, no data before signing in, even on a page run directly
     st.html(_VI_CSS + FIT_CSS + TABLE_CSS)
     _consume_link()
     ss = st.session_state

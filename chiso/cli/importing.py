@@ -5,6 +5,7 @@ import argparse
 
 from chiso.cli.common import add_data_options, read_data
 from chiso.workspace import ENV_URL, open_workspace
+from chiso.workspace.access import SERVER_CLI
 
 IMPORT_HELP = f"""\
 Đọc số liệu (như lệnh score) và lưu vào cơ sở dữ liệu làm việc: mỗi kỳ một bộ số liệu, kèm nguồn,
@@ -36,7 +37,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def cmd_import(args: argparse.Namespace) -> int:
     rb, table = read_data(args)
-    ws = open_workspace()
+    ws = open_workspace().for_actor(SERVER_CLI)  # recorded in the audit trail as the server's command line
     try:
         ids = ws.import_paths(args.paths, table, rb.id, new_version=args.new_version)
         stored = {d.id: d for d in ws.datasets()}

@@ -11,7 +11,7 @@ import getpass
 import sys
 
 from chiso.workspace import ENV_URL, WorkspaceError, open_workspace
-from chiso.workspace.access import ROLE_VI, Role, parse_role
+from chiso.workspace.access import ROLE_VI, SERVER_CLI, Role, parse_role
 
 USERS_HELP = f"""\
 Quản lý tài khoản đăng nhập (khi chạy ứng dụng với CHISO_AUTH=password hoặc oidc).
@@ -68,7 +68,7 @@ def _password(from_stdin: bool) -> str:
 
 
 def cmd_users(args: argparse.Namespace) -> int:
-    ws = open_workspace()
+    ws = open_workspace().for_actor(SERVER_CLI)  # recorded in the audit trail as the server's command line
     try:
         if args.verb == "add":
             role = parse_role(args.role)

@@ -68,6 +68,7 @@ class Actor:
 
 
 LOCAL = Actor("", Role.ADMIN)  # one's own machine, no accounts: may do everything
+SERVER_CLI = Actor("", Role.ADMIN, name="dòng lệnh trên máy chủ")  # whoever runs python -m chiso on the server
 
 
 def parse_role(text: str) -> Role:

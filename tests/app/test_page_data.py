@@ -147,7 +147,9 @@ def test_only_the_open_tab_is_built_and_unsaved_edits_survive_a_switch_of_tab():
     at.run()
     open_tab(at, DATA_TAB_KEY, "Cả bảng")
     assert not [d for d in at.dataframe if d.key.startswith("unit_editor_")]
-    assert "_editor_data_grid" not in at.session_state  # nothing typed there yet: no 2 MB copy kept
+    # nothing typed there yet: the slot holds the drawn table itself (no copy), so that a first typed cell
+    # lands in the row the user saw even if another user's save changes the data in between
+    assert at.session_state["_editor_data_grid"][1] is at.session_state["_editor_data_grid"][2]
     codes = list(at.dataframe(key=grid_key(at)).value["unit_code"])
     at.session_state[grid_key(at)] = {"edited_rows": {codes.index("000.21.30.H53"): {TOTAL_KEY: "2.500"}},
                                       "added_rows": [], "deleted_rows": []}
