@@ -259,19 +259,23 @@ def grid_frame(table: UnitTable, rb: Rulebook) -> pd.DataFrame:
 def grid_edits(before: pd.DataFrame, after: pd.DataFrame) -> list[Edit]:
     """The cells of an edited ``grid_frame`` that differ from ``before`` (text compared, so an untouched
     derived 10,147 is never re-read as a typed value). ``before`` must be the table the user was shown
-    (not the data reloaded since): each edit carries that cell as its base, which the save checks."""
+    (not the data reloaded since): each edit carries that cell as its base, which the save checks.
+    Column by column, so the national grid (3.857 units × 57 counts) is compared in milliseconds."""
     if "unit_code" not in after or len(after) != len(before):
         raise DataError("Bảng số liệu không được thêm hay xoá dòng, và phải giữ cột mã đơn vị.")
-    edits = []
+    codes = before["unit_code"].astype(str).to_numpy()
     keys = [c for c in after.columns if c not in ("unit_code", "unit_name") and c in before.columns]
-    for pos in range(len(after)):
-        code = str(before["unit_code"].iloc[pos])
-        for key in keys:
-            old, new = before[key].iloc[pos], after[key].iloc[pos]
-            new = "" if new is None or (isinstance(new, float) and math.isnan(new)) else str(new).strip()
-            if new != str(old).strip():
-                edits.append(Edit(code, key, new or None, str(old).strip() or None))
-    return edits
+    found: list[tuple[int, int, str, str]] = []
+    for k, key in enumerate(keys):
+        old = np.array([str(v).strip() for v in before[key].tolist()], dtype=object)
+        new = np.array([_typed_text(v) for v in after[key].tolist()], dtype=object)
+        found += [(pos, k, old[pos], new[pos]) for pos in np.flatnonzero(old != new)]
+    found.sort()  # row by row, then column by column: the order the user reads the grid in
+    return [Edit(codes[pos], keys[k], n or None, o or None) for pos, k, o, n in found]
+
+
+def _typed_text(v: object) -> str:
+    return "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v).strip()
 
 
 # ---------------------------------------------------------------- applying: the table the user sees
