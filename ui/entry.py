@@ -8,7 +8,7 @@ from chiso.edits import Edit, key_name_vi, lever_missing_counts, make_revisions,
 from chiso.errors import ChisoError
 from chiso.workspace.batches import ConflictError, describe
 from ui import edits_store
-from ui.auth import AUTHOR, actor
+from ui.auth import actor
 from ui.safe_md import md
 from ui.state import AppData
 

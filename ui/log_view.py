@@ -45,13 +45,19 @@ def audit_panel(ws: Workspace) -> None:
     st.dataframe(table, hide_index=True, width="stretch")
 
 
-def _restore(ws: Workspace, kind: str, item_id: int, name: str) -> None:
+def _act(change, done_vi: str, failed_vi: str) -> None:
+    """Run a restore (a button's callback) and leave what happened for the next run to say."""
     try:
-        ws.restore_saved(kind, item_id)
+        change()
     except ChisoError as exc:
-        st.session_state[NOTICE] = ("error", f"Chưa khôi phục được {KIND_VI[kind]} «{name}». {exc}")
+        st.session_state[NOTICE] = ("error", f"{failed_vi} {exc}")
         return
-    st.session_state[NOTICE] = ("success", f"Đã khôi phục {KIND_VI[kind]} «{name}».")
+    st.session_state[NOTICE] = ("success", done_vi)
+
+
+def _restore(ws: Workspace, kind: str, item_id: int, name: str) -> None:
+    _act(lambda: ws.restore_saved(kind, item_id), f"Đã khôi phục {KIND_VI[kind]} «{name}».",
+         f"Chưa khôi phục được {KIND_VI[kind]} «{name}».")
 
 
 def deleted_panel(ws: Workspace) -> None:
@@ -69,12 +75,8 @@ def deleted_panel(ws: Workspace) -> None:
 
 
 def _use_version(ws: Workspace, dataset_id: int, version: int) -> None:
-    try:
-        ws.restore_dataset_version(dataset_id, version)
-    except ChisoError as exc:
-        st.session_state[NOTICE] = ("error", f"Chưa khôi phục được. {exc}")
-        return
-    st.session_state[NOTICE] = ("success", f"Bộ số liệu số {dataset_id} đang dùng lại phiên bản {version}.")
+    _act(lambda: ws.restore_dataset_version(dataset_id, version),
+         f"Bộ số liệu số {dataset_id} đang dùng lại phiên bản {version}.", "Chưa khôi phục được.")
 
 
 def versions_panel(ws: Workspace) -> None:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from chiso.workspace import audit
 from chiso.workspace.access import Actor, Role, require_role
 from chiso.workspace.errors import NotFoundError, WorkspaceError
-from chiso.workspace.models import Account
+from chiso.workspace.models import Account, utc
 
 FREE_TRIES = 5
 FIRST_WAIT = timedelta(seconds=30)
@@ -48,13 +48,11 @@ class AccountInfo:
         return Actor(self.login, self.role, self.scope, self.display_name or self.login)
 
 
-def _utc(t: datetime | None) -> datetime | None:
-    return t if t is None or t.tzinfo else t.replace(tzinfo=timezone.utc)
 
 
 def _info(a: Account) -> AccountInfo:
     return AccountInfo(a.login, a.display_name, Role(a.role), tuple(json.loads(a.scope_json)), a.disabled,
-                       bool(a.password_hash), _utc(a.created_at))
+                       bool(a.password_hash), utc(a.created_at))
 
 
 def clean_login(login: str) -> str:
@@ -144,7 +142,7 @@ def verify(s: Session, login: str, password: str, now: datetime | None = None) -
     if a is None or a.disabled or not a.password_hash:
         _safe_verify(_DUMMY, password)  # the same time whether or not the login exists
         raise LoginError(_REFUSED)
-    locked = _utc(a.locked_until)
+    locked = utc(a.locked_until)
     if locked is not None and locked > now:
         wait = int((locked - now).total_seconds()) + 1
         raise LoginError(f"Đăng nhập sai quá nhiều lần; hãy thử lại sau {wait} giây.")

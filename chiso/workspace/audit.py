@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from chiso.workspace.access import Actor
-from chiso.workspace.models import AuditRow
+from chiso.workspace.models import AuditRow, utc
 
 ACTION_VI = {
     "save_counts": "lưu số liệu nhập tay",
@@ -65,12 +65,10 @@ def entries(s: Session, limit: int = 500, action: str | None = None, actor: str 
     if actor:
         q = q.where(AuditRow.actor == actor)
     rows = s.scalars(q.order_by(AuditRow.id.desc()).limit(limit))
-    return [AuditEntry(r.id, _utc(r.at), r.actor, r.action, r.target, json.loads(r.detail_json)) for r in rows]
+    return [AuditEntry(r.id, utc(r.at), r.actor, r.action, r.target, json.loads(r.detail_json)) for r in rows]
 
 
 def count(s: Session) -> int:
     return int(s.scalar(select(func.count()).select_from(AuditRow)) or 0)
 
 
-def _utc(t: datetime) -> datetime:
-    return t if t.tzinfo else t.replace(tzinfo=timezone.utc)

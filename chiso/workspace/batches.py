@@ -19,7 +19,7 @@ from chiso.fmt import fmt_time
 from chiso.workspace import audit
 from chiso.workspace.access import Actor
 from chiso.workspace.errors import WorkspaceError
-from chiso.workspace.models import EditBatch, RevisionRow
+from chiso.workspace.models import EditBatch, RevisionRow, utc
 
 Cell = tuple[str, str]  # (unit_code, key)
 _AUDIT_CELLS = 50  # cells spelled out in the audit entry; the batch itself keeps them all
@@ -63,17 +63,15 @@ class BatchInfo:
     revisions: tuple[Revision, ...] = ()
 
 
-def _utc(t: datetime | None) -> datetime | None:
-    return t if t is None or t.tzinfo else t.replace(tzinfo=timezone.utc)
 
 
 def _info(b: EditBatch, revisions: tuple[Revision, ...] = ()) -> BatchInfo:
-    return BatchInfo(b.id, b.source_key, b.rulebook, b.author, b.author_login, _utc(b.at), b.n_cells,
-                     _utc(b.undone_at), b.undone_by, revisions)
+    return BatchInfo(b.id, b.source_key, b.rulebook, b.author, b.author_login, utc(b.at), b.n_cells,
+                     utc(b.undone_at), b.undone_by, revisions)
 
 
 def _revision(r: RevisionRow, author: str | None = None) -> Revision:
-    return Revision(r.unit_code, r.key, r.old, r.new, _utc(r.at), r.author if author is None else author)
+    return Revision(r.unit_code, r.key, r.old, r.new, utc(r.at), r.author if author is None else author)
 
 
 _COLUMNS = (RevisionRow.unit_code, RevisionRow.key, RevisionRow.old, RevisionRow.new, RevisionRow.at,
@@ -92,7 +90,7 @@ def _rows(s: Session, source_key: str, rulebook: str):
 
 def active(s: Session, source_key: str, rulebook: str) -> list[Revision]:
     """The revisions in force (batches not undone), in the order they were saved."""
-    return [Revision(u, k, o, n, _utc(at), a) for u, k, o, n, at, a, undone in _rows(s, source_key, rulebook)
+    return [Revision(u, k, o, n, utc(at), a) for u, k, o, n, at, a, undone in _rows(s, source_key, rulebook)
             if undone is None]
 
 
@@ -113,7 +111,7 @@ def _now_values(s: Session, source_key: str, rulebook: str, cells: set[Cell]) ->
         if cell not in cells:
             continue
         if undone is None:
-            out[cell] = (new, author, _utc(at))
+            out[cell] = (new, author, utc(at))
         elif cell not in out:
             out[cell] = (old, "", None)
     return out

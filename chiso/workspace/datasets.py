@@ -21,7 +21,7 @@ from chiso.errors import ChisoError, DataError, Location, RulebookError
 from chiso.units import ID_COLUMNS, UnitTable
 from chiso.fmt import fmt_time
 from chiso.workspace.errors import NotFoundError, WorkspaceError
-from chiso.workspace.models import Count, Dataset, DatasetVersion, Unit
+from chiso.workspace.models import Count, Dataset, DatasetVersion, Unit, utc
 from chiso.workspace.validate import check_table
 
 
@@ -45,12 +45,10 @@ class DatasetInfo:
 
 def info(row: Dataset) -> DatasetInfo:
     return DatasetInfo(
-        row.id, row.source, row.source_label, row.content_hash, row.period, row.rulebook, row.synthetic, _utc(row.imported_at)
+        row.id, row.source, row.source_label, row.content_hash, row.period, row.rulebook, row.synthetic, utc(row.imported_at)
     )
 
 
-def _utc(t: datetime) -> datetime:
-    return t if t.tzinfo else t.replace(tzinfo=timezone.utc)  # SQLite returns naive datetimes
 
 
 def content_hash(paths: list[str | Path]) -> str:
@@ -89,7 +87,7 @@ def write_dataset(s: Session, table: UnitTable, source: str, digest: str, period
     if ds is not None and not new_version:
         raise DatasetExistsError(
             f"Đã có bộ số liệu «{source}» kỳ {period} (phiên bản {ds.version}, lưu lúc "
-            f"{fmt_time(_utc(ds.imported_at))}{' bởi ' + ds.imported_by if ds.imported_by else ''}). Lưu tệp này "
+            f"{fmt_time(utc(ds.imported_at))}{' bởi ' + ds.imported_by if ds.imported_by else ''}). Lưu tệp này "
             "thành phiên bản mới? Phiên bản cũ vẫn được giữ và có thể khôi phục."
         )
     if ds is None:
@@ -134,7 +132,7 @@ def versions(s: Session, dataset_id: int) -> list[VersionInfo]:
     ds = _dataset(s, dataset_id)
     rows = s.scalars(select(DatasetVersion).where(DatasetVersion.dataset_id == dataset_id)
                      .order_by(DatasetVersion.version.desc()))
-    return [VersionInfo(v.version, v.source_label, v.content_hash, _utc(v.imported_at), v.imported_by,
+    return [VersionInfo(v.version, v.source_label, v.content_hash, utc(v.imported_at), v.imported_by,
                         v.version == ds.version) for v in rows]
 
 

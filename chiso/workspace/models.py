@@ -4,7 +4,7 @@ Values of counts are stored as 8-byte floats (exact round trip); NULL means "not
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 
 from sqlalchemy import Boolean, DateTime, Double, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -12,6 +12,11 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 class Base(DeclarativeBase):
     pass
+
+
+def utc(t: datetime | None) -> datetime | None:
+    """A stored time as timezone-aware UTC: SQLite hands back naive datetimes, and everything stored is UTC."""
+    return t if t is None or t.tzinfo else t.replace(tzinfo=timezone.utc)
 
 
 class Dataset(Base):

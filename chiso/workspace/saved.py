@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from chiso.workspace.errors import NameTakenError, NotFoundError, StaleVersionError
-from chiso.workspace.models import PlanRow, ScenarioRow
+from chiso.workspace.models import PlanRow, ScenarioRow, utc
 
 KINDS = {"scenario": ScenarioRow, "plan": PlanRow}
 KIND_VI = {"scenario": "kịch bản", "plan": "kế hoạch"}
@@ -38,15 +38,11 @@ class SavedItem:
     deleted_at: datetime | None = None
 
 
-def as_utc(t: datetime) -> datetime:
-    """SQLite hands back naive datetimes; everything stored is UTC."""
-    return t if t.tzinfo else t.replace(tzinfo=timezone.utc)
-
 
 def _item(kind: str, r) -> SavedItem:
     return SavedItem(
         kind, r.id, r.name, r.unit_code, r.source_key, r.rulebook, r.period, json.loads(r.body_json), r.version,
-        as_utc(r.saved_at), r.saved_by, as_utc(r.deleted_at) if r.deleted_at else None,
+        utc(r.saved_at), r.saved_by, utc(r.deleted_at),
     )
 
 

@@ -63,15 +63,16 @@ def open_grid(page) -> None:
     idle(page)
 
 
-def type_cell(page, row: int, value: str, pending: int) -> None:
+def type_cell(page, row: int, value: str, pending: int, right: int = 1) -> None:
     """Type ``value`` into the first editable column of ``row`` of the visible grid, as a user does: click
-    the unit's name, move right, Enter opens the cell editor, Enter commits. Waits for the app to say the
+    the row's first cells, move ``right``, Enter opens the cell editor, Enter commits. Waits for the app to say the
     cell is typed («N ô đã sửa, chưa lưu»), so the next click is not lost in a running rerun."""
     canvas = page.locator('[data-testid="stDataFrame"] [data-testid="data-grid-canvas"]').first
     canvas.scroll_into_view_if_needed()
     box = canvas.bounding_box()
-    page.mouse.click(box["x"] + 150, box["y"] + 36 + row * 35 + 17)  # header 36 px, rows 35 px
-    page.keyboard.press("ArrowRight")
+    page.mouse.click(box["x"] + 60, box["y"] + 36 + row * 35 + 17)  # header 36 px, rows 35 px
+    for _ in range(right):
+        page.keyboard.press("ArrowRight")
     page.keyboard.press("Enter")
     editor = page.locator("textarea.gdg-input")
     expect(editor).to_be_visible()
@@ -90,9 +91,9 @@ def test_a_grid_save_keeps_the_other_users_value_and_a_stale_cell_is_refused(sha
     b = session("/data?src=tay-ninh&rb=qd766-2022")
     a = session("/data?src=tay-ninh&rb=qd766-2022")
     open_grid(b)
-    type_cell(b, ROWS[WARD2], "7", pending=1)  # B types into Phường 2 and does not save yet
+    type_cell(b, ROWS[WARD2], "7", pending=1, right=2)  # B types into Phường 2 and does not save yet
     open_grid(a)
-    type_cell(a, ROWS[WARD1], "5", pending=1)
+    type_cell(a, ROWS[WARD1], "5", pending=1, right=2)
     save_grid(a)
     expect(a.get_by_text("Đã lưu 1 giá trị nhập tay")).to_be_visible()
     assert stored(db) == {(WARD1, FIRST_KEY): 5.0}
@@ -103,8 +104,8 @@ def test_a_grid_save_keeps_the_other_users_value_and_a_stale_cell_is_refused(sha
 
     c = session("/data?src=tay-ninh&rb=qd766-2022")  # C opens the grid now (sees 5), then A changes it again
     open_grid(c)
-    type_cell(c, ROWS[WARD1], "9", pending=1)
-    type_cell(a, ROWS[WARD1], "6", pending=1)
+    type_cell(c, ROWS[WARD1], "9", pending=1, right=2)
+    type_cell(a, ROWS[WARD1], "6", pending=1, right=2)
     save_grid(a)
     expect(a.get_by_text("Đã lưu 1 giá trị nhập tay")).to_be_visible()
     save_grid(c)
@@ -115,6 +116,29 @@ def test_a_grid_save_keeps_the_other_users_value_and_a_stale_cell_is_refused(sha
     c.screenshot(path=str(artifacts / "luu-bi-tu-choi.png"), full_page=True)
     c.get_by_role("button", name="Tải lại số liệu").click()
     expect(refusal).to_have_count(0)
+
+
+def test_the_unit_editor_refuses_a_count_saved_meanwhile_and_shows_it_after_a_reload(shared):
+    """«Một đơn vị» opens on the first unit (the city's department); its missing counts come first, in the
+    rulebook's order, so row 0 is the first count of the rulebook, whose denominator is missing too."""
+    session, db = shared
+    city, first = "000.00.30.H53", RB.input_keys[0]
+    b = session("/data?src=tay-ninh&rb=qd766-2022")
+    a = session("/data?src=tay-ninh&rb=qd766-2022")
+    for page in (b, a):
+        expect(page.locator('[data-testid="stDataFrame"] [data-testid="data-grid-canvas"]')).to_be_visible()
+        idle(page)
+    type_cell(b, 0, "3", pending=1, right=3)  # «Giá trị mới», typed, not saved
+    type_cell(a, 0, "2", pending=1, right=3)
+    a.get_by_role("button", name="Lưu các giá trị mới").click()
+    expect(a.get_by_text("Đã lưu 1 giá trị nhập tay")).to_be_visible()
+    b.get_by_role("button", name="Lưu các giá trị mới").click()
+    refusal = b.locator('[data-testid="stAlert"]').filter(has_text="Chưa lưu ô nào")
+    expect(refusal).to_contain_text("bạn thấy trống, nay là 2")
+    assert stored(db) == {(city, first): 2.0}
+    b.get_by_role("button", name="Tải lại số liệu").click()
+    expect(refusal).to_have_count(0)
+    expect(b.get_by_text("ô đã sửa, chưa lưu")).to_have_count(0)  # B starts again from the stored values
 
 
 def test_the_missing_count_box_beside_a_dead_lever_never_overwrites_a_saved_count(shared):
@@ -178,7 +202,7 @@ def test_with_accounts_a_visitor_sees_only_the_sign_in_a_unit_edits_only_its_own
         expect(page.get_by_role("heading", name="Số liệu", exact=True)).to_be_visible()  # the address they came with
         expect(page.get_by_label("Người nhập (không bắt buộc)")).to_have_count(0)  # the account is the author
         open_grid(page)
-        type_cell(page, ROWS[WARD2], "7", pending=1)  # another unit: refused by chiso.workspace
+        type_cell(page, ROWS[WARD2], "7", pending=1, right=2)  # another unit: refused by chiso.workspace
         save_grid(page)
         expect(page.locator('[data-testid="stAlert"]').filter(has_text="không có quyền")).to_be_visible()
         assert stored(db) == {}
@@ -187,7 +211,7 @@ def test_with_accounts_a_visitor_sees_only_the_sign_in_a_unit_edits_only_its_own
 
         sign_in(page, "phuong1")
         open_grid(page)
-        type_cell(page, ROWS[WARD1], "5", pending=1)  # its own unit
+        type_cell(page, ROWS[WARD1], "5", pending=1, right=2)  # its own unit
         save_grid(page)
         expect(page.get_by_text("Đã lưu 1 giá trị nhập tay")).to_be_visible()
         assert stored(db) == {(WARD1, FIRST_KEY): 5.0}

@@ -89,7 +89,7 @@ def _saved_plan(page, url: str, code: str):
 def _author(page, url: str, code: str):
     page.goto(f"{url}/data")
     page.get_by_role("tab", name="Các lần sửa").click()
-    return page.get_by_role("button", name="Hoàn tác lần sửa gần nhất")
+    return page.get_by_role("button", name="Hoàn tác lần lưu gần nhất của bạn")
 
 
 PLACES = {"share link name": _link_name, "stored file name": _stored_file, "period in the history chart": _history_chart,

@@ -5,15 +5,11 @@ import json
 import sqlite3
 from dataclasses import replace
 from datetime import datetime, timezone
-from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect, text
 
 from chiso.edits import Revision
-from chiso.io.load import load_paths
-from chiso.rulebook import load_rulebook
-from chiso.samples import SAMPLE_DIR
 from chiso.workspace import WorkspaceError, db, open_workspace
 from chiso.workspace.db import current_revision, head_revision, make_engine, migrate
 from chiso.workspace.store import Workspace
@@ -21,7 +17,6 @@ from chiso.workspace.store import Workspace
 from conftest import stamp_future
 
 REV = Revision("H44", "dossiers_received", 1.0, 2.0, datetime(2026, 12, 1, tzinfo=timezone.utc))
-PHU_THO = Path(SAMPLE_DIR) / "portal" / "phu-tho-2026-q3"
 
 
 def test_an_empty_database_is_created_at_the_head_revision(db_url):
