@@ -48,6 +48,11 @@ def actor() -> Actor:
     return LOCAL.named(str(st.session_state.get(AUTHOR, ""))).in_session(session_id())
 
 
+def keeps_nothing() -> bool:
+    """Khách / học viên: simulates and keeps scenarios in the browser session only (chiso refuses the rest)."""
+    return actor().role is Role.GUEST
+
+
 def signed_in() -> bool:
     return st.session_state.get(ACCOUNT) is not None
 

@@ -13,8 +13,9 @@ from chiso.fmt import fmt_points
 from chiso.history import plan_progress
 from chiso.plan.solver import Plan
 from chiso.workspace import NameTakenError, SavedItem
-from ui.db import workspace
+from ui.auth import keeps_nothing
 from ui.confirm import ask, asked
+from ui.db import workspace
 from ui.safe_md import md
 from ui.state import AppData
 from ui.workspace import source_key
@@ -26,6 +27,10 @@ _FLASH = "_plan_flash"
 def save_plan_form(data: AppData, p: Plan) -> None:
     """Name field + «Lưu kế hoạch»; an existing name asks before overwriting, a stale version is refused."""
     key = source_key(data)
+    if keeps_nothing():
+        st.caption("Tài khoản khách / học viên: kế hoạch không được lưu vào cơ sở dữ liệu chung; hãy tải kế hoạch "
+                   "về (Excel) để giữ lại.")
+        return
     if key is None:
         st.caption("Kế hoạch trên tệp tải lên chỉ được lưu lâu dài khi tệp đã có trong cơ sở dữ liệu làm việc "
                    "(nút «Lưu tệp vào cơ sở dữ liệu làm việc» ở thanh bên).")

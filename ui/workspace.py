@@ -9,6 +9,7 @@ import streamlit as st
 from chiso.errors import ChisoError
 from chiso.scenario import Scenario
 from chiso.workspace import SavedItem, sample_key, scenario_of
+from ui.auth import keeps_nothing
 from ui.db import workspace
 from ui.safe_md import md
 from ui.state import AppData
@@ -42,9 +43,10 @@ def sync_saved(data: AppData, saved: dict[str, Scenario]) -> dict[str, SavedItem
 
 
 def store_scenario(data: AppData, sc: Scenario, version: int | None = None, overwrite: bool = False) -> SavedItem | None:
-    """Save in the workspace (None when this data is not stored there). Raises NameTakenError/StaleVersionError."""
+    """Save in the workspace (None when this data is not stored there, or for a khách / học viên, whose
+    scenarios stay in the session). Raises NameTakenError/StaleVersionError."""
     ws, key = workspace(), source_key(data)
-    if ws is None or key is None:
+    if ws is None or key is None or keeps_nothing():
         return None
     return ws.save_scenario(sc, key, version=version, overwrite=overwrite)
 

@@ -108,3 +108,22 @@ def test_a_disabled_account_is_signed_out_at_its_next_click(accounts, own_worksp
     at = at.run()
     nothing_shown(at)
     assert "đã bị khóa" in at.warning[0].value
+
+
+def test_a_guest_simulates_and_keeps_scenarios_in_the_session_only(accounts, own_workspace):
+    ws = open_workspace(own_workspace)
+    ws.add_account("hocvien01", Role.GUEST, (), "Học viên 01", PASSWORD)
+    at = app("password")
+    at.text_input(key="signin_login").input("hocvien01")
+    at.text_input(key="signin_password").input(PASSWORD)
+    at = at.button(key="signin_submit").click().run()
+    at = at.switch_page("pages/simulate.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    slider = at.slider(key="lv_n_e_results")
+    slider.set_value(slider.value + 10).run()
+    at.text_input(key="sim_name").input("Bài tập nhóm 1").run()
+    at = at.button(key="save_scenario").click().run()
+    assert not at.error, [e.value for e in at.error]
+    assert "Bài tập nhóm 1" in at.session_state["scenarios"]
+    assert ws.saved("scenario", None, "qd766-2022") == []
+    ws.close()
