@@ -45,12 +45,13 @@ def kept_editor(slot: str, key: str, data: pd.DataFrame, **kw) -> pd.DataFrame:
     ss = st.session_state
     held = ss.get(_slot(slot))
     if held is None or held[0] != key:
-        held = (key, data, data, data)
-    _, shown, start, edited = held  # shown: the table drawn before the first typed cell (what the user saw)
-    if key in ss and not _typed(ss[key]):  # nothing typed yet: show the data as it is now
+        held = (key, data, data, data, False)
+    _, shown, start, edited, dirty = held  # shown: the table drawn before the first typed cell (what the user saw)
+    dirty = dirty or (key in ss and _typed(ss[key]))  # typed now, or kept from before a closed tab
+    if not dirty:  # nothing typed yet: show the data as it is now
         shown = start = edited = data
     elif key not in ss:  # first drawn since Streamlit forgot it: the kept edits become the starting table
         start = edited
     edited = st.data_editor(start, key=key, **kw)
-    ss[_slot(slot)] = (key, shown, start, edited)
+    ss[_slot(slot)] = (key, shown, start, edited, dirty or _typed(ss.get(key)))
     return edited

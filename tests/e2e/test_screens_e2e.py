@@ -25,6 +25,7 @@ PAGES = {
     "policy": "Kịch bản chính sách",
     "guide": "Học chỉ số",
     "data": "Số liệu",
+    "log": "Nhật ký",  # without accounts the local user is quản trị, so the page is in the menu
 }
 # what Streamlit 1.67 and plotly print when left untranslated
 ENGLISH = [
