@@ -95,6 +95,10 @@ def _oidc_form(ws) -> None:
     _heading()
     user = st.user
     if not user.is_logged_in:
+        if not _provider_configured():
+            st.error("Chưa cấu hình nhà cung cấp định danh: thêm mục [auth] (redirect_uri, cookie_secret, client_id, "
+                     "client_secret, server_metadata_url) vào .streamlit/secrets.toml, hoặc dùng CHISO_AUTH=password.")
+            return
         st.button("Đăng nhập bằng tài khoản cơ quan", type="primary", on_click=st.login, key="signin_oidc")
         return
     email = str(user.get("email") or "")
@@ -106,6 +110,14 @@ def _oidc_form(ws) -> None:
         return
     auth.start(account.actor())
     st.rerun()
+
+
+def _provider_configured() -> bool:
+    """st.login raises Streamlit's English error without an [auth] section: say it in Vietnamese first."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all (Streamlit raises its own error types here)
+        return False
 
 
 def account_box() -> None:

@@ -25,9 +25,16 @@ def accounts(own_workspace):
     ws.close()
 
 
-def app(mode: str, user: dict | None = None) -> AppTest:
+PROVIDER = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
+                     "client_id": "chiso", "client_secret": "bí mật",
+                     "server_metadata_url": "https://idp.example.vn/.well-known/openid-configuration"}}
+
+
+def app(mode: str, user: dict | None = None, secrets: dict | None = None) -> AppTest:
     os.environ["CHISO_AUTH"] = mode
     at = AppTest.from_file(str(APP), default_timeout=60)
+    if secrets:
+        at.secrets.update(secrets)
     at.session_state["data_source"] = "tay-ninh"
     at.session_state["rulebook_choice"] = "qd766-2022"
     if user is not None:
@@ -69,9 +76,11 @@ def test_a_mistyped_auth_mode_fails_closed_with_a_vietnamese_message(accounts):
 
 
 def test_with_an_identity_provider_the_e_mail_maps_to_the_account_and_its_role(accounts):
-    at = app("oidc", {"is_logged_in": False})
+    at = app("oidc", {"is_logged_in": False}, PROVIDER)
     nothing_shown(at)
     assert at.button(key="signin_oidc").label == "Đăng nhập bằng tài khoản cơ quan"
+    unset = app("oidc", {"is_logged_in": False})
+    assert "Chưa cấu hình nhà cung cấp định danh" in unset.error[0].value and not unset.button
     at = app("oidc", {"is_logged_in": True, "email": "lan@tayninh.gov.vn", "name": "Lan"})
     assert not at.exception, [e.value for e in at.exception]
     assert at.metric
