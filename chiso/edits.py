@@ -210,7 +210,7 @@ def make_revisions(
     the ones that change something into revisions whose ``old`` is the value the user saw (``Edit.base``;
     the table's value when unseen). Any bad cell: ``EditError``, nothing made."""
     values, problems = _checked_values(table, rb, edits)
-    problems += _pair_problems(table, rb, values) if not problems else []
+    problems += _pair_problems(table, rb, values)  # every problem at once, not in two rounds
     if problems:
         raise EditError(problems)
     when = at or datetime.now(timezone.utc)
@@ -353,6 +353,20 @@ def missing_counts(x_row: np.ndarray, rb: Rulebook, indicator_codes: list[str] |
         ind = rb.indicator(code)
         want |= {k for k in (ind.numerator, ind.denominator) if math.isnan(x_row[pos[k]])}
     return [k for k in rb.input_keys if k in want]
+
+
+def entry_bounds_vi(x_row: np.ndarray, rb: Rulebook, key: str) -> list[str]:
+    """What a count typed for ``key`` must respect, given the unit's other counts: at least each known
+    numerator it is the denominator of, at most each known denominator it is the numerator of. Shown
+    beside the box, so that the smallest valid total (e.g. ≥ 1.546 e-copies) is known before typing."""
+    pos = {k: n for n, k in enumerate(rb.input_keys)}
+    notes = []
+    for ind in rb.indicators:
+        if ind.denominator == key and not math.isnan(x_row[pos[ind.numerator]]):
+            notes.append(f"ít nhất {fmt_number(x_row[pos[ind.numerator]], 4)} («{rb.input(ind.numerator).name_vi}»)")
+        if ind.numerator == key and not math.isnan(x_row[pos[ind.denominator]]):
+            notes.append(f"nhiều nhất {fmt_number(x_row[pos[ind.denominator]], 4)} («{rb.input(ind.denominator).name_vi}»)")
+    return list(dict.fromkeys(notes))
 
 
 def lever_missing_counts(x_row: np.ndarray, level: str, rb: Rulebook, lever_key: str) -> list[str]:

@@ -16,7 +16,7 @@ from chiso.live import live_payload
 from chiso.rulebook import LEVELS
 from chiso.scenario import apply_deltas, fixed_reason_vi, marginal
 from ui.charts import waterfall
-from ui.entry import lever_entry, show_notice
+from ui.entry import lever_entry, lever_needs_data, show_notice
 from ui.levers import lever_panel
 from ui.long_links import link_too_long
 from ui.scenario_panel import scenario_tabs
@@ -119,7 +119,7 @@ def simulator() -> None:
             st.plotly_chart(waterfall(rb, data.base, scen, i), width="stretch", key="sim_waterfall",
                             config={"staticPlot": True})  # redrawn on every lever change: keep it light
     lever_panel(rb, view.rooms, view.level, marg, synced=(view.code, rb.id, sim["seq"]),
-                entry=lambda key: lever_entry(data, i, key))
+                entry=lambda key: lever_entry(data, i, key), needs_data=lambda key: lever_needs_data(data, i, key))
     share_link()
 
 

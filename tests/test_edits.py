@@ -15,6 +15,7 @@ from chiso.edits import (
     EditError,
     Revision,
     apply_revisions,
+    entry_bounds_vi,
     grid_edits,
     grid_frame,
     lever_missing_counts,
@@ -187,3 +188,17 @@ def test_the_counts_a_dead_lever_lacks_are_the_ones_to_type(table):
 def test_derived_counts_read_as_whole_dossiers_in_the_guide():
     assert fmt_count(0.0278 * 365) == "≈10"
     assert fmt_count(1546.0) == "1.546"
+
+
+def test_every_problem_of_a_save_is_reported_at_once_not_in_two_rounds(table):
+    """A negative cell and a numerator over its denominator in the same save: both named in one message."""
+    with pytest.raises(EditError) as exc:
+        make_revisions(table, RB, [Edit(WARD, "petitions_received", -2), Edit(WARD, "certified_copies_total", 1000)])
+    assert any("không được âm" in p for p in exc.value.problems)
+    assert any("tử số không được lớn hơn mẫu số" in p for p in exc.value.problems)
+
+
+def test_the_box_for_a_missing_total_says_the_smallest_valid_value(table):
+    x = input_matrix(table.frame, RB)[row(table)]
+    notes = entry_bounds_vi(x, RB, "certified_copies_total")
+    assert notes == [f"ít nhất 1.546 («{RB.input('e_certified_copies').name_vi}»)"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from chiso.edits import Edit, key_name_vi, lever_missing_counts, make_revisions, missing_counts
+from chiso.edits import Edit, entry_bounds_vi, key_name_vi, lever_missing_counts, make_revisions, missing_counts
 from chiso.errors import ChisoError
 from chiso.workspace.batches import ConflictError, describe
 from ui import edits_store
@@ -65,9 +65,11 @@ def save_edits(data: AppData, edits: list[Edit]) -> bool:
 
 
 def show_notice() -> None:
+    """A save or an undo confirmed as a toast: it shows in view wherever the user clicked (a banner at the
+    page's top was 2.500 px away from the box beside a dead lever) and goes away by itself."""
     note = st.session_state.pop(NOTICE, None)
     if note:
-        st.success(md(note))  # unit codes come from the user's file
+        st.toast(md(note), icon=":material/check_circle:", duration="long")  # unit codes come from the user's file
 
 
 def _typed_missing(code: str, where: str) -> list[Edit]:
@@ -97,15 +99,30 @@ def missing_form(data: AppData, i: int, keys: list[str], where: str) -> None:
         return
     st.session_state[f"_entry_shown_{where}_{code}"] = list(keys)
     with st.form(f"entry_{where}_{code}", border=False, enter_to_submit=False):
-        cols = st.columns([3] * len(keys) + [2], vertical_alignment="bottom")
-        for n, key in enumerate(keys):
-            cols[n].number_input(
-                f"Nhập: {data.rb.input(key).name_vi}", min_value=0, step=1, value=None,
-                key=f"entry_{where}_{code}_{key}", placeholder="số lượng",
-                help="Số nguyên, không âm. Giá trị nhập tay được lưu như một lần sửa (xem trang Số liệu) "
-                     "và có thể hoàn tác.",
-            )
-        cols[-1].form_submit_button("Lưu số liệu", key=f"entry_save_{where}_{code}")
+        for start in range(0, len(keys), BOXES_PER_ROW):  # 15 boxes in one row left 1–3 letters a line at 1366
+            cols = st.columns(BOXES_PER_ROW, vertical_alignment="bottom")
+            for col, key in zip(cols, keys[start:start + BOXES_PER_ROW]):
+                _count_box(col, data, i, key, f"entry_{where}_{code}_{key}")
+        st.form_submit_button("Lưu số liệu", key=f"entry_save_{where}_{code}")
+
+
+BOXES_PER_ROW = 3
+
+
+def _count_box(col, data: AppData, i: int, key: str, widget_key: str) -> None:
+    """One whole-number box; its help names the bounds the unit's other counts set (≥ 1.546 e-copies)."""
+    bounds = entry_bounds_vi(data.x[i], data.rb, key)
+    col.number_input(
+        f"Nhập: {data.rb.input(key).name_vi}", min_value=0, step=1, value=None, key=widget_key,
+        placeholder="số lượng",
+        help="Số nguyên, không âm" + (f"; {'; '.join(bounds)}" if bounds else "") + ". Giá trị nhập tay được "
+             "lưu như một lần sửa (xem trang Số liệu) và có thể hoàn tác.",
+    )
+
+
+def lever_needs_data(data: AppData, i: int, lever_key: str) -> bool:
+    """Is this lever dead only because counts are missing (typing them would bring it to life)?"""
+    return bool(lever_missing_counts(data.x[i], data.level(i), data.rb, lever_key))
 
 
 def lever_entry(data: AppData, i: int, lever_key: str) -> None:

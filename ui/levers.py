@@ -59,12 +59,14 @@ def _reset_all(rooms: list, live: list[int]) -> None:
         _sync(rooms, rooms[n].lever.key, n)
 
 
-def lever_panel(rb: Rulebook, rooms: list, level: str, marg, synced: tuple, entry=None) -> None:
+def lever_panel(rb: Rulebook, rooms: list, level: str, marg, synced: tuple, entry=None, needs_data=None) -> None:
     """Draw every lever of the unit; levers this level cannot move are listed with the rule's reason.
 
     ``synced`` identifies the unit, rulebook and applied scenario: when it changes, every widget starts
     again from the scenario. ``marg`` is ``chiso.scenario.marginal`` at the current scenario.
-    ``entry(lever_key)``, when given, draws the boxes for the counts a dead lever lacks (ui.entry).
+    ``entry(lever_key)``, when given, draws the boxes for the counts a dead lever lacks (ui.entry);
+    ``needs_data(lever_key)`` tells those levers apart, listed first: typing the counts brings them to life,
+    so they are not among the levers that cannot change the score.
     """
     ss = st.session_state
     sim = ss["sim"]
@@ -89,13 +91,20 @@ def lever_panel(rb: Rulebook, rooms: list, level: str, marg, synced: tuple, entr
             fixed.append((room.lever, reason))
             continue
         _lever_row(rooms, n, int(sim["levers"].get(room.lever.key, 0)), marg)
-    if fixed:
+    lacking = [(lv, why) for lv, why in fixed if needs_data is not None and needs_data(lv.key)]
+    if lacking:  # alive as soon as the counts are typed: not among those that cannot change the score
         with st.container(border=True):
-            st.markdown(f"**Yếu tố không làm đổi điểm của đơn vị này** ({LEVEL_NAMES_VI[level].lower()})")
-            for lv, reason in fixed:
+            st.markdown("**Yếu tố cần nhập thêm số liệu để mô phỏng**")
+            for lv, reason in lacking:
                 st.markdown(f"- {lv.name_vi}: {reason}")
                 if entry is not None:
                     entry(lv.key)
+    still = [(lv, why) for lv, why in fixed if (lv, why) not in lacking]
+    if still:
+        with st.container(border=True):
+            st.markdown(f"**Yếu tố không làm đổi điểm của đơn vị này** ({LEVEL_NAMES_VI[level].lower()})")
+            for lv, reason in still:
+                st.markdown(f"- {lv.name_vi}: {reason}")
 
 
 def _lever_row(rooms: list, n: int, d: int, marg) -> None:

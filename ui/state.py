@@ -207,6 +207,7 @@ _VI_CSS = """<style>
   {content: 'Chọn tệp'; font-size: 0.875rem;}
 [data-testid='stFileUploaderDropzoneInstructions'] span {font-size: 0;}
 [data-testid='stFileUploaderDropzoneInstructions'] span::after {content: '%s'; font-size: 0.8rem;}
+[data-testid='InputInstructions'] {display: none;}  /* «Press Enter to apply»: English; a value applies on leaving the box too */
 </style>""" % UPLOAD_LIMIT_VI
 
 

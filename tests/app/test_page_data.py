@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import os
+from datetime import timedelta
 
 import numpy as np
 import openpyxl
@@ -90,7 +91,7 @@ def test_typing_a_count_stores_a_revision_and_every_page_recomputes():
     at.text_input(key="_w_edit_author").input("Chị Lan").run()
     at = type_in_unit_editor(at, {TOTAL_KEY: "4.000"})
     assert not at.exception
-    assert "Đã lưu 1 giá trị nhập tay" in at.success[0].value
+    assert "Đã lưu 1 giá trị nhập tay" in at.toast[0].value
     prov = dict(zip(at.dataframe(key=unit_editor_key(at)).value["key"],
                     at.dataframe(key=unit_editor_key(at)).value["Nguồn"]))
     assert prov[TOTAL_KEY] == "nhập tay"
@@ -98,6 +99,8 @@ def test_typing_a_count_stores_a_revision_and_every_page_recomputes():
     assert list(history["Cũ → mới"]) == ["trống → 4.000"]
     assert list(history["Người nhập"]) == ["Chị Lan"]
     assert list(saves["Số ô"]) == ["1"] and list(saves["Người nhập"]) == ["Chị Lan"]
+    stored_at = db_revisions()[0].at  # UTC in the database, Vietnam time (UTC+7) on screen
+    assert list(history["Thời điểm"]) == [(stored_at + timedelta(hours=7)).strftime("%H:%M %d/%m/%Y")]
     # the unit page now computes the certified-copy indicator instead of holding it
     _, base, _, i = ward_after(4000)
     at.switch_page("pages/unit.py").run()
@@ -124,7 +127,7 @@ def test_the_grid_saves_many_units_at_once_and_undo_takes_back_that_whole_save_a
         "added_rows": [], "deleted_rows": [],
     }
     at.button(key="grid_save").click().run()
-    assert "Đã lưu 2 giá trị nhập tay" in at.success[0].value
+    assert "Đã lưu 2 giá trị nhập tay" in at.toast[0].value
     revs = db_revisions()
     assert [(r.unit_code, r.new) for r in revs] == [(WARD, 4000.0), ("000.21.30.H53", 2500.0)]
     open_tab(at, DATA_TAB_KEY, "Các lần sửa").button(key="edit_undo").click().run()
@@ -132,7 +135,7 @@ def test_the_grid_saves_many_units_at_once_and_undo_takes_back_that_whole_save_a
     listed = at.dataframe[0].value  # what undo will take back
     assert list(listed["Trở lại"]) == ["trống", "trống"] and list(listed["Thay cho"]) == ["4.000", "2.500"]
     at.button(key="edit_undo_yes").click().run()
-    assert "Đã hoàn tác" in at.success[0].value
+    assert "Đã hoàn tác" in at.toast[0].value
     assert db_revisions() == [], "one click undoes the whole save"
 
 
@@ -160,7 +163,7 @@ def test_only_the_open_tab_is_built_and_unsaved_edits_survive_a_switch_of_tab():
     shown = at.dataframe(key=grid_key(at)).value.set_index("unit_code")
     assert shown.loc["000.21.30.H53", TOTAL_KEY] == "2.500"  # the grid starts from the unsaved edit
     at.button(key="grid_save").click().run()
-    assert "Đã lưu 1 giá trị nhập tay" in at.success[0].value
+    assert "Đã lưu 1 giá trị nhập tay" in at.toast[0].value
     assert [(r.unit_code, r.new) for r in db_revisions()] == [("000.21.30.H53", 2500.0)]
     open_tab(at, DATA_TAB_KEY, "Một đơn vị")
     unit = at.dataframe(key=unit_editor_key(at)).value.set_index("key")
@@ -183,9 +186,16 @@ def test_typing_beside_the_dead_lever_brings_it_to_life_in_the_simulator():
     assert not any(s.key == f"lv_n_{LEVER}" for s in at.slider)  # dead: listed with the reason
     box = at.number_input(key=f"entry_lv_{LEVER}_{WARD}_{TOTAL_KEY}")
     assert box.label == f"Nhập: {RB.input(TOTAL_KEY).name_vi}"
+    assert f"ít nhất 1.546 («{RB.input('e_certified_copies').name_vi}»)" in box.help  # the smallest valid total
+    headings = [m.value for m in at.markdown]
+    lacking = headings.index("**Yếu tố cần nhập thêm số liệu để mô phỏng**")  # not «không làm đổi điểm»
+    listed = next(n for n, h in enumerate(headings) if h.startswith(f"- {RB.lever(LEVER).name_vi}:"))
+    fixed = [n for n, h in enumerate(headings) if h.startswith("**Yếu tố không làm đổi điểm")]
+    assert lacking < listed and all(listed < n for n in fixed)
     box.set_value(4000)
     at.button(key=f"entry_save_lv_{LEVER}_{WARD}").click().run()
     assert not at.exception
+    assert "Đã lưu 1 giá trị nhập tay" in at.toast[0].value  # in view wherever the box was
     slider = at.slider(key=f"lv_n_{LEVER}")  # alive: 1.546 of 4.000, below the 50 % threshold
     _, base, x, i = ward_after(4000)
     assert metric(at, "Tổng điểm (kịch bản)").value == fmt_points(base.total[i])

@@ -43,7 +43,7 @@ def test_a_grid_save_stores_only_the_cells_this_user_typed_never_reverting_anoth
     a.button(key="grid_save").click().run()
     assert stored_values() == {(WARD, TOTAL_KEY): 5000.0}
     b = b.button(key="grid_save").click().run()
-    assert any("Đã lưu 1 giá trị nhập tay" in s.value for s in b.success), [s.value for s in b.success]
+    assert any("Đã lưu 1 giá trị nhập tay" in s.value for s in b.toast), [s.value for s in b.toast]
     assert stored_values() == {(WARD, TOTAL_KEY): 5000.0, (WARD2, TOTAL_KEY): 2000.0}, "A's value is kept"
 
 

@@ -3,6 +3,7 @@
 with the value now stored; a «đơn vị» account cannot change another unit; every change is in «Nhật ký»."""
 from __future__ import annotations
 
+import re
 import tempfile
 
 import pytest
@@ -152,9 +153,19 @@ def test_the_missing_count_box_beside_a_dead_lever_never_overwrites_a_saved_coun
     for page, value in ((a, "4000"), (b, "5000")):
         box = page.get_by_role("spinbutton", name=label)
         box.fill(value)
+        expect(page.get_by_text(re.compile("Press Enter"))).to_be_hidden()  # Streamlit's English hint
         page.locator('[data-testid="stForm"]').filter(has=box).get_by_role("button", name="Lưu số liệu").click()
         if page is a:
             expect(a.locator(".st-key-lv_n_e_certified_copies")).to_have_count(1)  # the lever is alive for A
+            row = a.locator('[data-testid="stHorizontalBlock"]').filter(
+                has=a.locator(".st-key-lv_n_e_certified_copies"))
+            row.get_by_role("button", name="Nhập số").click()
+            typed = a.locator(".st-key-lv_c_e_certified_copies input")
+            typed.fill("1600")  # «Nhập số», outside a form: Streamlit adds «Press Enter to apply» under it
+            hint = a.locator('[data-testid="InputInstructions"]').filter(has_text="Press Enter")
+            expect(hint).to_have_count(1)  # it is there…
+            expect(hint).to_be_hidden()  # …and never shown
+            a.keyboard.press("Escape")
     refusal = b.locator('[data-testid="stAlert"]').filter(has_text="Chưa lưu ô nào")
     expect(refusal).to_contain_text("bạn thấy trống, nay là 4.000")
     assert stored(db) == {(WARD1, "certified_copies_total"): 4000.0}
