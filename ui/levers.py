@@ -36,15 +36,28 @@ def _on_count(rooms: list, key: str, n: int) -> None:
     _sync(rooms, key, n, ("c", "r"))
 
 
+def _within(key: str, value: float, lo: float, hi: float, what_vi: str) -> float:
+    """A typed value brought into its bounds, saying so under the lever. The boxes have no min/max of their
+    own: Streamlit then ignores an out-of-range value with only an English tooltip."""
+    kept = min(max(value, lo), hi)
+    if kept != value:
+        st.session_state[f"_lv_note_{key}"] = (f"Đã nhập {fmt_int(value)}: {what_vi} chỉ từ {fmt_int(lo)} đến "
+                                                f"{fmt_int(hi)}, nên lấy {fmt_int(kept)}.")
+    return kept
+
+
 def _on_typed(rooms: list, key: str, n: int) -> None:
     ss = st.session_state
-    ss["sim"]["levers"][key] = delta_for_count(rooms[n], count_from_typed(rooms[n], ss[f"lv_c_{key}"] or 0))
+    lo, hi = typed_bounds(rooms[n])
+    typed = _within(key, ss[f"lv_c_{key}"] or 0, lo, hi, "số lượng")
+    ss["sim"]["levers"][key] = delta_for_count(rooms[n], count_from_typed(rooms[n], typed))
     _sync(rooms, key, n)
 
 
 def _on_rate(rooms: list, key: str, n: int) -> None:
     ss = st.session_state
-    ss["sim"]["levers"][key] = delta_for_rate(rooms[n], (ss[f"lv_r_{key}"] or 0) / 100.0)
+    rate = _within(key, ss[f"lv_r_{key}"] or 0, 0, 100, "tỷ lệ (%)")
+    ss["sim"]["levers"][key] = delta_for_rate(rooms[n], rate / 100.0)
     _sync(rooms, key, n)
 
 
@@ -133,12 +146,16 @@ def _lever_row(rooms: list, n: int, d: int, marg) -> None:
     # takes ~0,35 s off drawing Mô phỏng's 16 levers (2-core machine) and keeps a lever one row on a phone
     t_lo, t_hi = typed_bounds(room)  # overdue dossiers: typed as what is left, not as on-time counts
     with row.popover("Nhập số", icon=":material/edit:", width="content"):
-        st.number_input(f"Còn {lv.remaining_vi}" if counts_left(room) else f"Số {lv.unit_vi}", min_value=t_lo,
-                        max_value=t_hi, step=1, key=f"lv_c_{lv.key}", on_change=_on_typed, args=(rooms, lv.key, n))
-        st.number_input("Tỷ lệ (%)", min_value=0, max_value=100, step=1, key=f"lv_r_{lv.key}",
+        st.number_input(f"Còn {lv.remaining_vi}" if counts_left(room) else f"Số {lv.unit_vi}", step=1,
+                        key=f"lv_c_{lv.key}", on_change=_on_typed, args=(rooms, lv.key, n),
+                        help=f"Từ {fmt_int(t_lo)} đến {fmt_int(t_hi)}; số ngoài khoảng này được đưa về giới hạn.")
+        st.number_input("Tỷ lệ (%)", step=1, key=f"lv_r_{lv.key}", help="Từ 0 đến 100.",
                         on_change=_on_rate, args=(rooms, lv.key, n), disabled=np.isnan(rate))
         st.button("Đặt lại yếu tố này", key=f"lv_x_{lv.key}", on_click=_reset, args=(rooms, lv.key, n),
                   disabled=not d, width="stretch")
+    note = ss.pop(f"_lv_note_{lv.key}", None)
+    if note:
+        c1.warning(note)
     if marg.step[n] > 0:
         c1.caption(gain_hint_vi(room, marg.step[n], marg.gain[n], marg.gain_one[n], hi))
     elif d >= 0 and d >= room.steps_up:

@@ -254,3 +254,17 @@ def test_best_next_steps_say_fewer_overdue_dossiers(sample):
     assert overdue, lines  # this commune's overdue lever brings points
     assert "(bớt " in overdue[0] and "hồ sơ quá hạn:" in overdue[0].split("(bớt ")[1], overdue[0]
     assert all("(thêm " in t for t in lines if t not in overdue), lines
+
+
+def test_a_typed_count_out_of_range_is_brought_to_its_limit_and_said_in_vietnamese(sample):
+    """Streamlit's own min/max refused 99999 with only an English tooltip and applied nothing."""
+    code = sample.first("commune")
+    i = sample.index(code)
+    at = open_sim(sample, code)
+    room = next(r for r in lever_rooms(sample.x[i], "commune", sample.rb) if r.lever.key == "e_results")
+    at.number_input(key="lv_c_e_results").set_value(99_999_999).run()
+    assert at.slider(key="lv_n_e_results").value == room.denominator  # every dossier with an e-result
+    note = next(w.value for w in at.warning if "99.999.999" in w.value)
+    assert f"chỉ từ 0 đến {fmt_int(room.denominator)}, nên lấy {fmt_int(room.denominator)}" in note
+    at.number_input(key="lv_r_e_results").set_value(250).run()
+    assert any("tỷ lệ (%) chỉ từ 0 đến 100, nên lấy 100" in w.value for w in at.warning)
