@@ -90,8 +90,9 @@ def table_editor(data: AppData) -> None:
     """The whole table as a grid (paste a block from Excel straight in); saved all or nothing."""
     rb = data.rb
     before = grid_frame(data.table, rb)
-    config = {"unit_code": st.column_config.TextColumn("Mã đơn vị", disabled=True),
-              "unit_name": st.column_config.TextColumn("Tên đơn vị", disabled=True)}
+    # Mã and Tên stay in view while the counts scroll sideways: a paste must land on units the user can see
+    config = {"unit_code": st.column_config.TextColumn("Mã đơn vị", disabled=True, pinned=True),
+              "unit_name": st.column_config.TextColumn("Tên đơn vị", disabled=True, pinned=True)}
     for key in editable_keys(rb):
         config[key] = st.column_config.TextColumn(key_name_vi(rb, key), help=key)
     key = f"grid_editor_{data.edit_key}_{rb.id}_{generation()}"

@@ -2,6 +2,7 @@
 lost or overwritten without a word. Each AppTest is one browser session; both share this test's database."""
 from __future__ import annotations
 
+import json
 import os
 
 from chiso.workspace import open_workspace
@@ -84,3 +85,10 @@ def test_undo_takes_back_only_ones_own_save():
     assert list(listed["Thay cho"]) == ["5.000"], "A is asked about A's own save, not B's newer one"
     a.button(key="edit_undo_yes").click().run()
     assert stored_values() == {(WARD2, TOTAL_KEY): 2000.0}
+
+
+def test_the_units_code_and_name_stay_in_view_while_the_counts_scroll():
+    """A paste must land on units the user can see (issue 22 item 3): Mã and Tên are pinned columns."""
+    at = grid(open_page("pages/data.py", state=STATE))
+    columns = json.loads(at.dataframe(key=grid_key(at)).proto.columns)
+    assert columns["unit_code"]["pinned"] is True and columns["unit_name"]["pinned"] is True
