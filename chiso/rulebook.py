@@ -275,10 +275,50 @@ def _load_file(path: Path, chain: tuple[Path, ...] = ()) -> Rulebook:
     return parse_rulebook(raw, path, chain)
 
 
+# Every key a rulebook may hold, by table: an unknown one (a typo such as «thresold») is refused, never
+# ignored, since an ignored key silently scores with the default instead of what the author wrote.
+KNOWN_KEYS: dict[str, frozenset[str]] = {
+    "": frozenset({"rulebook", "bands", "inputs", "groups", "indicators", "levers"}),
+    "rulebook": frozenset({"id", "name_vi", "name_en", "description_vi", "description_en", "observed", "rounding",
+                           "extends"}),
+    "bands": frozenset({"name_vi", "min"}),
+    "inputs": frozenset({"key", "name_vi", "name_en", "portal", "fallback"}),
+    "groups": frozenset({"code", "name_vi", "name_en", "max"}),
+    "indicators": frozenset({"code", "group", "name_vi", "name_en", "max", "numerator", "denominator", "curve",
+                             "threshold", "zero_rule", "policy", "confidence", "source", "report_code", "note_vi"}),
+    "indicators.policy": frozenset(LEVELS),
+    "levers": frozenset({"key", "name_vi", "unit_vi", "moves", "effort", "note_vi", "remaining_vi"}),
+}
+ROUNDING = "half_up_2"  # the engine's one rounding: each indicator's points half-up to 2 decimals, as the portal
+
+
+def _check_known_keys(v: "_Validator", raw: dict) -> None:
+    def check(table: dict, allowed: frozenset[str], where: str) -> None:
+        unknown = sorted(k for k in table if k not in allowed)
+        if unknown:
+            v.fail(f"{where}: khóa «{unknown[0]}» không có trong bộ quy tắc (các khóa dùng được: "
+                   f"{', '.join(sorted(allowed))}).")
+
+    check(raw, KNOWN_KEYS[""], "Tệp bộ quy tắc")
+    for name in ("rulebook",):
+        if isinstance(raw.get(name), dict):
+            check(raw[name], KNOWN_KEYS[name], f"[{name}]")
+    for name in ("bands", "inputs", "groups", "indicators", "levers"):
+        for n, d in enumerate(raw.get(name) or [], start=1):
+            if isinstance(d, dict):
+                check(d, KNOWN_KEYS[name], f"[[{name}]] số {n}")
+                if name == "indicators" and isinstance(d.get("policy"), dict):
+                    check(d["policy"], KNOWN_KEYS["indicators.policy"], f"[[indicators]] số {n}, policy")
+
+
 def parse_rulebook(raw: dict, path: Path, chain: tuple[Path, ...] = ()) -> Rulebook:
     """Validate a parsed TOML document and build the Rulebook; errors name the file and field."""
     v = _Validator(path.name)
     head = v.table(raw, "rulebook", "[rulebook]")
+    _check_known_keys(v, raw)
+    if head.get("rounding", ROUNDING) != ROUNDING:
+        v.fail(f"[rulebook]: rounding «{head.get('rounding')}» chưa được hỗ trợ; chiso làm tròn điểm từng chỉ tiêu "
+               f"lên 2 chữ số thập phân như Cổng DVCQG («{ROUNDING}»).")
     base = _load_base(v, head, path, chain)
     inputs = _parse_inputs(v, raw, base)
     keys = {i.key for i in inputs}

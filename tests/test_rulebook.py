@@ -136,3 +136,23 @@ def test_deeply_nested_toml_is_refused(tmp_path: Path, opening: str, closing: st
     with pytest.raises(RulebookError) as info:
         load_rulebook(str(path))
     assert "lồng nhau quá sâu" in str(info.value) and "deep.toml" in str(info.value)
+
+
+@pytest.mark.parametrize("where, line, typo", [
+    ("[rulebook]", 'observed = "2026-09-26"', 'observed = "2026-09-26"\nobservd = 1'),
+    ("[[indicators]] số", 'curve = "threshold"', 'curve = "threshold"\nthresold = 1'),
+    ("policy", 'commune = "inherited" }', 'commune = "inherited", provnce = "computed" }'),
+])
+def test_an_unknown_key_is_refused_naming_it_not_silently_ignored(tmp_path, where, line, typo):
+    """A typo such as «thresold» used to be ignored: the indicator then scored with the default."""
+    key = typo.split("\n")[-1].split(", ")[-1].split(" = ")[0]
+    text = PORTAL.replace(line, typo, 1)
+    with pytest.raises(RulebookError) as info:
+        load_rulebook(str(broken(tmp_path, text)))
+    assert f"khóa «{key}» không có trong bộ quy tắc" in str(info.value) and where in str(info.value)
+
+
+def test_a_rounding_other_than_the_engines_is_refused(tmp_path):
+    text = PORTAL.replace('rounding = "half_up_2"', 'rounding = "bankers"', 1)
+    with pytest.raises(RulebookError, match="rounding «bankers» chưa được hỗ trợ"):
+        load_rulebook(str(broken(tmp_path, text)))
