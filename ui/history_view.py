@@ -106,11 +106,11 @@ def period_picker(data: AppData) -> None:
     if len(series) < 2:
         return
     labels = {s.key: f"{s.period} (giả lập)" if s.synthetic else s.period for s in series}
-    pick = st.selectbox("Kỳ đánh giá", list(labels), index=list(labels).index(data.source_key),
-                        format_func=labels.get, key="ov_period")
-    if pick != data.source_key:
-        st.session_state[SOURCE] = pick
-        st.rerun()
+    # the picker shows the source on screen, however it was chosen (the sidebar too): a value of its own
+    # kept from an earlier run would otherwise be read as a new pick and switch the sidebar's choice back
+    st.session_state["ov_period"] = data.source_key
+    st.selectbox("Kỳ đánh giá", list(labels), format_func=labels.get, key="ov_period",
+                 on_change=lambda: st.session_state.__setitem__(SOURCE, st.session_state["ov_period"]))
 
 
 def previous_period(data: AppData) -> UnitTable | None:
