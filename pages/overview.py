@@ -5,6 +5,7 @@ from chiso.cohort import filter_units, ranking_table
 from chiso.fmt import fmt_delta, fmt_int, fmt_points
 from chiso.history import total_changes
 from chiso.rulebook import LEVEL_NAMES_VI, LEVELS
+from ui.safe_md import md
 from ui.history_view import period_picker, previous_period
 from ui.state import UNIT_KEY, UNIT_PAGE, rulebook_caption, sidebar
 from ui.tables import formatted
@@ -70,6 +71,8 @@ styled = formatted(shown, [(point_cols, fmt_points), (["Xếp hạng trong nhóm
 st.caption(
     f"{fmt_int(len(view))} / {fmt_int(len(table))} đơn vị. Bấm vào một dòng để mở đơn vị đó. "
     "Điểm tính lại = điểm tính từ số liệu trong tệp + điểm không có trong tệp (giữ nguyên theo điểm chính thức)."
+    + (f" Kỳ {md(prev.frame['period'].iloc[0])} là dữ liệu giả lập, không phải số liệu chính thức: cột «{md(change_col)}» "
+       "chỉ để minh họa." if prev is not None and prev.synthetic else "")
 )
 event = st.dataframe(
     styled,
