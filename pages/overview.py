@@ -2,7 +2,7 @@
 import streamlit as st
 
 from chiso.cohort import filter_units, ranking_table
-from chiso.fmt import fmt_delta, fmt_int, fmt_points
+from chiso.fmt import DASH, fmt_delta, fmt_int, fmt_points
 from chiso.history import total_changes
 from chiso.rulebook import LEVEL_NAMES_VI, LEVELS
 from ui.safe_md import md
@@ -81,6 +81,7 @@ event = st.dataframe(
     selection_mode="single-row",
     key="ov_table",
     height=560,
+    placeholder=DASH,  # a unit without an official total: «—», not Streamlit's «None»
     # not pinned (Streamlit greys a pinned column's text); widths fitted to the longest header word
     column_config={"Tên đơn vị": st.column_config.TextColumn(width=300),
                    "Xếp hạng trong nhóm": st.column_config.NumberColumn(width=160),
