@@ -254,3 +254,26 @@ def test_best_next_steps_say_fewer_overdue_dossiers(sample):
     assert overdue, lines  # this commune's overdue lever brings points
     assert "(bớt " in overdue[0] and "hồ sơ quá hạn:" in overdue[0].split("(bớt ")[1], overdue[0]
     assert all("(thêm " in t for t in lines if t not in overdue), lines
+
+
+def test_exports_name_the_scenario_just_saved(sample, downloads):
+    """Issue 22.5: after «Lưu kịch bản» the box offers «… PAKN 2»; the exports named that instead of the
+    saved scenario the levers are, and the comparison sheet had it twice."""
+    code = sample.first("commune")
+    name = "B: kết quả điện tử + PAKN"
+    at = open_sim(sample, code)
+    at.text_input(key="sim_name").input("A: giảm quá hạn").run()
+    at.slider(key="lv_n_overdue_avoided").set_value(int(at.slider(key="lv_n_overdue_avoided").value) + 30).run()
+    at.button(key="save_scenario").click().run()
+    at.text_input(key="sim_name").input(name).run()
+    at.slider(key="lv_n_e_results").set_value(int(at.slider(key="lv_n_e_results").value) + 25).run()
+    at.button(key="save_scenario").click().run()
+    assert at.session_state["sim"]["name"] == f"{name} 2"
+    open_tab(at, TABS_KEY, "Xuất báo cáo")
+    wb = openpyxl.load_workbook(io.BytesIO(downloads[f"mo-phong-{code}.xlsx"]))
+    cells = [str(v) for ws in wb for row in ws.iter_rows(values_only=True) for v in row if v is not None]
+    assert name in cells and f"{name} 2" not in cells
+    head = next(r for r in wb["So sánh kịch bản"].iter_rows(values_only=True) if r and r[0] == "Chỉ số")
+    assert [h for h in head if h] == ["Chỉ số", "Kịch bản gốc", name, "A: giảm quá hạn"]
+    page = downloads[f"tom-tat-{code}.html"].decode()
+    assert "PAKN 2" not in page and "Kịch bản: <b>B: kết quả điện tử + PAKN</b>" in page
