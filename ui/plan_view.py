@@ -125,6 +125,8 @@ def show_plan(p: Plan, prefix: str, period: str, blockers: bool = True,
             st.markdown(f"- {md(b.message_vi)}")
             if entry is not None and b.kind == "missing_data":  # type the missing counts right here
                 entry(b.indicators, f"{prefix}_blk{n}")
+    if not p.feasible:  # the button applies the best reachable plan, not the target: say so
+        apply_label = f"{apply_label} (kế hoạch tối đa {fmt_points(p.final_score)} điểm)"
     if p.steps and st.button(apply_label, type="primary", key=f"{prefix}_apply",
                              help="Mở trang Mô phỏng với các yếu tố cải thiện của kế hoạch này."):
         send_to_simulator(p.to_scenario(period=period))

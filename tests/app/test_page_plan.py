@@ -326,3 +326,19 @@ def test_plan_counts_overdue_dossiers_by_what_is_left(sample):
     step = plan.steps[k]
     left = step.denominator - step.count_from
     assert list(at.table[0].value["Số lượng"])[k] == f"{fmt_int(left)} → {fmt_int(left - step.delta)} hồ sơ quá hạn"
+
+
+def test_an_unreachable_plan_is_applied_under_what_it_reaches(sample):
+    """Issue 22.6: «Không thể đạt 100,00 … tối đa …» was applied as «Kế hoạch đạt 100 điểm»."""
+    code = ward(sample)
+    want = plan_unit(sample.table, sample.base, code, 100)
+    assert not want.feasible and want.steps
+    at = open_plan(sample, code)
+    set_target(at, 100)
+    at.button(key="plan_solve").click().run()
+    button = at.button(key="plan_apply")
+    assert fmt_points(want.final_score) in button.label and "tối đa" in button.label, button.label
+    button.click().run()
+    assert not at.exception
+    name = at.session_state["sim"]["name"]
+    assert name == f"Kế hoạch tối đa {fmt_points(want.final_score)} điểm" and "100" not in name, name
