@@ -13,6 +13,7 @@ from chiso.rulebook import Rulebook
 from chiso.samples import load_sample, same_series, sample
 from chiso.units import UnitTable
 from ui.charts import PLOTLY_CONFIG, history_chart
+from ui.html_table import html_table
 from ui.safe_md import md
 from ui.state import SOURCE, AppData
 from ui.workspace import workspace
@@ -68,13 +69,14 @@ def history_section(data: AppData, i: int) -> None:
     if not changes:
         st.caption("Không chỉ tiêu nào thay đổi.")
         return
-    st.dataframe(pd.DataFrame({
+    # an HTML table, not st.dataframe: the reasons wrap instead of being cut off at 1366 px
+    st.html(html_table(pd.DataFrame({
         "Chỉ tiêu": [c.name_vi for c in changes],
         "Điểm kỳ trước": [fmt_points(c.points_before) for c in changes],
         "Điểm kỳ này": [fmt_points(c.points_after) for c in changes],
         "Thay đổi": [fmt_delta(c.delta) if c.delta is not None else "" for c in changes],
         "Vì sao": [c.reason_vi for c in changes],
-    }), hide_index=True, width="stretch", key="unit_history_changes")
+    }), numeric=("Điểm kỳ trước", "Điểm kỳ này", "Thay đổi"), wide=True))
 
 
 def _label(r: PeriodScore) -> str:
