@@ -1,6 +1,7 @@
 """Đơn vị → Lịch sử qua các kỳ: the bundled Phú Thọ quarters (Q2 giả lập, Q3 portal) and stored datasets."""
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from chiso.fmt import fmt_points
@@ -9,7 +10,7 @@ from chiso.rulebook import load_rulebook
 from chiso.samples import load_sample, sample as get_sample
 from chiso.workspace import open_workspace
 
-from conftest import html_tables, open_page
+from conftest import html_tables, open_page, unescape
 
 UNIT = "pages/unit.py"
 RB = load_rulebook("portal-2026")
@@ -46,3 +47,14 @@ def test_history_chart_is_built_only_while_its_fold_is_open(sample):
     at.session_state["unit_history_open"] = True
     at.run()
     assert not at.exception and len(at.get("plotly_chart")) == 1
+
+
+def test_the_change_heading_is_bold_text_not_literal_stars(sample):
+    """Issue 22.20: «**Thay đổi từ kỳ 2026-Q2 đến kỳ 2026-Q3**» was shown with its stars. The heading is one
+    bold run (CommonMark: `**` opens before a letter and closes after one, before a space), with the
+    periods escaped as text and no other star that could unbalance it."""
+    at = open_page(UNIT, state={"unit_code": sample.first("commune")})
+    heading = next(m.value for m in at.markdown if "Thay đổi từ kỳ" in m.value)
+    bold = re.fullmatch(r"\*\*(\w[^*]*\w)\*\* \(([^*]+) điểm\)", heading)
+    assert bold, heading
+    assert unescape(bold.group(1)) == "Thay đổi từ kỳ 2026-Q2 đến kỳ 2026-Q3"
