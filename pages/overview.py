@@ -8,7 +8,7 @@ from chiso.rulebook import LEVEL_NAMES_VI, LEVELS
 from ui.safe_md import md
 from ui.history_view import period_picker, previous_period
 from ui.state import UNIT_KEY, UNIT_PAGE, rulebook_caption, sidebar
-from ui.tables import formatted
+from ui.tables import formatted, grid_height
 
 data = sidebar()
 rb = data.rb
@@ -80,7 +80,7 @@ event = st.dataframe(
     on_select="rerun",
     selection_mode="single-row",
     key="ov_table",
-    height=560,
+    height=grid_height(len(view), 560),
     placeholder=DASH,  # a unit without an official total: «—», not Streamlit's «None»
     # not pinned (Streamlit greys a pinned column's text); widths fitted to the longest header word
     column_config={"Tên đơn vị": st.column_config.TextColumn(width=300),

@@ -26,6 +26,7 @@ from chiso.rulebook import MAX_EFFORT, Rulebook
 from ui.kept_editor import kept_editor, kept_table
 from ui.safe_md import md
 from ui.state import send_to_simulator
+from ui.tables import grid_height
 
 LEVERS_FOLD = "plan_levers_open"
 SHOW = {"all": "Tất cả", "changes": "Cần thay đổi", "infeasible": "Không thể đạt", "already": "Đã đạt sẵn"}
@@ -62,7 +63,7 @@ def _lever_editor(rb: Rulebook) -> pd.DataFrame:
             lever_table(rb),
             hide_index=True,
             width="stretch",
-            height=(len(rb.levers) + 1) * 35 + 3,  # every lever visible, no inner scrolling
+            height=grid_height(len(rb.levers)),  # every lever visible, no inner scrolling
             placeholder="Không giới hạn",
             column_order=["name_vi", "unit_vi", LOCK, CAP, WEIGHT],
             disabled=["name_vi", "unit_vi"],
