@@ -50,7 +50,9 @@ def history_section(data: AppData, i: int) -> None:
     tables = _tables(data, code)
     rows = unit_history([(t, data.rb) for t in tables], code)
     if len(rows) < 2:
-        st.caption("Mới có một kỳ của đơn vị này. Lưu thêm kỳ khác (lệnh `python -m chiso import`) để xem lịch sử.")
+        st.caption("Mới có một kỳ của đơn vị này. Để xem lịch sử, tải lên tệp của kỳ khác («Tải tệp lên…» ở thanh "
+                   "bên) rồi bấm «Lưu tệp vào cơ sở dữ liệu làm việc».",
+                   help="Người quản trị máy chủ cũng lưu được các kỳ bằng lệnh python -m chiso import.")
         return
     # built only while open: plotly's script would otherwise hold the page's first render (the table says it all)
     fold = st.expander("Biểu đồ qua các kỳ", icon=":material/show_chart:", key="unit_history_open", on_change="rerun")
