@@ -10,7 +10,7 @@ import pytest
 from chiso.calibration import baseline
 from chiso.engine import input_matrix, level_index
 from chiso.fmt import fmt_int
-from chiso.io.export import ExportMeta, UnitReport, UnitScenario, policy_workbook, safe_text, unit_summary_html, unit_workbook
+from chiso.io.export import COUNT, POINTS, RANK, ExportMeta, UnitReport, UnitScenario, policy_workbook, safe_text, unit_summary_html, unit_workbook
 from chiso.policy import PRESETS_VI, apply_policy
 from chiso.rulebook import load_rulebook
 from chiso.samples import available_samples, load_sample
@@ -137,3 +137,14 @@ def test_counts_are_whole_or_labelled_derived():
                     else:
                         assert c.value.is_integer(), (ws.title, c.coordinate, c.value)
     assert derived > 0
+
+
+def test_comparison_sheet_formats_ranks_and_counts_as_integers(report):
+    """Issue 22.26: ranks and lever counts in «So sánh kịch bản» were shown as «143.00»."""
+    wb = openpyxl.load_workbook(io.BytesIO(unit_workbook(report)))
+    rows = {r[0].value: r for r in wb["So sánh kịch bản"].iter_rows() if r and r[0].value}
+    assert [c.number_format for c in rows["Xếp hạng trong nhóm"][1:4]] == [RANK] * 3
+    assert [c.value for c in rows["Xếp hạng trong nhóm"][1:4]] == [40, 30, 40]
+    lever = next(k for k in rows if str(k).startswith("Cấp thêm kết quả điện tử"))
+    assert [c.number_format for c in rows[lever][1:4]] == [COUNT] * 3
+    assert [c.number_format for c in rows["Tổng điểm (Điểm tính lại)"][1:4]] == [POINTS] * 3
