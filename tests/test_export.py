@@ -148,3 +148,11 @@ def test_comparison_sheet_formats_ranks_and_counts_as_integers(report):
     lever = next(k for k in rows if str(k).startswith("Cấp thêm kết quả điện tử"))
     assert [c.number_format for c in rows[lever][1:4]] == [COUNT] * 3
     assert [c.number_format for c in rows["Tổng điểm (Điểm tính lại)"][1:4]] == [POINTS] * 3
+
+
+def test_comparison_sheet_says_overdue_dossiers_fewer(report):
+    """Issue 22.28: «Yếu tố cải thiện» counts what is left (−20), «So sánh kịch bản» how many fewer (20): the
+    row says so instead of reusing the lever's unit."""
+    wb = openpyxl.load_workbook(io.BytesIO(unit_workbook(report)))
+    rows = {r[0]: r for r in wb["So sánh kịch bản"].iter_rows(values_only=True) if r and r[0]}
+    assert rows["Giảm hồ sơ quá hạn (số hồ sơ quá hạn bớt đi)"][1:4] == (0, 20, 0)

@@ -22,7 +22,7 @@ from openpyxl.utils import get_column_letter
 from chiso.engine import STATUS_VI, Scores
 from chiso.explain import missing_groups
 from chiso.fmt import fmt_delta, fmt_int, fmt_percent, fmt_points
-from chiso.lever_text import as_counted
+from chiso.lever_text import as_counted, change_label_vi
 from chiso.plan.setup import SUMMARY_HEADERS_VI, counts, lever_totals, status_vi
 from chiso.plan.solver import OBJECTIVE_VI, Plan
 from chiso.policy import PolicyResult
@@ -261,7 +261,7 @@ def _compare_sheet(wb: Workbook, r: UnitReport) -> None:
     points_rows = len(rows) - 1
     for lv in rb.levers:
         if any(s.levers.get(lv.key) for s in scen):
-            rows.append([f"{lv.name_vi} ({lv.unit_vi})", 0] + [s.levers.get(lv.key, 0) for s in scen])
+            rows.append([change_label_vi(lv), 0] + [s.levers.get(lv.key, 0) for s in scen])
     # points with 2 decimals; a rank and the lever counts are whole numbers
     sh.table(headers, rows, [], by_row=[POINTS] * points_rows + [RANK] + [COUNT] * (len(rows) - points_rows - 1))
     sh.finish()

@@ -277,3 +277,23 @@ def test_exports_name_the_scenario_just_saved(sample, downloads):
     assert [h for h in head if h] == ["Chỉ số", "Kịch bản gốc", name, "A: giảm quá hạn"]
     page = downloads[f"tom-tat-{code}.html"].decode()
     assert "PAKN 2" not in page and "Kịch bản: <b>B: kết quả điện tử + PAKN</b>" in page
+
+
+def test_fewer_overdue_dossiers_read_as_fewer_everywhere(sample, downloads):
+    """Issue 22.28: «còn 794 hồ sơ quá hạn · thay đổi +30» (a reduction as +30); the Excel used one number
+    for «left» on one sheet and «reduced by» on another without saying which."""
+    code = sample.first("commune")
+    at = open_sim(sample, code)
+    slider = at.slider(key="lv_n_overdue_avoided")
+    left = int(at.number_input(key="lv_c_overdue_avoided").value)
+    slider.set_value(int(slider.value) + 30).run()
+    label = at.slider(key="lv_n_overdue_avoided").label
+    assert label.endswith(f"còn {fmt_int(left - 30)} hồ sơ quá hạn · bớt 30"), label
+    at.button(key="save_scenario").click().run()
+    open_tab(at, TABS_KEY, "So sánh kịch bản")
+    shown = at.dataframe[0].value.set_index("Chỉ số")
+    assert shown.loc["Giảm hồ sơ quá hạn (số hồ sơ quá hạn bớt đi)"].iloc[-1] == "30"
+    open_tab(at, TABS_KEY, "Xuất báo cáo")
+    wb = openpyxl.load_workbook(io.BytesIO(downloads[f"mo-phong-{code}.xlsx"]))
+    levers = {r[0]: r for r in wb["Yếu tố cải thiện"].iter_rows(values_only=True) if r and r[0]}
+    assert levers["Giảm hồ sơ quá hạn"][1:5] == ("hồ sơ quá hạn", left, -30, left - 30)
