@@ -4,7 +4,7 @@ import math
 import streamlit as st
 
 from chiso.calibration import NOT_RATED_VI, published_group_points
-from chiso.explain import empty_groups, indicator_rows, missing_groups, no_official_total_vi
+from chiso.explain import FIXED_AT_LEVEL_VI, empty_groups, indicator_rows, missing_groups, no_official_total_vi
 from chiso.fmt import fmt_delta, fmt_int, fmt_percent, fmt_points
 from chiso.rulebook import LEVEL_NAMES_VI
 from ui.group_bars import group_bars
@@ -51,7 +51,7 @@ with right:
     rows = indicator_rows(base, i, data.table.provenance)
     top = rows[rows["lost"] > 0].sort_values("lost", ascending=False).head(5)
     for r in top.itertuples():
-        mark = "" if r.movable else " · không thay đổi được ở cấp này"
+        mark = "" if r.movable else f" · {FIXED_AT_LEVEL_VI}"
         st.markdown(f"- {r.name_vi}: **−{fmt_points(r.lost)}** điểm{mark}")
     if top.empty:
         st.markdown("Không mất điểm ở chỉ tiêu nào có số liệu.")

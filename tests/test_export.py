@@ -1,6 +1,7 @@
 """Exports: numeric Excel cells with Vietnamese headers and the rulebook named; injection and HTML escaping."""
 from __future__ import annotations
 
+import html
 import io
 
 import numpy as np
@@ -156,3 +157,16 @@ def test_comparison_sheet_says_overdue_dossiers_fewer(report):
     wb = openpyxl.load_workbook(io.BytesIO(unit_workbook(report)))
     rows = {r[0]: r for r in wb["So sánh kịch bản"].iter_rows(values_only=True) if r and r[0]}
     assert rows["Giảm hồ sơ quá hạn (số hồ sơ quá hạn bớt đi)"][1:4] == (0, 20, 0)
+
+
+def test_summary_marks_losses_the_unit_cannot_change(report):
+    """Issue 22.29: the printed top losses listed province-level indicators as if the ward could act on them."""
+    page = unit_summary_html(report)
+    lost = report.base.explain(0).sort_values("lost", ascending=False).head(5)
+    fixed = lost[~lost["movable"] & (lost["lost"] > 0)]
+    assert len(fixed), "the sample commune loses points on a province-level indicator"
+    section = page.split("Chỉ tiêu mất nhiều điểm nhất")[1]
+    for row in lost.itertuples():
+        if row.lost > 0:
+            marked = f"{html.escape(row.name_vi)} · không thay đổi được ở cấp này" in section
+            assert marked == (not row.movable), row.name_vi

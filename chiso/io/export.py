@@ -20,7 +20,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from chiso.engine import STATUS_VI, Scores
-from chiso.explain import missing_groups
+from chiso.explain import FIXED_AT_LEVEL_VI, missing_groups
 from chiso.fmt import fmt_delta, fmt_int, fmt_percent, fmt_points
 from chiso.lever_text import as_counted, change_label_vi
 from chiso.plan.setup import SUMMARY_HEADERS_VI, counts, lever_totals, status_vi
@@ -470,7 +470,8 @@ def unit_summary_html(r: UnitReport) -> str:
                          ) or "<tr><td colspan='4'>Chưa thay đổi yếu tố nào (kịch bản gốc).</td></tr>"
     lost = r.base.explain(0).sort_values("lost", ascending=False).head(5)
     lost_rows = "".join(
-        f"<tr><td>{_e(row.name_vi)}</td><td class='n'>{_e(fmt_points(row.lost))}</td><td>{_e(row.rule_vi)}</td></tr>"
+        f"<tr><td>{_e(row.name_vi + ('' if row.movable else f' · {FIXED_AT_LEVEL_VI}'))}</td>"
+        f"<td class='n'>{_e(fmt_points(row.lost))}</td><td>{_e(row.rule_vi)}</td></tr>"
         for row in lost.itertuples()
         if row.lost and not math.isnan(row.lost)
     )
