@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from chiso.errors import ChisoError
-from chiso.fmt import fmt_delta, fmt_int, fmt_number, fmt_points
+from chiso.fmt import fmt_count, fmt_delta, fmt_int, fmt_number, fmt_points
 from chiso.plan.setup import (
     CAP,
     LOCK,
@@ -90,7 +90,8 @@ def steps_table(p: Plan) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Việc cần làm": [s.instruction_vi for s in p.steps],
-            "Số lượng": [f"{fmt_int(b)} → {fmt_int(a)} {u}" for u, b, _, a in (s.counted() for s in p.steps)],
+            # whole dossiers, as the simulator's slider shows them (a count derived from a rate reads «≈10»)
+            "Số lượng": [f"{fmt_count(b)} → {fmt_count(a)} {u}" for u, b, _, a in (s.counted() for s in p.steps)],
             "Điểm tăng": [fmt_delta(s.points) for s in p.steps],
             "Công sức": [fmt_number(s.effort, 2) for s in p.steps],
         },
