@@ -58,8 +58,8 @@ def history_section(data: AppData, i: int) -> None:
     fold = st.expander("Biểu đồ qua các kỳ", icon=":material/show_chart:", key="unit_history_open", on_change="rerun")
     if fold.open:
         with fold:
-            st.plotly_chart(history_chart(rows, [_label(r) for r in rows]), width="stretch", key="unit_history_chart",
-                            config=PLOTLY_CONFIG)  # no English toolbar
+            st.plotly_chart(history_chart(rows, [_label(r) for r in rows], data.rb), width="stretch",
+                            key="unit_history_chart", config=PLOTLY_CONFIG)  # no English toolbar
     st.dataframe(_history_table(data.rb, rows), hide_index=True, width="stretch", key="unit_history_table")
     if any(r.synthetic for r in rows):
         st.caption("(giả lập) = dữ liệu mô phỏng, không phải số liệu chính thức.")

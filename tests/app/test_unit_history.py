@@ -1,8 +1,11 @@
 """Đơn vị → Lịch sử qua các kỳ: the bundled Phú Thọ quarters (Q2 giả lập, Q3 portal) and stored datasets."""
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import replace
+
+import pytest
 
 from chiso.fmt import fmt_points
 from chiso.history import period_score
@@ -58,3 +61,25 @@ def test_the_change_heading_is_bold_text_not_literal_stars(sample):
     bold = re.fullmatch(r"\*\*(\w[^*]*\w)\*\* \(([^*]+) điểm\)", heading)
     assert bold, heading
     assert unescape(bold.group(1)) == "Thay đổi từ kỳ 2026-Q2 đến kỳ 2026-Q3"
+
+
+def test_history_chart_speaks_vietnamese_and_its_bars_reach_the_total(sample, own_workspace):
+    """Issue 22.11: an English legend (ONLINE_PAYMENT…), monthly periods drawn as dates («Jan 22 2023»), and
+    stacked bars short of the total line (held points not drawn)."""
+    code = sample.first("commune")
+    i = sample.index(code)
+    assert sample.base.held[i] > 0  # a commune with held points
+    q3 = load_sample(get_sample("phu-tho"), RB)
+    open_workspace(own_workspace).import_table(replace(q3, frame=q3.frame.assign(period="2027-01")), "thang", "h", RB.id)
+    at = open_page(UNIT, state={"unit_code": code})
+    at.session_state["unit_history_open"] = True
+    at.run()
+    fig = json.loads(at.get("plotly_chart")[0].proto.spec)
+    bars = [t for t in fig["data"] if t["type"] == "bar"]
+    names = [t["name"] for t in bars]
+    assert names == [g.name_vi for g in RB.groups] + ["Điểm không có trong tệp (giữ nguyên)"], names
+    assert fig["layout"]["xaxis"]["type"] == "category"  # «2027-01» stays a period, not «Jan 2027»
+    line = next(t for t in fig["data"] if t["type"] == "scatter")
+    assert line["x"][-1] == "2027-01"
+    for n, total in enumerate(line["y"]):
+        assert sum(t["y"][n] for t in bars) == pytest.approx(total, abs=0.011)
