@@ -78,7 +78,8 @@ event = st.dataframe(
     styled,
     hide_index=True,
     on_select="rerun",
-    selection_mode="single-row",
+    # a click on any cell selects that cell (a row is selected only by its checkbox): either opens the unit
+    selection_mode=["single-row", "single-cell"],
     key="ov_table",
     height=grid_height(len(view), 560),
     placeholder=DASH,  # a unit without an official total: «—», not Streamlit's «None»
@@ -87,7 +88,8 @@ event = st.dataframe(
                    "Xếp hạng trong nhóm": st.column_config.NumberColumn(width=160),
                    "Mã": st.column_config.TextColumn(width=110)},
 )
-rows = event.selection.rows if event is not None else []
+picked = event.selection if event is not None else None
+rows = (picked.rows or [r for r, _ in picked.cells]) if picked is not None else []
 if rows:
     st.session_state[UNIT_KEY] = str(view["unit_code"].iloc[rows[0]])
     st.switch_page(UNIT_PAGE)

@@ -84,3 +84,13 @@ def test_a_few_rows_get_a_table_of_their_size(monkeypatch):
     rows = len(at.dataframe(key="ov_table").value)
     assert 1 <= rows <= 3
     assert asked["ov_table"] == 35 * (rows + 1) + 3  # header and rows, no empty ones
+
+
+def test_clicking_any_cell_of_a_row_opens_the_unit():
+    """Issue 22.13: a click on a row's name (a cell) did nothing; only the small checkbox opened the unit."""
+    at = open_page()
+    code = at.dataframe[0].value["Mã"].iloc[7]
+    at.session_state["ov_table"] = {"selection": {"rows": [], "columns": [], "cells": [[7, "Tên đơn vị"]]}}
+    at.run()
+    assert [t.value for t in at.title] == ["Đơn vị"]
+    assert at.session_state["unit_code"] == code
