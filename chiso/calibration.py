@@ -23,6 +23,15 @@ def held_points(scores: Scores, frame: pd.DataFrame) -> np.ndarray:
     return round_half_up(held)
 
 
+NOT_RATED_VI = "Chưa xếp được"
+
+
+def unrated(scores: Scores, official: np.ndarray) -> np.ndarray:
+    """(N,) True where indicators lack data and no official total holds their points: the recomputed total
+    then undercounts the unit, so no rating (band) can be given from it."""
+    return (scores.missing_max > 0) & np.isnan(np.asarray(official, dtype=float))
+
+
 def published_total(frame: pd.DataFrame) -> np.ndarray:
     if PUBLISHED_TOTAL not in frame:
         return np.full(len(frame), np.nan)

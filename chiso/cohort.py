@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from chiso.calibration import NOT_RATED_VI, unrated
 from chiso.engine import Scores, round_half_up
 from chiso.rulebook import LEVELS
 
@@ -105,7 +106,7 @@ def ranking_table(scores: Scores, frame: pd.DataFrame, level_idx: np.ndarray, of
     )
     for g, grp in enumerate(rb.groups):
         df[grp.code] = scores.group_points[:, g]
-    df["band"] = [rb.band(t) for t in scores.total]
+    df["band"] = [NOT_RATED_VI if no else rb.band(t) for t, no in zip(scores.total, unrated(scores, official))]
     return df
 
 

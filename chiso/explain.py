@@ -17,6 +17,9 @@ from chiso.units import PROVENANCE_VI
 SMALL_DENOMINATOR = 10  # up to this many dossiers, one dossier moves the rate by 10 points or more
 
 
+FIXED_AT_LEVEL_VI = "không thay đổi được ở cấp này"  # beside a loss the unit cannot act on (province-level)
+
+
 def small_denominator_vi(den: float, max_points: float, threshold: float) -> str:
     """A warning when one dossier moves the rate a lot ("" otherwise)."""
     if math.isnan(den) or den <= 0 or den > SMALL_DENOMINATOR:
@@ -88,4 +91,4 @@ def no_official_total_vi(scores: Scores, official: float, i: int) -> str:
     )
 
 
-__all__ = ["SMALL_DENOMINATOR", "empty_groups", "no_official_total_vi", "indicator_rows", "missing_groups", "small_denominator_vi"]
+__all__ = ["FIXED_AT_LEVEL_VI", "SMALL_DENOMINATOR", "empty_groups", "no_official_total_vi", "indicator_rows", "missing_groups", "small_denominator_vi"]

@@ -51,6 +51,21 @@ def steps_vi(lever: Lever, n: float, left: bool | None = None) -> str:
     return f"thêm {fmt_int(n)} {lever.unit_vi}"
 
 
+def change_vi(lever: Lever, d: float) -> str:
+    """A lever's change as users count it: «+30» PAKN, but «bớt 30» overdue dossiers (a lever counted by what
+    is left: the on-time count rises by 30, the overdue ones left fall by 30); "" when unchanged."""
+    if not d:
+        return ""
+    if lever.remaining_vi:
+        return f"{'bớt' if d > 0 else 'thêm'} {fmt_int(abs(d))}"
+    return f"{'+' if d > 0 else '−'}{fmt_int(abs(d))}"
+
+
+def change_label_vi(lever: Lever) -> str:
+    """The row naming a lever's change in comparisons: «Giảm hồ sơ quá hạn (số hồ sơ quá hạn bớt đi)»."""
+    return f"{lever.name_vi} (số {lever.remaining_vi} bớt đi)" if lever.remaining_vi else f"{lever.name_vi} ({lever.unit_vi})"
+
+
 def gain_hint_vi(room: LeverRoom, step: float, gain: float, gain_one: float, hi: int) -> str:
     """Points the next units of a lever bring, without repeating itself or showing a 0,00 that misleads.
 

@@ -63,5 +63,5 @@ if revs.open:
         history(data)
 st.subheader("Tải bảng số liệu")
 st.caption("Bảng đã hoàn thiện (số liệu từ tệp cùng các giá trị nhập tay) theo định dạng chuẩn: tải lên lại "
-           "được, hoặc dùng với lệnh python -m chiso score.")
+           "được.", help="Người quản trị máy chủ cũng tính điểm được tệp này bằng lệnh python -m chiso score.")
 downloads(data)

@@ -2,12 +2,13 @@
 import streamlit as st
 
 from chiso.cohort import filter_units, ranking_table
-from chiso.fmt import fmt_delta, fmt_int, fmt_points
+from chiso.fmt import DASH, fmt_delta, fmt_int, fmt_points
 from chiso.history import total_changes
 from chiso.rulebook import LEVEL_NAMES_VI, LEVELS
+from ui.safe_md import md
 from ui.history_view import period_picker, previous_period
 from ui.state import UNIT_KEY, UNIT_PAGE, rulebook_caption, sidebar
-from ui.tables import formatted
+from ui.tables import formatted, grid_height
 
 data = sidebar()
 rb = data.rb
@@ -70,20 +71,25 @@ styled = formatted(shown, [(point_cols, fmt_points), (["Xếp hạng trong nhóm
 st.caption(
     f"{fmt_int(len(view))} / {fmt_int(len(table))} đơn vị. Bấm vào một dòng để mở đơn vị đó. "
     "Điểm tính lại = điểm tính từ số liệu trong tệp + điểm không có trong tệp (giữ nguyên theo điểm chính thức)."
+    + (f" Kỳ {md(prev.frame['period'].iloc[0])} là dữ liệu giả lập, không phải số liệu chính thức: cột «{md(change_col)}» "
+       "chỉ để minh họa." if prev is not None and prev.synthetic else "")
 )
 event = st.dataframe(
     styled,
     hide_index=True,
     on_select="rerun",
-    selection_mode="single-row",
+    # a click on any cell selects that cell (a row is selected only by its checkbox): either opens the unit
+    selection_mode=["single-row", "single-cell"],
     key="ov_table",
-    height=560,
+    height=grid_height(len(view), 560),
+    placeholder=DASH,  # a unit without an official total: «—», not Streamlit's «None»
     # not pinned (Streamlit greys a pinned column's text); widths fitted to the longest header word
     column_config={"Tên đơn vị": st.column_config.TextColumn(width=300),
                    "Xếp hạng trong nhóm": st.column_config.NumberColumn(width=160),
                    "Mã": st.column_config.TextColumn(width=110)},
 )
-rows = event.selection.rows if event is not None else []
+picked = event.selection if event is not None else None
+rows = (picked.rows or [r for r, _ in picked.cells]) if picked is not None else []
 if rows:
     st.session_state[UNIT_KEY] = str(view["unit_code"].iloc[rows[0]])
     st.switch_page(UNIT_PAGE)

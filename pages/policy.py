@@ -8,7 +8,7 @@ from chiso.policy import PRESETS_VI, PolicyRule, apply_policy
 from chiso.rulebook import LEVEL_NAMES_VI, LEVELS
 from ui.safe_md import md
 from ui.state import rulebook_caption, sidebar
-from ui.tables import formatted
+from ui.tables import formatted, grid_height
 
 CUSTOM = "Tự đặt quy tắc…"
 
@@ -117,7 +117,7 @@ styled = formatted(shown, [
     (["Đổi hạng"], lambda v: fmt_delta(v, 0)),
     (["Hạng trước", "Hạng sau", *lever_cols.values()], fmt_int),
 ])
-st.dataframe(styled, hide_index=True, width="stretch", height=420, key="pol_units",
+st.dataframe(styled, hide_index=True, width="stretch", height=grid_height(len(view), 420), key="pol_units",
              column_order=["Tên đơn vị", "Mã", *[c for c in shown.columns if c not in ("Tên đơn vị", "Mã")]],
              # not pinned: Streamlit greys a pinned column's text; explicit widths so the code is never cut
              column_config={"Tên đơn vị": st.column_config.TextColumn(width=260),

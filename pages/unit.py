@@ -3,8 +3,8 @@ import math
 
 import streamlit as st
 
-from chiso.calibration import published_group_points
-from chiso.explain import empty_groups, indicator_rows, missing_groups, no_official_total_vi
+from chiso.calibration import NOT_RATED_VI, published_group_points
+from chiso.explain import FIXED_AT_LEVEL_VI, empty_groups, indicator_rows, missing_groups, no_official_total_vi
 from chiso.fmt import fmt_delta, fmt_int, fmt_percent, fmt_points
 from chiso.rulebook import LEVEL_NAMES_VI
 from ui.group_bars import group_bars
@@ -28,7 +28,7 @@ c[2].metric("Điểm không có trong tệp (giữ nguyên)", fmt_points(base.he
 c[3].metric("Xếp hạng trong nhóm", f"{data.rank[i]} / {fmt_int(len(data.cohort_totals(i)))}",
             help=f"Xếp hạng trong nhóm {LEVEL_NAMES_VI[level].lower()} (đồng hạng: 1-2-2-4).")
 no_total = no_official_total_vi(base, data.official[i], i)
-c[4].metric("Xếp loại", "Chưa xếp được" if no_total else rb.band(base.total[i]),
+c[4].metric("Xếp loại", NOT_RATED_VI if no_total else rb.band(base.total[i]),
             help="Thiếu số liệu và không có tổng điểm chính thức: xem cảnh báo bên dưới." if no_total else None)
 if no_total:
     st.warning(no_total, icon=":material/warning:")
@@ -51,7 +51,7 @@ with right:
     rows = indicator_rows(base, i, data.table.provenance)
     top = rows[rows["lost"] > 0].sort_values("lost", ascending=False).head(5)
     for r in top.itertuples():
-        mark = "" if r.movable else " · không thay đổi được ở cấp này"
+        mark = "" if r.movable else f" · {FIXED_AT_LEVEL_VI}"
         st.markdown(f"- {r.name_vi}: **−{fmt_points(r.lost)}** điểm{mark}")
     if top.empty:
         st.markdown("Không mất điểm ở chỉ tiêu nào có số liệu.")

@@ -1,6 +1,7 @@
 """Exports: numeric Excel cells with Vietnamese headers and the rulebook named; injection and HTML escaping."""
 from __future__ import annotations
 
+import html
 import io
 
 import numpy as np
@@ -10,7 +11,7 @@ import pytest
 from chiso.calibration import baseline
 from chiso.engine import input_matrix, level_index
 from chiso.fmt import fmt_int
-from chiso.io.export import ExportMeta, UnitReport, UnitScenario, policy_workbook, safe_text, unit_summary_html, unit_workbook
+from chiso.io.export import COUNT, POINTS, RANK, ExportMeta, UnitReport, UnitScenario, policy_workbook, safe_text, unit_summary_html, unit_workbook
 from chiso.policy import PRESETS_VI, apply_policy
 from chiso.rulebook import load_rulebook
 from chiso.samples import available_samples, load_sample
@@ -137,3 +138,35 @@ def test_counts_are_whole_or_labelled_derived():
                     else:
                         assert c.value.is_integer(), (ws.title, c.coordinate, c.value)
     assert derived > 0
+
+
+def test_comparison_sheet_formats_ranks_and_counts_as_integers(report):
+    """Issue 22.26: ranks and lever counts in «So sánh kịch bản» were shown as «143.00»."""
+    wb = openpyxl.load_workbook(io.BytesIO(unit_workbook(report)))
+    rows = {r[0].value: r for r in wb["So sánh kịch bản"].iter_rows() if r and r[0].value}
+    assert [c.number_format for c in rows["Xếp hạng trong nhóm"][1:4]] == [RANK] * 3
+    assert [c.value for c in rows["Xếp hạng trong nhóm"][1:4]] == [40, 30, 40]
+    lever = next(k for k in rows if str(k).startswith("Cấp thêm kết quả điện tử"))
+    assert [c.number_format for c in rows[lever][1:4]] == [COUNT] * 3
+    assert [c.number_format for c in rows["Tổng điểm (Điểm tính lại)"][1:4]] == [POINTS] * 3
+
+
+def test_comparison_sheet_says_overdue_dossiers_fewer(report):
+    """Issue 22.28: «Yếu tố cải thiện» counts what is left (−20), «So sánh kịch bản» how many fewer (20): the
+    row says so instead of reusing the lever's unit."""
+    wb = openpyxl.load_workbook(io.BytesIO(unit_workbook(report)))
+    rows = {r[0]: r for r in wb["So sánh kịch bản"].iter_rows(values_only=True) if r and r[0]}
+    assert rows["Giảm hồ sơ quá hạn (số hồ sơ quá hạn bớt đi)"][1:4] == (0, 20, 0)
+
+
+def test_summary_marks_losses_the_unit_cannot_change(report):
+    """Issue 22.29: the printed top losses listed province-level indicators as if the ward could act on them."""
+    page = unit_summary_html(report)
+    lost = report.base.explain(0).sort_values("lost", ascending=False).head(5)
+    fixed = lost[~lost["movable"] & (lost["lost"] > 0)]
+    assert len(fixed), "the sample commune loses points on a province-level indicator"
+    section = page.split("Chỉ tiêu mất nhiều điểm nhất")[1]
+    for row in lost.itertuples():
+        if row.lost > 0:
+            marked = f"{html.escape(row.name_vi)} · không thay đổi được ở cấp này" in section
+            assert marked == (not row.movable), row.name_vi

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 import tomllib
 from pathlib import Path
 
@@ -13,8 +14,8 @@ from chiso.cli import main
 from chiso.errors import DataError
 from chiso.io.columns import canonical_columns, extra_columns
 from chiso.io.tabular import load_tabular
-from chiso.io.template import SHEET_NOTES, template_csv, template_xlsx, write_template
-from chiso.rulebook import RULEBOOK_DIR, parse_rulebook
+from chiso.io.template import SHEET_NOTES, STEPS_VI, format_help_md, notes_rows, template_csv, template_xlsx, write_template
+from chiso.rulebook import RULEBOOK_DIR, available_rulebooks, parse_rulebook
 from chiso.units import GIVEN
 
 BOOKS = ["portal-2026", "qd766-2022"]
@@ -45,7 +46,7 @@ def test_notes_sheet_explains_every_column(rb_id: str) -> None:
         assert key == col.key and kind and required and note
     # each count says which indicator it feeds, and what an empty cell means where there is a fallback
     note = rows[rb.input("dossiers_e_result_base").name_vi][4]
-    assert "mẫu số của «Tỷ lệ hồ sơ có cấp kết quả giải quyết TTHC điện tử» (6 điểm)" in note
+    assert "Mẫu số của «Tỷ lệ hồ sơ có cấp kết quả giải quyết TTHC điện tử» (6 điểm)" in note
     assert "Để trống: dùng «Tổng số hồ sơ tiếp nhận, giải quyết trong kỳ»" in note
 
 
@@ -112,3 +113,12 @@ def test_cli_template(tmp_path: Path) -> None:
     assert main(["template", "--output", str(tmp_path / "mau.txt")]) == 2
     with pytest.raises(DataError):
         write_template(load_rulebook("portal-2026"), tmp_path / "khong-co" / "mau.xlsx")
+
+
+@pytest.mark.parametrize("rb_id", available_rulebooks())
+def test_guide_sentences_start_with_a_capital(rb_id):
+    """Issue 22.25: «Số đếm (≥ 0). tử số của …»: every sentence of the template guide starts upper-case."""
+    rb = load_rulebook(rb_id)
+    texts = [format_help_md(rb), *(row[4] for row in notes_rows(rb)), *STEPS_VI]
+    starts = [m.group(1) for t in texts for m in re.finditer(r"\.\s+(\w)", t)]
+    assert starts and all(c.isupper() or c.isdigit() for c in starts), sorted({c for c in starts if c.islower()})

@@ -78,15 +78,24 @@ def rank_histogram(totals: np.ndarray, marks: dict[str, float], title: str) -> g
     return _layout(fig, 300)
 
 
-def history_chart(rows: list[PeriodScore], x: list[str]) -> go.Figure:
-    """A unit's total (line, with rank on hover) and group points (stacked bars) per period; ``x``: the
-    period labels, user text (escaped here)."""
+HELD_VI = "Điểm không có trong tệp (giữ nguyên)"
+
+
+def history_chart(rows: list[PeriodScore], x: list[str], rb: Rulebook) -> go.Figure:
+    """A unit's total (line, with rank on hover) and, stacked up to it, its group points and held points per
+    period; ``x``: the period labels, user text (escaped here), shown as categories (never as dates)."""
     x = [plot_text(p) for p in x]
     fig = go.Figure(go.Scatter(x=x, y=[r.total for r in rows], mode="lines+markers+text", name="Tổng điểm",
                                text=[fmt_points(r.total) for r in rows], textposition="top center",
                                customdata=[f"{r.rank}/{r.cohort_size}" for r in rows],
                                hovertemplate="%{x}: %{y} điểm, xếp hạng %{customdata}<extra></extra>"))
+    names = {g.code: g.name_vi for g in rb.groups}
     for g in rows[-1].groups:
-        fig.add_trace(go.Bar(x=x, y=[r.groups.get(g, 0.0) for r in rows], name=plot_text(g), opacity=0.45))
+        fig.add_trace(go.Bar(x=x, y=[r.groups.get(g, 0.0) for r in rows], name=plot_text(names.get(g, g)),
+                             opacity=0.45, hovertemplate="%{x}: %{y} điểm<extra>%{fullData.name}</extra>"))
+    if any(r.held for r in rows):  # the bars then reach the total line instead of stopping short of it
+        fig.add_trace(go.Bar(x=x, y=[r.held for r in rows], name=HELD_VI, marker_color="#bbbbbb",
+                             hovertemplate="%{x}: %{y} điểm<extra>giữ nguyên</extra>"))
+    fig.update_xaxes(type="category")
     return _layout(fig, 340, barmode="stack", showlegend=True, title="Tổng điểm và điểm từng nhóm qua các kỳ",
                    yaxis=dict(range=[0, 100]))

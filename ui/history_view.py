@@ -13,6 +13,7 @@ from chiso.rulebook import Rulebook
 from chiso.samples import load_sample, same_series, sample
 from chiso.units import UnitTable
 from ui.charts import PLOTLY_CONFIG, history_chart
+from ui.html_table import html_table
 from ui.safe_md import md
 from ui.state import SOURCE, AppData
 from ui.workspace import workspace
@@ -49,14 +50,16 @@ def history_section(data: AppData, i: int) -> None:
     tables = _tables(data, code)
     rows = unit_history([(t, data.rb) for t in tables], code)
     if len(rows) < 2:
-        st.caption("Mới có một kỳ của đơn vị này. Lưu thêm kỳ khác (lệnh `python -m chiso import`) để xem lịch sử.")
+        st.caption("Mới có một kỳ của đơn vị này. Để xem lịch sử, tải lên tệp của kỳ khác («Tải tệp lên…» ở thanh "
+                   "bên) rồi bấm «Lưu tệp vào cơ sở dữ liệu làm việc».",
+                   help="Người quản trị máy chủ cũng lưu được các kỳ bằng lệnh python -m chiso import.")
         return
     # built only while open: plotly's script would otherwise hold the page's first render (the table says it all)
     fold = st.expander("Biểu đồ qua các kỳ", icon=":material/show_chart:", key="unit_history_open", on_change="rerun")
     if fold.open:
         with fold:
-            st.plotly_chart(history_chart(rows, [_label(r) for r in rows]), width="stretch", key="unit_history_chart",
-                            config=PLOTLY_CONFIG)  # no English toolbar
+            st.plotly_chart(history_chart(rows, [_label(r) for r in rows], data.rb), width="stretch",
+                            key="unit_history_chart", config=PLOTLY_CONFIG)  # no English toolbar
     st.dataframe(_history_table(data.rb, rows), hide_index=True, width="stretch", key="unit_history_table")
     if any(r.synthetic for r in rows):
         st.caption("(giả lập) = dữ liệu mô phỏng, không phải số liệu chính thức.")
@@ -68,13 +71,14 @@ def history_section(data: AppData, i: int) -> None:
     if not changes:
         st.caption("Không chỉ tiêu nào thay đổi.")
         return
-    st.dataframe(pd.DataFrame({
+    # an HTML table, not st.dataframe: the reasons wrap instead of being cut off at 1366 px
+    st.html(html_table(pd.DataFrame({
         "Chỉ tiêu": [c.name_vi for c in changes],
         "Điểm kỳ trước": [fmt_points(c.points_before) for c in changes],
         "Điểm kỳ này": [fmt_points(c.points_after) for c in changes],
         "Thay đổi": [fmt_delta(c.delta) if c.delta is not None else "" for c in changes],
         "Vì sao": [c.reason_vi for c in changes],
-    }), hide_index=True, width="stretch", key="unit_history_changes")
+    }), numeric=("Điểm kỳ trước", "Điểm kỳ này", "Thay đổi"), wide=True))
 
 
 def _label(r: PeriodScore) -> str:
@@ -106,11 +110,11 @@ def period_picker(data: AppData) -> None:
     if len(series) < 2:
         return
     labels = {s.key: f"{s.period} (giả lập)" if s.synthetic else s.period for s in series}
-    pick = st.selectbox("Kỳ đánh giá", list(labels), index=list(labels).index(data.source_key),
-                        format_func=labels.get, key="ov_period")
-    if pick != data.source_key:
-        st.session_state[SOURCE] = pick
-        st.rerun()
+    # the picker shows the source on screen, however it was chosen (the sidebar too): a value of its own
+    # kept from an earlier run would otherwise be read as a new pick and switch the sidebar's choice back
+    st.session_state["ov_period"] = data.source_key
+    st.selectbox("Kỳ đánh giá", list(labels), format_func=labels.get, key="ov_period",
+                 on_change=lambda: st.session_state.__setitem__(SOURCE, st.session_state["ov_period"]))
 
 
 def previous_period(data: AppData) -> UnitTable | None:

@@ -10,7 +10,7 @@ import numpy as np
 import streamlit as st
 
 from chiso.fmt import fmt_int, fmt_percent
-from chiso.lever_text import count_from_typed, counts_left, gain_hint_vi, typed_bounds, typed_value
+from chiso.lever_text import change_vi, count_from_typed, counts_left, gain_hint_vi, typed_bounds, typed_value
 from chiso.rulebook import LEVEL_NAMES_VI, Rulebook
 from chiso.scenario import count_bounds, delta_for_count, delta_for_rate, fixed_reason_vi, rate_after, shown_count
 
@@ -130,7 +130,7 @@ def _lever_row(rooms: list, n: int, d: int, marg) -> None:
     rate = rate_after(room, d)
     if any(f"lv_{w}_{lv.key}" not in ss for w in "ncr"):  # state dropped (page switch): restore it
         _sync(rooms, lv.key, n)
-    change = f" · thay đổi {'+' if d > 0 else '−'}{fmt_int(abs(d))}" if d else ""
+    change = f" · {change_vi(lv, d)}" if d else ""  # overdue dossiers: «bớt 30», not «+30»
     if lv.remaining_vi:  # e.g. overdue dossiers: users count what is left, not the on-time ones
         change = f" · còn {fmt_int(room.denominator - new)} {lv.remaining_vi}{change}"
     # a horizontal container, not columns: columns stack on a phone, which put «Nhập số» on a row of its own

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from chiso.errors import ChisoError
-from chiso.fmt import fmt_delta, fmt_int, fmt_number, fmt_points
+from chiso.fmt import fmt_count, fmt_delta, fmt_int, fmt_number, fmt_points
 from chiso.plan.setup import (
     CAP,
     LOCK,
@@ -26,6 +26,7 @@ from chiso.rulebook import MAX_EFFORT, Rulebook
 from ui.kept_editor import kept_editor, kept_table
 from ui.safe_md import md
 from ui.state import send_to_simulator
+from ui.tables import grid_height
 
 LEVERS_FOLD = "plan_levers_open"
 SHOW = {"all": "Tất cả", "changes": "Cần thay đổi", "infeasible": "Không thể đạt", "already": "Đã đạt sẵn"}
@@ -62,7 +63,7 @@ def _lever_editor(rb: Rulebook) -> pd.DataFrame:
             lever_table(rb),
             hide_index=True,
             width="stretch",
-            height=(len(rb.levers) + 1) * 35 + 3,  # every lever visible, no inner scrolling
+            height=grid_height(len(rb.levers)),  # every lever visible, no inner scrolling
             placeholder="Không giới hạn",
             column_order=["name_vi", "unit_vi", LOCK, CAP, WEIGHT],
             disabled=["name_vi", "unit_vi"],
@@ -89,7 +90,8 @@ def steps_table(p: Plan) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Việc cần làm": [s.instruction_vi for s in p.steps],
-            "Số lượng": [f"{fmt_int(b)} → {fmt_int(a)} {u}" for u, b, _, a in (s.counted() for s in p.steps)],
+            # whole dossiers, as the simulator's slider shows them (a count derived from a rate reads «≈10»)
+            "Số lượng": [f"{fmt_count(b)} → {fmt_count(a)} {u}" for u, b, _, a in (s.counted() for s in p.steps)],
             "Điểm tăng": [fmt_delta(s.points) for s in p.steps],
             "Công sức": [fmt_number(s.effort, 2) for s in p.steps],
         },
@@ -125,6 +127,8 @@ def show_plan(p: Plan, prefix: str, period: str, blockers: bool = True,
             st.markdown(f"- {md(b.message_vi)}")
             if entry is not None and b.kind == "missing_data":  # type the missing counts right here
                 entry(b.indicators, f"{prefix}_blk{n}")
+    if not p.feasible:  # the button applies the best reachable plan, not the target: say so
+        apply_label = f"{apply_label} (kế hoạch tối đa {fmt_points(p.final_score)} điểm)"
     if p.steps and st.button(apply_label, type="primary", key=f"{prefix}_apply",
                              help="Mở trang Mô phỏng với các yếu tố cải thiện của kế hoạch này."):
         send_to_simulator(p.to_scenario(period=period))

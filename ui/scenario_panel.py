@@ -9,7 +9,8 @@ import streamlit as st
 
 from chiso.cohort import rank_among
 from chiso.errors import ChisoError
-from chiso.fmt import fmt_delta, fmt_points
+from chiso.fmt import fmt_delta, fmt_int, fmt_points
+from chiso.lever_text import change_label_vi
 from chiso.io.export import unit_summary_html, unit_workbook
 from chiso.scenario import Scenario, scenario_from_json
 from chiso.workspace import NameTakenError
@@ -169,9 +170,10 @@ def _compare_tab(view: UnitView, same_unit: list[Scenario]) -> None:
             fmt_points(p) for p in cmp.group_points[n]]
     for k, lv in enumerate(rb.levers):
         if rows[:, k].any():
-            table["Chỉ số"].append(f"{lv.name_vi} ({lv.unit_vi})")
+            table["Chỉ số"].append(change_label_vi(lv))
             for n, name in enumerate(names):
-                table[name].append(fmt_delta(rows[n, k], 0) if rows[n, k] else "0")
+                d = rows[n, k]  # overdue dossiers: how many fewer, as the row says
+                table[name].append("0" if not d else fmt_int(d) if lv.remaining_vi else fmt_delta(d, 0))
     st.dataframe(table, hide_index=True, width="stretch", key="compare_table")
     st.caption("Các kịch bản đã lưu, cạnh nhau; lưu kịch bản đang mô phỏng để đưa vào so sánh.")
 

@@ -2,7 +2,7 @@
 the results, exports and links are built from (always from the levers as they stand when asked)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import streamlit as st
@@ -60,7 +60,11 @@ class UnitView:
         data, sc = self.data, self.current_scenario()
         meta = ExportMeta(rb=self.rb, source_label=data.source_label, period=data.period,
                           synthetic=data.table.synthetic)
-        same = [s for s in saved if s.unit_code == self.code and s.rulebook == self.rb.id and s.name != sc.name]
+        same = [s for s in saved if s.unit_code == self.code and s.rulebook == self.rb.id]
+        # just saved: the name box already offers the next name («… 2»), but the levers are the saved scenario's
+        twin = next((s for s in reversed(same) if np.array_equal(s.deltas(self.rb), sc.deltas(self.rb))), None)
+        sc = replace(sc, name=twin.name) if twin is not None else sc
+        same = [s for s in same if s.name != sc.name]
         return UnitReport(
             meta=meta, unit_code=self.code, unit_name=str(data.names[self.i]), level=self.level,
             official_total=float(data.official[self.i]), base=self.score(np.zeros(len(self.keys))),

@@ -220,7 +220,7 @@ def sidebar() -> AppData:
     ss = st.session_state
     sb = st.sidebar
     samples = available_samples()
-    labels = {s.key: f"Mẫu: {s.label_vi.split(' (')[0]}" for s in samples}  # short: the sidebar is narrow
+    labels = {s.key: f"Mẫu: {_short_sample_label(s)}" for s in samples}  # short: the sidebar is narrow
     labels.update(stored_sources())  # uploads the user kept in the workspace database
     labels[UPLOAD] = "Tải tệp lên…"
     if "last_upload" in ss:
@@ -273,6 +273,12 @@ def sidebar() -> AppData:
         _offer_to_store(source, files, rb_id)
     _link_to_pending(data)
     return data
+
+
+def _short_sample_label(s) -> str:
+    """«Phú Thọ, quý 2/2026 (giả lập)»: the place and period, and whether the data is synthetic."""
+    short = s.label_vi.split(" (")[0]
+    return f"{short} (giả lập)" if s.synthetic and "giả lập" not in short else short
 
 
 def rulebook_label(rb_id: str) -> str:

@@ -16,6 +16,14 @@ import pandas as pd
 from pandas.io.formats.style import Styler
 
 Formats = list[tuple[list[str], Callable[[object], str]]]
+ROW_PX = 35  # Streamlit's default grid row (and header) height
+
+
+def grid_height(rows: int, most: int | None = None) -> int:
+    """Pixels for a grid's header and ``rows`` rows, at most ``most`` (then it scrolls): one to three units
+    no longer sit in a fixed box of empty rows."""
+    px = ROW_PX * (rows + 1) + 3
+    return px if most is None else min(most, px)
 
 
 def _column_text(values: pd.Series, fn: Callable[[object], str]) -> list[str]:

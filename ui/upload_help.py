@@ -19,7 +19,7 @@ def upload_help(rulebook_id: str) -> None:
     )
     rb_id = st.selectbox("Tệp mẫu theo bộ quy tắc tính điểm (phiên bản)", available_rulebooks(),
                          index=available_rulebooks().index(rulebook_id) if rulebook_id in available_rulebooks() else 0,
-                         key="upload_help_rb")
+                         format_func=lambda r: load_rulebook(r).name_vi, key="upload_help_rb")
     rb = load_rulebook(rb_id)
     c = st.columns(3)
     c[0].download_button("Tải tệp mẫu (Excel)", data=lambda: template_xlsx(rb), file_name=f"mau-so-lieu-{rb.id}.xlsx",

@@ -69,6 +69,7 @@ def _text(rows: list[PeriodScore]) -> str:
             f"  {r.period} [{r.rulebook}]{' (giả lập)' if r.synthetic else ''}: {fmt_number(r.total, 2)} điểm{official}"
             f"{change}; xếp hạng {r.rank}/{r.cohort_size}"
         )
-        lines.append("    " + "; ".join(f"{g} {fmt_number(v, 2)}" for g, v in r.groups.items()))
+        names = {g.code: g.name_vi for g in load_rulebook(r.rulebook).groups}  # the rulebook's Vietnamese names
+        lines.append("    " + "; ".join(f"{names.get(g, g)} {fmt_number(v, 2)}" for g, v in r.groups.items()))
         prev = r
     return "\n".join(lines)

@@ -114,7 +114,8 @@ def _input_note(rb: Rulebook, key: str) -> str:
         role = "tử số" if ind.numerator == key else ("mẫu số" if ind.denominator == key else None)
         if role:
             uses.append(f"{role} của «{ind.name_vi}» ({ind.max:g} điểm)")
-    note = "Số đếm (≥ 0). " + ("; ".join(uses) + "." if uses else "Không dùng trong bộ quy tắc này.")
+    said = "; ".join(uses)
+    note = "Số đếm (≥ 0). " + (said[0].upper() + said[1:] + "." if uses else "Không dùng trong bộ quy tắc này.")
     if inp.fallback:
         note += f" Để trống: dùng «{rb.input(inp.fallback).name_vi}» (giả định, cần xác nhận)."
     inherited = [i for i in rb.indicators if key in (i.numerator, i.denominator) and "inherited" in i.policy.values()]

@@ -20,9 +20,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from chiso.engine import STATUS_VI, Scores
-from chiso.explain import missing_groups
+from chiso.explain import FIXED_AT_LEVEL_VI, missing_groups
 from chiso.fmt import fmt_delta, fmt_int, fmt_percent, fmt_points
-from chiso.lever_text import as_counted
+from chiso.lever_text import as_counted, change_label_vi
 from chiso.plan.setup import SUMMARY_HEADERS_VI, counts, lever_totals, status_vi
 from chiso.plan.solver import OBJECTIVE_VI, Plan
 from chiso.policy import PolicyResult
@@ -139,10 +139,12 @@ class _Sheet:
     def blank(self):
         self.r += 1
 
-    def table(self, headers: list[str], rows: list[list], formats: list[str | None]):
+    def table(self, headers: list[str], rows: list[list], formats: list[str | None],
+              by_row: list[str] | None = None):
+        """``formats`` per column; or ``by_row``: one number format per row, for its cells after the label."""
         top = self.row(headers, head=True)
-        for values in rows:
-            self.row(values, formats)
+        for n, values in enumerate(rows):
+            self.row(values, formats if by_row is None else [None] + [by_row[n]] * (len(values) - 1))
         self.ws.freeze_panes = self.ws.cell(row=top + 1, column=1)
 
     def finish(self):
@@ -256,10 +258,12 @@ def _compare_sheet(wb: Workbook, r: UnitReport) -> None:
     for g, grp in enumerate(rb.groups):
         rows.append([grp.name_vi, float(r.base.group_points[0, g])] + [float(s.scores.group_points[0, g]) for s in scen])
     rows.append(["Xếp hạng trong nhóm", r.base_rank] + [s.rank for s in scen])
+    points_rows = len(rows) - 1
     for lv in rb.levers:
         if any(s.levers.get(lv.key) for s in scen):
-            rows.append([f"{lv.name_vi} ({lv.unit_vi})", 0] + [s.levers.get(lv.key, 0) for s in scen])
-    sh.table(headers, rows, [None] + [POINTS] * (len(scen) + 1))
+            rows.append([change_label_vi(lv), 0] + [s.levers.get(lv.key, 0) for s in scen])
+    # points with 2 decimals; a rank and the lever counts are whole numbers
+    sh.table(headers, rows, [], by_row=[POINTS] * points_rows + [RANK] + [COUNT] * (len(rows) - points_rows - 1))
     sh.finish()
 
 
@@ -466,7 +470,8 @@ def unit_summary_html(r: UnitReport) -> str:
                          ) or "<tr><td colspan='4'>Chưa thay đổi yếu tố nào (kịch bản gốc).</td></tr>"
     lost = r.base.explain(0).sort_values("lost", ascending=False).head(5)
     lost_rows = "".join(
-        f"<tr><td>{_e(row.name_vi)}</td><td class='n'>{_e(fmt_points(row.lost))}</td><td>{_e(row.rule_vi)}</td></tr>"
+        f"<tr><td>{_e(row.name_vi + ('' if row.movable else f' · {FIXED_AT_LEVEL_VI}'))}</td>"
+        f"<td class='n'>{_e(fmt_points(row.lost))}</td><td>{_e(row.rule_vi)}</td></tr>"
         for row in lost.itertuples()
         if row.lost and not math.isnan(row.lost)
     )

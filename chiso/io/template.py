@@ -25,7 +25,7 @@ STEPS_VI = (
     "tỷ lệ không điền vào đây mà điền số lượng (số đếm).",
     "3. Nếu có tổng điểm chính thức, điền vào cột «Tổng điểm chính thức»: phần điểm mà tệp không đủ số liệu "
     "để tính lại sẽ được giữ nguyên (Điểm không có trong tệp).",
-    "4. Lưu tệp (.xlsx, hoặc CSV UTF-8) rồi tải lên ứng dụng, hoặc chạy: python -m chiso score <tệp>.",
+    "4. Lưu tệp (.xlsx, hoặc CSV UTF-8) rồi tải lên ứng dụng («Tải tệp lên…» ở thanh bên).",
 )
 
 

@@ -25,7 +25,7 @@ import pandas as pd
 from chiso.cohort import rank_among
 from chiso.engine import Scores, input_matrix, score_matrix
 from chiso.errors import DataError, RulebookError
-from chiso.fmt import fmt_delta, fmt_int, fmt_number, fmt_percent
+from chiso.fmt import fmt_delta, fmt_int, fmt_number, fmt_percent, fmt_points
 from chiso.lever_text import as_counted
 from chiso.plan.model import Problem, Solution, best, cents, half, need_cents
 from chiso.rulebook import LEVELS, Lever, Rulebook, effort_problem
@@ -175,7 +175,9 @@ class Plan:
 
     def to_scenario(self, name: str | None = None, period: str = "") -> Scenario:
         """The plan as a what-if scenario (Áp dụng vào mô phỏng)."""
-        label = name or f"Kế hoạch đạt {fmt_number(self.target, 2)} điểm"
+        # an unreachable target is not what the plan reaches: name the score it does reach
+        reached = f"đạt {fmt_number(self.target, 2)}" if self.feasible else f"tối đa {fmt_points(self.final_score)}"
+        label = name or f"Kế hoạch {reached} điểm"
         return Scenario(label, self.rulebook, self.unit_code, period, dict(self.deltas))
 
     def to_dict(self) -> dict:

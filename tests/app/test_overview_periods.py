@@ -10,7 +10,7 @@ from chiso.history import total_changes
 from chiso.rulebook import load_rulebook
 from chiso.samples import load_sample, sample as get_sample
 
-from conftest import open_page
+from conftest import open_page, unescape
 
 RB = load_rulebook("portal-2026")
 COLUMN = "Thay đổi so với kỳ 2026-Q2"
@@ -40,3 +40,26 @@ def test_the_period_picker_opens_the_other_period():
     assert not at.exception
     assert at.session_state["data_source"] == "phu-tho-q2-gia-lap"
     assert COLUMN not in at.dataframe(key="ov_table").value.columns  # Q2 is the first period: nothing before it
+
+
+def test_the_sidebar_opens_the_other_period_and_it_stays_open():
+    """Issue 22.2: picking Q2 in the sidebar snapped back to Q3 (the page's own picker kept its old value)."""
+    at = open_page(state={"data_source": "phu-tho"})
+    at.selectbox(key="_w_data_source").set_value("phu-tho-q2-gia-lap").run()
+    assert not at.exception
+    assert at.session_state["data_source"] == "phu-tho-q2-gia-lap"
+    assert at.selectbox(key="ov_period").value == "phu-tho-q2-gia-lap"
+    at.run()  # and it stays there on the next run
+    assert at.session_state["data_source"] == "phu-tho-q2-gia-lap"
+    # the page's picker still works after that
+    at.selectbox(key="ov_period").set_value("phu-tho").run()
+    assert at.session_state["data_source"] == "phu-tho"
+    assert at.selectbox(key="_w_data_source").value == "phu-tho"
+
+
+def test_the_synthetic_period_is_named_in_the_sidebar_and_beside_the_change():
+    """Issue 22.8: «(giả lập)» kept in the sidebar's label and said beside the change since Q2."""
+    at = open_page(state={"data_source": "phu-tho"})
+    source = at.selectbox(key="_w_data_source")
+    assert "Mẫu: Phú Thọ, quý 2/2026 (giả lập)" in source.options, source.options  # the labels shown
+    assert any("2026-Q2 là dữ liệu giả lập" in unescape(c.value) for c in at.caption), [c.value for c in at.caption]

@@ -238,3 +238,21 @@ def test_an_entered_count_is_still_there_in_a_new_session():
     assert any(s.key == f"lv_n_{LEVER}" for s in again.slider)  # the certified-copy lever is alive
     _, base, _, i = ward_after(4000)
     assert metric(again, "Tổng điểm (kịch bản)").value == fmt_points(base.total[i])
+
+
+def test_ward_chairs_see_rulebook_names_and_no_command_lines():
+    """Issue 22.24: the template picker showed «portal-2026»; captions told ward chairs to run
+    «python -m chiso score» (now a help tooltip for the server's administrator at most)."""
+    from chiso.rulebook import available_rulebooks, load_rulebook
+
+    at = open_page(state={"data_source": "__upload__"})
+    picker = at.selectbox(key="upload_help_rb")
+    assert picker.options == [load_rulebook(r).name_vi for r in available_rulebooks()]
+    assert not any(r in o for o in picker.options for r in available_rulebooks())
+    shown = [e.value for e in (*at.caption, *at.markdown, *at.info)]
+    at = open_page("pages/data.py")
+    shown += [e.value for e in (*at.caption, *at.markdown)]
+    at = open_page("pages/unit.py", state={"data_source": "tay-ninh"})
+    shown += [e.value for e in (*at.caption, *at.markdown)]
+    assert any("Mới có một kỳ" in s for s in shown)
+    assert not any("python -m chiso" in s for s in shown), [s for s in shown if "python -m" in s]

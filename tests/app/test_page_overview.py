@@ -62,3 +62,35 @@ def test_unit_list_fold_is_built_only_when_open_and_opens_the_simulator():
     at.button(key="ov_sim").click().run()
     assert [t.value for t in at.title] == ["Mô phỏng"]
     assert at.session_state["unit_code"] == code
+
+
+def test_a_few_rows_get_a_table_of_their_size(monkeypatch):
+    """Issue 22.21: one unit found sat in a fixed 560 px box of empty rows; the grid now fits its rows."""
+    import streamlit as st
+    from streamlit.delta_generator import DeltaGenerator
+
+    asked: dict[str, object] = {}
+    draw = DeltaGenerator.dataframe
+
+    def dataframe(self, data=None, *args, **kw):
+        asked[kw.get("key")] = kw.get("height")
+        return draw(self, data, *args, **kw)
+
+    monkeypatch.setattr(DeltaGenerator, "dataframe", dataframe)
+    monkeypatch.setattr(st, "dataframe", lambda *a, **kw: dataframe(st._main, *a, **kw))
+    at = open_page()
+    assert asked["ov_table"] == 560  # all units: a box that scrolls
+    at.text_input(key="ov_search").input("Việt Trì").run()
+    rows = len(at.dataframe(key="ov_table").value)
+    assert 1 <= rows <= 3
+    assert asked["ov_table"] == 35 * (rows + 1) + 3  # header and rows, no empty ones
+
+
+def test_clicking_any_cell_of_a_row_opens_the_unit():
+    """Issue 22.13: a click on a row's name (a cell) did nothing; only the small checkbox opened the unit."""
+    at = open_page()
+    code = at.dataframe[0].value["Mã"].iloc[7]
+    at.session_state["ov_table"] = {"selection": {"rows": [], "columns": [], "cells": [[7, "Tên đơn vị"]]}}
+    at.run()
+    assert [t.value for t in at.title] == ["Đơn vị"]
+    assert at.session_state["unit_code"] == code

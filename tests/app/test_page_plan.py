@@ -326,3 +326,32 @@ def test_plan_counts_overdue_dossiers_by_what_is_left(sample):
     step = plan.steps[k]
     left = step.denominator - step.count_from
     assert list(at.table[0].value["Số lượng"])[k] == f"{fmt_int(left)} → {fmt_int(left - step.delta)} hồ sơ quá hạn"
+
+
+def test_an_unreachable_plan_is_applied_under_what_it_reaches(sample):
+    """Issue 22.6: «Không thể đạt 100,00 … tối đa …» was applied as «Kế hoạch đạt 100 điểm»."""
+    code = ward(sample)
+    want = plan_unit(sample.table, sample.base, code, 100)
+    assert not want.feasible and want.steps
+    at = open_plan(sample, code)
+    set_target(at, 100)
+    at.button(key="plan_solve").click().run()
+    button = at.button(key="plan_apply")
+    assert fmt_points(want.final_score) in button.label and "tối đa" in button.label, button.label
+    button.click().run()
+    assert not at.exception
+    name = at.session_state["sim"]["name"]
+    assert name == f"Kế hoạch tối đa {fmt_points(want.final_score)} điểm" and "100" not in name, name
+
+
+def test_derived_counts_read_as_whole_dossiers_like_the_slider():
+    """Issue 22.27: «10,15 → 365 hồ sơ» in the plan where the simulator's slider shows 10 (a count derived from
+    a published rate × total): the plan now says «≈10 → 365 hồ sơ»."""
+    code = "000.20.30.H53"  # UBND Phường 1, Tây Ninh 02/2023: e-results derived from a rate
+    at = open_page(PLAN, state={"data_source": "tay-ninh", "unit_code": code})
+    set_target(at, 100)
+    at.button(key="plan_solve").click().run()
+    assert not at.exception
+    counts = list(at.table[0].value["Số lượng"])
+    assert "≈10 → 365 hồ sơ" in counts, counts
+    assert not any("," in c for c in counts), counts  # no fractional dossiers

@@ -268,3 +268,46 @@ def test_a_typed_count_out_of_range_is_brought_to_its_limit_and_said_in_vietname
     assert f"chỉ từ 0 đến {fmt_int(room.denominator)}, nên lấy {fmt_int(room.denominator)}" in note
     at.number_input(key="lv_r_e_results").set_value(250).run()
     assert any("tỷ lệ (%) chỉ từ 0 đến 100, nên lấy 100" in w.value for w in at.warning)
+
+
+def test_exports_name_the_scenario_just_saved(sample, downloads):
+    """Issue 22.5: after «Lưu kịch bản» the box offers «… PAKN 2»; the exports named that instead of the
+    saved scenario the levers are, and the comparison sheet had it twice."""
+    code = sample.first("commune")
+    name = "B: kết quả điện tử + PAKN"
+    at = open_sim(sample, code)
+    at.text_input(key="sim_name").input("A: giảm quá hạn").run()
+    at.slider(key="lv_n_overdue_avoided").set_value(int(at.slider(key="lv_n_overdue_avoided").value) + 30).run()
+    at.button(key="save_scenario").click().run()
+    at.text_input(key="sim_name").input(name).run()
+    at.slider(key="lv_n_e_results").set_value(int(at.slider(key="lv_n_e_results").value) + 25).run()
+    at.button(key="save_scenario").click().run()
+    assert at.session_state["sim"]["name"] == f"{name} 2"
+    open_tab(at, TABS_KEY, "Xuất báo cáo")
+    wb = openpyxl.load_workbook(io.BytesIO(downloads[f"mo-phong-{code}.xlsx"]))
+    cells = [str(v) for ws in wb for row in ws.iter_rows(values_only=True) for v in row if v is not None]
+    assert name in cells and f"{name} 2" not in cells
+    head = next(r for r in wb["So sánh kịch bản"].iter_rows(values_only=True) if r and r[0] == "Chỉ số")
+    assert [h for h in head if h] == ["Chỉ số", "Kịch bản gốc", name, "A: giảm quá hạn"]
+    page = downloads[f"tom-tat-{code}.html"].decode()
+    assert "PAKN 2" not in page and "Kịch bản: <b>B: kết quả điện tử + PAKN</b>" in page
+
+
+def test_fewer_overdue_dossiers_read_as_fewer_everywhere(sample, downloads):
+    """Issue 22.28: «còn 794 hồ sơ quá hạn · thay đổi +30» (a reduction as +30); the Excel used one number
+    for «left» on one sheet and «reduced by» on another without saying which."""
+    code = sample.first("commune")
+    at = open_sim(sample, code)
+    slider = at.slider(key="lv_n_overdue_avoided")
+    left = int(at.number_input(key="lv_c_overdue_avoided").value)
+    slider.set_value(int(slider.value) + 30).run()
+    label = at.slider(key="lv_n_overdue_avoided").label
+    assert label.endswith(f"còn {fmt_int(left - 30)} hồ sơ quá hạn · bớt 30"), label
+    at.button(key="save_scenario").click().run()
+    open_tab(at, TABS_KEY, "So sánh kịch bản")
+    shown = at.dataframe[0].value.set_index("Chỉ số")
+    assert shown.loc["Giảm hồ sơ quá hạn (số hồ sơ quá hạn bớt đi)"].iloc[-1] == "30"
+    open_tab(at, TABS_KEY, "Xuất báo cáo")
+    wb = openpyxl.load_workbook(io.BytesIO(downloads[f"mo-phong-{code}.xlsx"]))
+    levers = {r[0]: r for r in wb["Yếu tố cải thiện"].iter_rows(values_only=True) if r and r[0]}
+    assert levers["Giảm hồ sơ quá hạn"][1:5] == ("hồ sơ quá hạn", left, -30, left - 30)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 
 from chiso.calibration import baseline
 from chiso.explain import empty_groups
@@ -35,8 +36,8 @@ def test_groups_without_data_are_held_not_zero():
     assert not at.get("plotly_chart")  # six bars do not need plotly's 4,7 MB script
 
 
-def test_upload_without_official_total_says_so_plainly(tmp_path):
-    """Before: "26,40 Yếu" with no word that most indicators and the official total were missing."""
+def _upload_without_official_totals() -> AppTest:
+    """Tổng quan on the Tây Ninh report uploaded without its official totals (total and groups)."""
     s = sample_def("tay-ninh")
     csv = (Path(__file__).parents[2] / "sample_data" / "canonical" / "tay-ninh-2023-02.csv").read_text("utf-8-sig")
     header, *rows = csv.splitlines()
@@ -49,6 +50,27 @@ def test_upload_without_official_total_says_so_plainly(tmp_path):
     at.session_state["rulebook_choice"] = s.rulebook
     at.run()
     at.sidebar.file_uploader(key="uploader").upload("khong-tong.csv", body, "text/csv").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_overview_agrees_with_the_unit_page_without_official_totals():
+    """Issue 22.4: Tổng quan rated such units «Trung bình» (Đơn vị: «Chưa xếp được») and showed «None»."""
+    at = _upload_without_official_totals()
+    table = at.dataframe(key="ov_table")
+    shown = convert_arrow_bytes_to_pandas_df(table.proto.arrow_data.styler.display_values)
+    assert "None" not in set(shown.astype(str).to_numpy().ravel()), shown.head()
+    assert table.proto.placeholder == "—"  # what the grid draws for a missing value (else «None»)
+    assert set(table.value["Xếp loại"]) == {"Chưa xếp được"}, set(table.value["Xếp loại"])
+    code = str(table.value["Mã"].iloc[0])
+    at.session_state["unit_code"] = code
+    at.switch_page(UNIT).run()
+    assert next(m for m in at.metric if m.label == "Xếp loại").value == "Chưa xếp được"
+
+
+def test_upload_without_official_total_says_so_plainly(tmp_path):
+    """Before: "26,40 Yếu" with no word that most indicators and the official total were missing."""
+    at = _upload_without_official_totals()
     at.switch_page(UNIT).run()
     assert not at.exception, [e.value for e in at.exception]
     assert any("không có tổng điểm chính thức" in w.value for w in at.warning), [w.value for w in at.warning]

@@ -1,7 +1,11 @@
 """Đơn vị → Lịch sử qua các kỳ: the bundled Phú Thọ quarters (Q2 giả lập, Q3 portal) and stored datasets."""
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import replace
+
+import pytest
 
 from chiso.fmt import fmt_points
 from chiso.history import period_score
@@ -9,7 +13,7 @@ from chiso.rulebook import load_rulebook
 from chiso.samples import load_sample, sample as get_sample
 from chiso.workspace import open_workspace
 
-from conftest import open_page
+from conftest import html_tables, open_page, unescape
 
 UNIT = "pages/unit.py"
 RB = load_rulebook("portal-2026")
@@ -23,8 +27,10 @@ def test_history_shows_both_bundled_quarters_and_the_reasons(sample):
     assert list(table["Kỳ"]) == ["2026-Q2 (giả lập)", "2026-Q3"]
     q2 = load_sample(get_sample("phu-tho-q2-gia-lap"), RB)
     assert list(table["Tổng điểm"]) == [fmt_points(period_score(q2, RB, code).total), fmt_points(sample.base.total[sample.index(code)])]
-    changes = next(d.value for d in at.dataframe if "Vì sao" in d.value.columns)
-    assert len(changes) and all(r.startswith("điểm") for r in changes["Vì sao"])
+    # issue 22.19: an HTML table whose reasons wrap (a grid cut «Vì sao» off at 1366 px)
+    assert not any("Vì sao" in d.value.columns for d in at.dataframe)
+    changes = next(t for t in html_tables(at) if "Vì sao" in t)
+    assert len(changes["Vì sao"]) and all(r.startswith("điểm") for r in changes["Vì sao"])
 
 
 def test_a_period_stored_in_the_workspace_joins_the_history(sample, own_workspace):
@@ -44,3 +50,36 @@ def test_history_chart_is_built_only_while_its_fold_is_open(sample):
     at.session_state["unit_history_open"] = True
     at.run()
     assert not at.exception and len(at.get("plotly_chart")) == 1
+
+
+def test_the_change_heading_is_bold_text_not_literal_stars(sample):
+    """Issue 22.20: «**Thay đổi từ kỳ 2026-Q2 đến kỳ 2026-Q3**» was shown with its stars. The heading is one
+    bold run (CommonMark: `**` opens before a letter and closes after one, before a space), with the
+    periods escaped as text and no other star that could unbalance it."""
+    at = open_page(UNIT, state={"unit_code": sample.first("commune")})
+    heading = next(m.value for m in at.markdown if "Thay đổi từ kỳ" in m.value)
+    bold = re.fullmatch(r"\*\*(\w[^*]*\w)\*\* \(([^*]+) điểm\)", heading)
+    assert bold, heading
+    assert unescape(bold.group(1)) == "Thay đổi từ kỳ 2026-Q2 đến kỳ 2026-Q3"
+
+
+def test_history_chart_speaks_vietnamese_and_its_bars_reach_the_total(sample, own_workspace):
+    """Issue 22.11: an English legend (ONLINE_PAYMENT…), monthly periods drawn as dates («Jan 22 2023»), and
+    stacked bars short of the total line (held points not drawn)."""
+    code = sample.first("commune")
+    i = sample.index(code)
+    assert sample.base.held[i] > 0  # a commune with held points
+    q3 = load_sample(get_sample("phu-tho"), RB)
+    open_workspace(own_workspace).import_table(replace(q3, frame=q3.frame.assign(period="2027-01")), "thang", "h", RB.id)
+    at = open_page(UNIT, state={"unit_code": code})
+    at.session_state["unit_history_open"] = True
+    at.run()
+    fig = json.loads(at.get("plotly_chart")[0].proto.spec)
+    bars = [t for t in fig["data"] if t["type"] == "bar"]
+    names = [t["name"] for t in bars]
+    assert names == [g.name_vi for g in RB.groups] + ["Điểm không có trong tệp (giữ nguyên)"], names
+    assert fig["layout"]["xaxis"]["type"] == "category"  # «2027-01» stays a period, not «Jan 2027»
+    line = next(t for t in fig["data"] if t["type"] == "scatter")
+    assert line["x"][-1] == "2027-01"
+    for n, total in enumerate(line["y"]):
+        assert sum(t["y"][n] for t in bars) == pytest.approx(total, abs=0.011)

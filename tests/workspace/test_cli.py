@@ -48,6 +48,8 @@ def test_history_text_and_unknown_unit(db_url):
     chiso(db_url, "import", str(PORTAL), "--period", "2026-Q3")
     text = chiso(db_url, "history", "--unit", "H44.100").stdout
     assert "2026-Q2 [portal-2026] (giả lập)" in text and "so với kỳ trước" in text and "xếp hạng" in text
+    # issue 22.11: the groups by the rulebook's Vietnamese names, not TRANSPARENCY, ONLINE_PAYMENT…
+    assert "Công khai, minh bạch " in text and "TRANSPARENCY" not in text and "ONLINE_PAYMENT" not in text
     err = chiso(db_url, "history", "--unit", "KHÔNG-CÓ", ok=False).stderr
     assert "Chưa có kỳ nào của đơn vị «KHÔNG-CÓ»" in err and "Traceback" not in err
 
