@@ -76,11 +76,16 @@ class _Row:
     published: dict[str, float]
 
 
+MANIFEST = "manifest.json"  # beside the responses (the collector's evidence): says which period they are
+
+
 def load_portal(paths: list[str | Path] | str | Path, period: str = "", rulebook: Rulebook | None = None) -> UnitTable:
-    """Read a folder, or the six files given one by one, into a UnitTable."""
-    files = _expand(paths)
-    named = [(p.name, _read_bytes(p)) for p in files]
-    return load_portal_bytes(named, period or _period_from(files), rulebook)
+    """Read a folder, or the six files given one by one, into a UnitTable.
+
+    Without ``period`` it comes from a ``manifest.json`` beside the responses, else stays empty (storing then
+    asks for one): a folder's name is never a period."""
+    named = [(p.name, _read_bytes(p)) for p in _expand(paths)]
+    return load_portal_bytes(named, period, rulebook)
 
 
 def load_portal_bytes(
@@ -90,7 +95,10 @@ def load_portal_bytes(
     rb = rulebook or load_rulebook(DEFAULT_RULEBOOK)
     by_endpoint: dict[str, list[_Row]] = {}
     for name, data in files:
-        doc = _parse_json(name, data)
+        if name == MANIFEST:
+            period = period or manifest_period(data)
+            continue
+        doc = parse_response(name, data)
         endpoint = detect_endpoint(doc, name)
         if endpoint in by_endpoint:
             raise DataError(f"Có hai tệp cùng loại «{endpoint}»; mỗi loại chỉ được một tệp.", Location(file=name))
@@ -160,11 +168,26 @@ def _read_bytes(p: Path) -> bytes:
         raise DataError(f"Không đọc được tệp ({exc.strerror}).", Location(file=str(p))) from None
 
 
-def _period_from(files: list[Path]) -> str:
-    return files[0].parent.name if files else ""
+def manifest_period(data: bytes) -> str:
+    """The ``period`` a manifest.json records ("" when it has none)."""
+    doc = _strict(MANIFEST, data)
+    period = doc.get("period") if isinstance(doc, dict) else None
+    if period is not None and (not isinstance(period, str) or not 0 < len(period.strip()) <= 100):
+        raise DataError("Trường «period» của manifest.json phải là kỳ đánh giá, ví dụ «2026-Q3».", Location(file=MANIFEST))
+    return (period or "").strip()
 
 
-def _parse_json(name: str, data: bytes) -> dict:
+def parse_response(name: str, data: bytes) -> dict:
+    """One response's bytes, parsed strictly (size, depth, UTF-8, duplicate keys, NaN) and checked to be
+    the portal's «OK» envelope; the collector verifies what it downloads with exactly this."""
+    doc = _strict(name, data)
+    if isinstance(doc, dict) and doc.get("code") not in (None, "OK"):
+        raise DataError(f"Cổng DVCQG trả về lỗi «{_short(doc.get('code'))}»: {_short(doc.get('message', ''))}.",
+                        Location(file=name))
+    return doc
+
+
+def _strict(name: str, data: bytes) -> object:
     check_json_bounds(data, name, MAX_BYTES, "Tệp JSON")  # before the parser allocates or recurses
     if not data.strip():
         raise DataError("Tệp rỗng.", Location(file=name))
@@ -179,8 +202,6 @@ def _parse_json(name: str, data: bytes) -> dict:
             f"JSON không hợp lệ hoặc bị cắt cụt ở dòng {exc.lineno}, cột {exc.colno}.",  # exc.msg is English
             Location(file=name, row=exc.lineno),
         ) from None
-    if isinstance(doc, dict) and doc.get("code") not in (None, "OK"):
-        raise DataError(f"Cổng DVCQG trả về lỗi «{doc.get('code')}»: {doc.get('message', '')}.", Location(file=name))
     return doc
 
 
