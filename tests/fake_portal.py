@@ -7,6 +7,7 @@ request contract (api.md, written out here independently of chiso's code), and m
 from __future__ import annotations
 
 import json
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -42,6 +43,15 @@ def contract_problem(endpoint: str, body: object) -> str | None:
     return f"wrong {bad}" if bad else None
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    errors: list[str]
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client that hangs up (a timeout, a closed keep-alive) is noted, not printed into the test's stderr."""
+        self.errors.append(repr(sys.exc_info()[1]))
+
+
 class FakePortal:
     def __init__(self) -> None:
         self.mode: str | None = None
@@ -51,8 +61,8 @@ class FakePortal:
         self.requests: list[tuple[str, dict]] = []
         self.in_flight = self.max_in_flight = 0
         self._lock = threading.Lock()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.server.daemon_threads = True
+        self.server = _Server(("127.0.0.1", 0), self._handler())
+        self.server.errors = []
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 

@@ -52,18 +52,29 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("collect", help="tải số liệu từ Cổng DVCQG / collect a province from the portal",
                        description=COLLECT_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     _province_period(p)
-    p.add_argument("--portal-url", default=None, metavar="URL",
-                   help=f"địa chỉ Cổng / base URL (mặc định {ENV_PORTAL} hoặc {DEFAULT_URL})")
-    p.add_argument("--delay", type=float, default=2.0, metavar="GIÂY",
-                   help="nghỉ giữa hai yêu cầu, giây, ±25 %% (mặc định 2; 0 được) / pause between requests")
-    p.add_argument("--timeout", type=float, default=60.0, metavar="GIÂY",
-                   help="thời gian chờ một phản hồi, giây (mặc định 60) / per-request timeout")
+    add_portal_options(p)
     p.set_defaults(func=cmd_collect)
     e = sub.add_parser("evidence", help="ghi lại bằng chứng đã tải / write back the collected responses",
                        description=EVIDENCE_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     _province_period(e)
     e.add_argument("--output", required=True, metavar="DIR", help="thư mục ghi ra (trống) / output folder")
     e.set_defaults(func=cmd_evidence)
+
+
+def add_portal_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--portal-url", default=None, metavar="URL",
+                   help=f"địa chỉ Cổng / base URL (mặc định {ENV_PORTAL} hoặc {DEFAULT_URL})")
+    p.add_argument("--delay", type=float, default=2.0, metavar="GIÂY",
+                   help="nghỉ giữa hai yêu cầu, giây, ±25 %% (mặc định 2; 0 được) / pause between requests")
+    p.add_argument("--timeout", type=float, default=60.0, metavar="GIÂY",
+                   help="thời gian chờ một phản hồi, giây (mặc định 60) / per-request timeout")
+
+
+def portal_client(args: argparse.Namespace) -> PortalClient:
+    """The client the options ask for (checked first: a NaN fails both comparisons too)."""
+    if not (0 <= args.delay <= 600 and 0 < args.timeout <= 600):
+        raise DataError("--delay phải từ 0 đến 600 giây, --timeout lớn hơn 0 và tối đa 600 giây.")
+    return PortalClient(args.portal_url or os.environ.get(ENV_PORTAL) or DEFAULT_URL, args.delay, args.timeout)
 
 
 def _province_period(p: argparse.ArgumentParser) -> None:
@@ -74,11 +85,9 @@ def _province_period(p: argparse.ArgumentParser) -> None:
 
 def cmd_collect(args: argparse.Namespace) -> int:
     province, period = find_province(args.province), parse_period(args.period)  # refused before any request
-    if not (0 <= args.delay <= 600 and 0 < args.timeout <= 600):  # NaN fails both comparisons too
-        raise DataError("--delay phải từ 0 đến 600 giây, --timeout lớn hơn 0 và tối đa 600 giây.")
-    url = args.portal_url or os.environ.get(ENV_PORTAL) or DEFAULT_URL
-    print(f"Tải {province.name}, kỳ {period.label} từ {url} (mỗi lần một yêu cầu, nghỉ {fmt_number(args.delay, 1)} giây).")
-    client = PortalClient(url, delay=args.delay, timeout=args.timeout)
+    client = portal_client(args)
+    print(f"Tải {province.name}, kỳ {period.label} từ {client.base_url} (mỗi lần một yêu cầu, "
+          f"nghỉ {fmt_number(args.delay, 1)} giây).")
     try:
         collected = collect(client, province, period, progress=_progress)
     finally:

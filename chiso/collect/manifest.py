@@ -14,8 +14,8 @@ from chiso.workspace.datasets import DatasetInfo
 from chiso.workspace.evidence import Evidence
 
 
-def file_name(e: Evidence) -> str:
-    return f"{e.endpoint}.json" if e.page == 1 else f"{e.endpoint}.page-{e.page}.json"
+def file_name(endpoint: str, page: int) -> str:
+    return f"{endpoint}.json" if page == 1 else f"{endpoint}.page-{page}.json"
 
 
 def manifest(info: DatasetInfo, province: Province, items: list[Evidence]) -> dict[str, object]:
@@ -26,7 +26,7 @@ def manifest(info: DatasetInfo, province: Province, items: list[Evidence]) -> di
         "rulebook": info.rulebook,
         "stored_at": info.imported_at.isoformat(),
         "responses": [
-            {"file": file_name(e), "endpoint": e.endpoint, "page": e.page, "request_url": e.request_url,
+            {"file": file_name(e.endpoint, e.page), "endpoint": e.endpoint, "page": e.page, "request_url": e.request_url,
              "request_body": json.loads(e.request_body), "requested_at": e.requested_at.isoformat(),
              "http_status": e.http_status, "bytes": len(e.body), "sha256": e.sha256}
             for e in items
@@ -36,7 +36,7 @@ def manifest(info: DatasetInfo, province: Province, items: list[Evidence]) -> di
 
 def write_evidence(out: Path, info: DatasetInfo, province: Province, items: list[Evidence]) -> list[Path]:
     """Write every response and the manifest into ``out``; never overwrites a file already there."""
-    files = {out / file_name(e): e.body for e in items}
+    files = {out / file_name(e.endpoint, e.page): e.body for e in items}
     files[out / "manifest.json"] = (json.dumps(manifest(info, province, items), ensure_ascii=False, indent=1)
                                     + "\n").encode("utf-8")
     taken = [p.name for p in files if p.exists()]

@@ -59,13 +59,27 @@ def source_name(province: Province) -> str:
     return f"Cổng DVCQG · {province.short_name}"
 
 
+Pages = list[Evidence]
+
+
 def collect(client: PortalClient, province: Province, period: Period,
-            progress: Callable[[int, str, list[Evidence]], None] | None = None) -> Collected:
-    """Fetch and verify the six endpoints, one after the other; PortalBlocked at the first problem."""
+            progress: Callable[[int, str, Pages], None] | None = None,
+            resume: Callable[[str], Pages | None] | None = None,
+            checkpoint: Callable[[str, Pages], None] | None = None) -> Collected:
+    """Fetch and verify the six endpoints, one after the other; PortalBlocked at the first problem.
+
+    ``resume(endpoint)`` may give back the pages an interrupted run already fetched (verified again, not
+    asked again); ``checkpoint(endpoint, pages)`` keeps each endpoint's verified pages as soon as they are in."""
     responses: list[Evidence] = []
     files: list[tuple[str, bytes]] = []
     for i, endpoint in enumerate(PAGE_SIZE, 1):
-        pages = _fetch_endpoint(client, endpoint, province, period)
+        kept = resume(endpoint) if resume else None
+        if kept:
+            pages = [(e, verify(e, province)) for e in kept]
+        else:
+            pages = _fetch_endpoint(client, endpoint, province, period)
+            if checkpoint:
+                checkpoint(endpoint, [e for e, _ in pages])
         responses += [e for e, _ in pages]
         files.append((f"{endpoint}.json", _merged(pages)))
         if progress:
