@@ -16,12 +16,16 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from chiso.calibration import baseline
 from chiso.cli.main import main
 from chiso.collect.client import PortalBlocked, PortalClient
 from chiso.collect.periods import parse_period
 from chiso.collect.provinces import find_province, provinces
 from chiso.collect.run import collect, store
 from chiso.errors import DataError
+from chiso.io.load import load_paths
+from chiso.report import csv_text, score_rows
+from chiso.rulebook import load_rulebook
 from chiso.workspace import open_workspace
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -114,7 +118,9 @@ def test_collect_stores_what_score_computes_history_lists_it_evidence_gives_the_
     code, scored, _ = run(capsys, "score", str(PHU_THO))
     want = pd.read_csv(io.StringIO(scored), dtype={"period": str})
     assert set(want["period"]) == {"2026-Q3"}  # from the sample's manifest.json, not the folder's name
-    pd.testing.assert_frame_equal(stored.frame, open_workspace(db).load_dataset(1).frame)
+    rb = load_rulebook("portal-2026")
+    pd.testing.assert_frame_equal(stored.frame, load_paths([PHU_THO], rb).frame)
+    assert csv_text(score_rows(stored.frame, baseline(stored, rb))) == scored  # the stored set scores as score does
     _, hist, _ = run(capsys, "history", "--unit", "H44.100", "--format", "json")
     (h,) = json.loads(hist)
     totals = want[(want["indicator"] == "TOTAL")].set_index("unit_code")

@@ -86,9 +86,9 @@ def collect(client: PortalClient, province: Province, period: Period,
             progress(i, endpoint, [e for e, _ in pages])
     rb = load_rulebook(DEFAULT_RULEBOOK)
     try:
-        table = load_portal_bytes(files, period.label, rb)
+        table = load_portal_bytes(sorted(files), period.label, rb)  # a folder's order: the same table as `import`
     except DataError as exc:  # the pages together break a rule (a unit twice, on-time > received)
-        raise blocked(exc.location.file or "?", f"số liệu không hợp lệ ({exc.message}).") from None
+        raise blocked((exc.location.file or "?").removesuffix(".json"), f"số liệu không hợp lệ ({exc}).") from None
     table.source = source_name(province)
     return Collected(province, period, table, responses)
 
