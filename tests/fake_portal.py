@@ -24,7 +24,7 @@ WAF_PAGE = (b"<html><head><title>Request Rejected</title></head><body>The reques
             b"Please consult with your administrator.<br><br>Your support ID is: 1234567890</body></html>")
 
 
-def contract_problem(endpoint: str, body: object) -> str | None:
+def contract_problem(endpoint: str, body: object, pages: int = 1) -> str | None:
     """Why a body is not what the portal's page sends for Phú Thọ, quarter 3/2026 (None when it is)."""
     if endpoint not in PAGE_SIZE:
         return "unknown endpoint"
@@ -35,12 +35,24 @@ def contract_problem(endpoint: str, body: object) -> str | None:
         expected = {"fromDate": "2026-07-01", "toDate": "2026-09-30", **common}
     else:
         expected = {"timeType": "quarter", "year": 2026, "quarter": 3, **common}
+    if body.get("currentPage") in range(2, pages + 1):
+        expected["currentPage"] = body["currentPage"]  # a paged answer: the next pages may be asked for
     if body.get("rootDepartmentId") == HA_NOI_ID:
         expected["rootDepartmentId"] = HA_NOI_ID  # the fake answers Hà Nội with Phú Thọ's data (wrong province)
     if set(body) != set(expected):
         return f"keys {sorted(body)} != {sorted(expected)}"
     bad = [k for k, v in expected.items() if body[k] != v or type(body[k]) is not type(v)]
     return f"wrong {bad}" if bad else None
+
+
+def page_of(content: bytes, page: int, size: int = 100) -> bytes:
+    """Page ``page`` of an evaluation response cut into pages of ``size`` units (the portal's pagination)."""
+    doc = json.loads(content)
+    rows = doc["data"]["evaluation"]
+    doc["data"]["evaluation"] = rows[(page - 1) * size: page * size]
+    doc["data"]["pagination"] = {"total": len(rows), "currentPage": page, "pageSize": size,
+                                 "totalPages": -(-len(rows) // size)}
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 class _Server(ThreadingHTTPServer):
@@ -104,10 +116,13 @@ class FakePortal:
                 except ValueError:
                     body = None
                 fake.requests.append((endpoint, body))
-                problem = contract_problem(endpoint, body)
+                paged = fake.mode == "paged" and endpoint == fake.mode_endpoint
+                problem = contract_problem(endpoint, body, 2 if paged else 1)
                 if problem:
                     return self._send(400, json.dumps({"code": "BAD_REQUEST", "message": problem}).encode())
                 content = (PHU_THO / f"{endpoint}.json").read_bytes()
+                if paged:
+                    return self._send(201, page_of(content, body["currentPage"]))
                 if fake.mode and endpoint == fake.mode_endpoint and fake.mode_times > 0:
                     fake.mode_times -= 1
                     return self._misbehave(fake.mode, content)

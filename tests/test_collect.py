@@ -154,6 +154,20 @@ def test_collecting_again_is_a_no_op_or_a_new_snapshot_keeping_the_old(capsys, p
     assert sorted(v.version for v in versions[0]) == [1, 2] and evidence[0][0].body.endswith(b" ")
 
 
+def test_a_paged_answer_is_asked_page_by_page_and_joined(capsys, portal, db, tmp_path):
+    portal.misbehave("paged", "transparency")  # 163 units in two pages of 100
+    code, out, _ = collect_cli(capsys, portal)
+    assert code == 0 and "[1/6] transparency: 2 trang" in out
+    assert [(e, b["currentPage"]) for e, b in portal.requests[:3]] == [
+        ("transparency", 1), ("transparency", 2), ("handling-satisfaction", 1)]
+    ws = open_workspace(db)
+    stored = ws.load_dataset(1)
+    ws.close()
+    pd.testing.assert_frame_equal(stored.frame, load_paths([PHU_THO], load_rulebook("portal-2026")).frame)
+    run(capsys, "evidence", "--province", "H44", "--period", "2026-Q3", "--output", str(tmp_path / "e"))
+    assert {p.name for p in (tmp_path / "e").glob("transparency*")} == {"transparency.json", "transparency.page-2.json"}
+
+
 # ------------------------------------------------------------------ misbehaviour: stop, say why, change nothing
 
 STOPS = {  # mode → (words of the message, requests made: two good ones, then the bad ones)
