@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 
-from chiso.collect.client import BREAKER, DEFAULT_URL, PortalClient
+from chiso.collect.client import BREAKER, DEFAULT_URL, ENV_PORTAL, PortalClient, portal_url
 from chiso.collect.manifest import write_evidence
 from chiso.collect.periods import parse_period
 from chiso.collect.provinces import find_province
@@ -18,7 +17,6 @@ from chiso.workspace import ENV_URL, open_workspace
 from chiso.workspace.access import SERVER_CLI
 from chiso.workspace.evidence import Evidence
 
-ENV_PORTAL = "CHISO_PORTAL_URL"
 COLLECT_HELP = f"""\
 Tải sáu nhóm số liệu đánh giá của một tỉnh, một kỳ từ Cổng DVCQG và lưu vào cơ sở dữ liệu làm việc
 (nguồn «Cổng DVCQG · <tỉnh>», kỳ như đã ghi, bộ quy tắc {DEFAULT_RULEBOOK}), kèm bằng chứng: từng byte của
@@ -74,7 +72,7 @@ def portal_client(args: argparse.Namespace) -> PortalClient:
     """The client the options ask for (checked first: a NaN fails both comparisons too)."""
     if not (0 <= args.delay <= 600 and 0 < args.timeout <= 600):
         raise DataError("--delay phải từ 0 đến 600 giây, --timeout lớn hơn 0 và tối đa 600 giây.")
-    return PortalClient(args.portal_url or os.environ.get(ENV_PORTAL) or DEFAULT_URL, args.delay, args.timeout)
+    return PortalClient(portal_url(args.portal_url), args.delay, args.timeout)
 
 
 def _province_period(p: argparse.ArgumentParser) -> None:

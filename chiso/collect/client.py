@@ -11,6 +11,7 @@ No rotated addresses or identities: the User-Agent says who we are.
 from __future__ import annotations
 
 import json
+import os
 import random
 import threading
 import time
@@ -24,12 +25,18 @@ from chiso.io.limits import MAX_JSON_BYTES
 from chiso.workspace.evidence import Evidence
 
 DEFAULT_URL = "https://dichvucong.gov.vn"
+ENV_PORTAL = "CHISO_PORTAL_URL"
 PATH = "/api/v1/reporting/evaluation/"
 BREAKER = 3  # transient failures in a row before the circuit opens
 USER_AGENT = "chiso (tinh lai Bo chi so 766; mot yeu cau mot luc)"
 MANUAL_ROUTE = ("Cách thủ công vẫn dùng được: mở trang «Đánh giá chất lượng phục vụ» của Cổng DVCQG trên một máy "
                 "vào được Cổng, tải sáu tệp JSON của kỳ đó rồi đưa vào ứng dụng (thanh bên, «Chọn tệp») hoặc "
                 "lệnh «python -m chiso import THƯ_MỤC --period KỲ».")
+
+
+def portal_url(given: str | None = None) -> str:
+    """The base URL: given (``--portal-url``), else ``CHISO_PORTAL_URL``, else the portal's own."""
+    return given or os.environ.get(ENV_PORTAL) or DEFAULT_URL
 
 
 class PortalBlocked(ChisoError):

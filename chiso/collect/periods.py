@@ -68,3 +68,18 @@ def _check_exists(p: Period, today: date) -> None:
     if p.month and p.last_day >= today:
         raise DataError(f"Tháng {p.month:02d}/{p.year} chưa kết thúc (hôm nay {today:%d/%m/%Y}): Cổng DVCQG chỉ có "
                         "số liệu của một tháng sau ngày cuối tháng. Có thể tải quý hoặc năm hiện tại (tính đến nay).")
+
+
+def recent_periods(today: date, months: int = 6, quarters: int = 4, years: int = 2) -> list[Period]:
+    """The periods a user may pick on ``today``, newest first: the last finished months, the current and
+    past quarters, the current and past years (every one exists on the portal by the rule above)."""
+    labels, month = [], today.replace(day=1)
+    for _ in range(months):
+        month = (month - timedelta(days=1)).replace(day=1)
+        labels.append(f"{month:%Y-%m}")
+    q, y = (today.month - 1) // 3 + 1, today.year
+    for _ in range(quarters):
+        labels.append(f"{y}-Q{q}")
+        q, y = (q - 1, y) if q > 1 else (4, y - 1)
+    labels += [str(today.year - k) for k in range(years)]
+    return [parse_period(p, today) for p in labels]
