@@ -8,12 +8,14 @@ import streamlit as st
 from chiso import jobs
 from chiso.collect.client import portal_url
 from chiso.collect.job import ENDPOINTS, CollectRun, collect_work, may_collect, next_endpoint
-from chiso.collect.periods import recent_periods, today_in_vietnam
-from chiso.collect.provinces import provinces
+from chiso.collect.periods import Period, recent_periods, today_in_vietnam
+from chiso.collect.provinces import Province, provinces
 from chiso.errors import ChisoError
 from chiso.jobs import CANCELLED, DONE, Job
 from chiso.rulebook import DEFAULT_RULEBOOK
+from chiso.workspace import Workspace
 from ui.db import workspace
+from ui.job_view import status_body, take_finished
 from ui.safe_md import md
 from ui.state import RULEBOOK, SOURCE
 
@@ -47,7 +49,7 @@ def _running() -> bool:
     return bool(rec) and not rec["job"].finished
 
 
-def _submit(ws, province, period) -> None:
+def _submit(ws: Workspace, province: Province, period: Period) -> None:
     try:
         work = collect_work(ws, province, period, portal_url(), DELAY_S)
     except ChisoError as exc:
@@ -59,14 +61,10 @@ def _submit(ws, province, period) -> None:
 
 
 def _show() -> None:
-    rec = st.session_state.get(KEY)
-    if not rec:
+    rec = take_finished(KEY, _status)
+    if rec is None:
         return
     job: Job = rec["job"]
-    if not job.finished:
-        _status()
-        return
-    del st.session_state[KEY]
     if job.state == DONE:
         run: CollectRun = job.result
         if run.stored:
@@ -90,18 +88,10 @@ def notice() -> None:
 
 @st.fragment(run_every=REFRESH_S)
 def _status() -> None:
-    rec = st.session_state.get(KEY)
-    if not rec or rec["job"].finished:
-        st.rerun()  # the whole page: it shows the result and stops this timer
-    job: Job = rec["job"]
-    if job.cancel_requested:
-        st.info("Đang hủy…")
-        return
-    place = rec["queue"].position(job)
-    if place:
-        st.info(f"Đang chờ: vị trí {place} trong hàng đợi việc nặng của máy chủ.")
-    else:
-        endpoint = next_endpoint(job.progress) or "lưu vào cơ sở dữ liệu"
-        done = round(job.progress * len(ENDPOINTS))
-        st.progress(job.progress, text=f"Đã tải {done}/{len(ENDPOINTS)} nhóm; đang: {endpoint}")
-    st.button("Hủy", key="collect_cancel", on_click=job.cancel)
+    status_body(KEY, lambda place: f"Đang chờ: vị trí {place} trong hàng đợi việc nặng của máy chủ.", _progress,
+                "collect_cancel")
+
+
+def _progress(rec: dict, job: Job) -> str:
+    done = round(job.progress * len(ENDPOINTS))
+    return f"Đã tải {done}/{len(ENDPOINTS)} nhóm; đang: {next_endpoint(job.progress) or 'lưu vào cơ sở dữ liệu'}"
