@@ -166,6 +166,10 @@ def test_a_paged_answer_is_asked_page_by_page_and_joined(capsys, portal, db, tmp
     pd.testing.assert_frame_equal(stored.frame, load_paths([PHU_THO], load_rulebook("portal-2026")).frame)
     run(capsys, "evidence", "--province", "H44", "--period", "2026-Q3", "--output", str(tmp_path / "e"))
     assert {p.name for p in (tmp_path / "e").glob("transparency*")} == {"transparency.json", "transparency.page-2.json"}
+    assert run(capsys, "score", str(tmp_path / "e"))[1] == run(capsys, "score", str(PHU_THO))[1]  # pages joined
+    (tmp_path / "e" / "transparency.page-2.json").unlink()
+    code, _, err = run(capsys, "score", str(tmp_path / "e"))
+    assert code == 2 and "có 2 trang nhưng chỉ có một tệp" in err  # never a silent half
 
 
 # ------------------------------------------------------------------ misbehaviour: stop, say why, change nothing

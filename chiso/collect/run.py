@@ -8,11 +8,11 @@ evidence in one transaction: a run that stops anywhere stores nothing.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from chiso.collect.client import PortalClient, blocked
+from chiso.collect.manifest import file_name
 from chiso.collect.periods import Period
 from chiso.collect.provinces import Province
 from chiso.errors import DataError
@@ -81,7 +81,7 @@ def collect(client: PortalClient, province: Province, period: Period,
             if checkpoint:
                 checkpoint(endpoint, [e for e, _ in pages])
         responses += [e for e, _ in pages]
-        files.append((f"{endpoint}.json", _merged(pages)))
+        files += [(file_name(e.endpoint, e.page), e.body) for e, _ in pages]  # pages are joined by the importer
         if progress:
             progress(i, endpoint, [e for e, _ in pages])
     rb = load_rulebook(DEFAULT_RULEBOOK)
@@ -138,16 +138,3 @@ def _total_pages(doc: dict) -> int:
     pagination = doc["data"].get("pagination")
     total = pagination.get("totalPages") if isinstance(pagination, dict) else None
     return total if isinstance(total, int) and not isinstance(total, bool) and total > 0 else 1
-
-
-def _merged(pages: list[tuple[Evidence, dict]]) -> bytes:
-    """One endpoint's bytes for the importer: the response itself, or its pages' units joined."""
-    if len(pages) == 1:
-        return pages[0][0].body
-    first, rows = pages[0][1], []
-    for e, doc in pages:
-        part = doc["data"].get("evaluation")
-        if not isinstance(part, list):
-            raise blocked(e.endpoint, f"trang {e.page} của phản hồi không có danh sách đơn vị («evaluation»).")
-        rows += part
-    return json.dumps({**first, "data": {**first["data"], "evaluation": rows}}, ensure_ascii=False).encode("utf-8")

@@ -94,14 +94,15 @@ def load_portal_bytes(
     """Same as :func:`load_portal` for (file name, content) pairs, e.g. from an upload widget."""
     rb = rulebook or load_rulebook(DEFAULT_RULEBOOK)
     by_endpoint: dict[str, list[_Row]] = {}
+    docs: dict[str, list[tuple[str, dict]]] = {}
     for name, data in files:
         if name == MANIFEST:
             period = period or manifest_period(data)
             continue
         doc = parse_response(name, data)
-        endpoint = detect_endpoint(doc, name)
-        if endpoint in by_endpoint:
-            raise DataError(f"Có hai tệp cùng loại «{endpoint}»; mỗi loại chỉ được một tệp.", Location(file=name))
+        docs.setdefault(detect_endpoint(doc, name), []).append((name, doc))
+    for endpoint, found in docs.items():
+        name, doc = _join_pages(endpoint, found)
         rows = _rows(endpoint, doc, name, rb)
         _check_unique(rows, name)
         by_endpoint[endpoint] = rows
@@ -166,6 +167,31 @@ def _read_bytes(p: Path) -> bytes:
         raise DataError("Không tìm thấy tệp.", Location(file=str(p))) from None
     except OSError as exc:
         raise DataError(f"Không đọc được tệp ({exc.strerror}).", Location(file=str(p))) from None
+
+
+def _join_pages(endpoint: str, found: list[tuple[str, dict]]) -> tuple[str, dict]:
+    """One response per endpoint: several files of one endpoint are accepted only as the pages 1…n of one
+    paged answer (``pagination``), joined in page order; anything else is two files of the same kind."""
+    if len(found) == 1:
+        p = found[0][1]["data"].get("pagination")
+        total = p.get("totalPages") if isinstance(p, dict) else None
+        if isinstance(total, int) and not isinstance(total, bool) and total > 1:  # units would be missing silently
+            raise DataError(f"Phản hồi «{endpoint}» có {total} trang nhưng chỉ có một tệp; hãy thêm các trang còn lại.",
+                            Location(file=found[0][0]))
+        return found[0]
+    pages = {}
+    for name, doc in found:
+        p = doc["data"].get("pagination")
+        page, total = (p.get("currentPage"), p.get("totalPages")) if isinstance(p, dict) else (None, None)
+        if not isinstance(doc["data"].get("evaluation"), list) or page in pages:
+            page = None
+        pages[page] = (name, doc, total)
+    if set(pages) != set(range(1, len(found) + 1)) or {t for _, _, t in pages.values()} != {len(found)}:
+        raise DataError(f"Có hai tệp cùng loại «{endpoint}»; mỗi loại chỉ được một tệp (hoặc đủ các trang "
+                        "1…n của một phản hồi nhiều trang).", Location(file=found[1][0]))
+    name, first, _ = pages[1]
+    rows = [row for k in sorted(pages) for row in pages[k][1]["data"]["evaluation"]]
+    return name, {**first, "data": {**first["data"], "evaluation": rows}}
 
 
 def manifest_period(data: bytes) -> str:
