@@ -24,6 +24,7 @@ from chiso.collect.provinces import find_province, provinces
 from chiso.collect.run import collect, store
 from chiso.errors import DataError
 from chiso.io.load import load_paths
+from chiso.io.portal import load_portal_bytes
 from chiso.report import csv_text, score_rows
 from chiso.rulebook import load_rulebook
 from chiso.workspace import open_workspace
@@ -277,3 +278,9 @@ def test_a_portal_folder_without_manifest_asks_for_the_period(capsys, db, tmp_pa
     assert "phu-tho-2026-q4" not in out
     code, out, _ = run(capsys, "import", str(folder), "--period", "2026-Q4")
     assert code == 0 and "kỳ 2026-Q4" in out
+
+
+def test_two_files_of_one_kind_that_are_not_the_pages_of_one_answer_are_refused():
+    one = (PHU_THO / "transparency.json").read_bytes()  # page 1 of 1, twice
+    with pytest.raises(DataError, match="Có hai tệp cùng loại «transparency»"):
+        load_portal_bytes([("a.json", one), ("b.json", one)], "2026-Q3")
