@@ -18,6 +18,7 @@ import pytest
 
 from chiso.calibration import baseline
 from chiso.cli.main import main
+from chiso.collect import client
 from chiso.collect.client import PortalBlocked, PortalClient
 from chiso.collect.periods import parse_period
 from chiso.collect.provinces import find_province, provinces
@@ -33,6 +34,12 @@ sys.path.insert(0, str(Path(__file__).parent))
 from fake_portal import PHU_THO, FakePortal  # noqa: E402
 
 Q3 = ["--province", "H44", "--period", "2026-Q3"]
+
+
+@pytest.fixture(autouse=True)
+def quick_retries(monkeypatch):
+    """Tests do not wait the 10 s and 20 s before a retry (test_one_server_error… checks them)."""
+    monkeypatch.setattr(client, "RETRY_PAUSE_S", 0.0)
 
 
 @pytest.fixture
@@ -226,15 +233,16 @@ def test_an_office_that_cannot_reach_the_portal_is_told_the_manual_route(capsys,
     assert snapshot(db)[0] == []
 
 
-def test_one_server_error_is_retried_after_a_longer_pause_and_the_run_completes(portal, db):
+def test_one_server_error_is_retried_after_a_longer_pause_and_the_run_completes(portal, db, monkeypatch):
+    monkeypatch.setattr(client, "RETRY_PAUSE_S", 5.0)
     portal.misbehave("500", "dvc-progress-tree", times=1)
     pauses: list[float] = []
-    client = PortalClient(portal.url, delay=2.0, sleep=pauses.append)
-    c = collect(client, find_province("H44"), parse_period("2026-Q3"))
-    client.close()
+    pc = PortalClient(portal.url, delay=2.0, sleep=pauses.append)
+    c = collect(pc, find_province("H44"), parse_period("2026-Q3"))
+    pc.close()
     assert len(portal.requests) == 7 and len(pauses) == 6  # no pause before the first request
     assert all(1.5 <= p <= 2.5 for i, p in enumerate(pauses) if i != 3)  # 2 s ± 25 % jitter
-    assert 3.0 <= pauses[3] <= 5.0  # the retry after the 500 waits twice as long
+    assert 7.5 <= pauses[3] <= 12.5  # the retry after the 500 waits 10 s ± 25 %
     ws = open_workspace(db)
     assert store(ws, c) == (1, True) and len(ws.collected_evidence(c.source, "2026-Q3", "portal-2026")[1]) == 6
     ws.close()
@@ -243,24 +251,24 @@ def test_one_server_error_is_retried_after_a_longer_pause_and_the_run_completes(
 def test_never_two_requests_at_once_even_from_two_threads(portal):
     portal.misbehave("slow", "transparency")
     portal.slow_seconds = 0.3
-    client = PortalClient(portal.url, delay=0)
+    pc = PortalClient(portal.url, delay=0)
     body = parse_period("2026-Q3").body(find_province("H44").root_id, 1, 200, False)
-    threads = [threading.Thread(target=client.post, args=("transparency", 1, body)) for _ in range(3)]
+    threads = [threading.Thread(target=pc.post, args=("transparency", 1, body)) for _ in range(3)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    client.close()
+    pc.close()
     assert len(portal.requests) == 3 and portal.max_in_flight == 1
 
 
 def test_the_fake_refuses_a_body_that_breaks_the_contract(portal):
-    client = PortalClient(portal.url, delay=0)
+    pc = PortalClient(portal.url, delay=0)
     body = {"timeType": "quarter", "year": 2026, "quarter": 3, "rootDepartmentId": find_province("H44").root_id,
             "currentPage": 1, "pageSize": 200}
     with pytest.raises(PortalBlocked, match="HTTP 400"):
-        client.post("handling-satisfaction", 1, body)  # satisfaction takes fromDate/toDate
-    client.close()
+        pc.post("handling-satisfaction", 1, body)  # satisfaction takes fromDate/toDate
+    pc.close()
 
 
 # ------------------------------------------------------------------ a folder's name is never a period

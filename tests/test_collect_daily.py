@@ -13,7 +13,7 @@ from chiso.collect.periods import today_in_vietnam
 
 sys.path.insert(0, str(Path(__file__).parent))
 from fake_portal import FakePortal  # noqa: E402
-from test_collect import snapshot  # noqa: E402
+from test_collect import quick_retries, snapshot  # noqa: E402,F401 (quick_retries: autouse here too)
 
 
 @pytest.fixture

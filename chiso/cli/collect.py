@@ -26,7 +26,7 @@ Tải lại cùng kỳ: nội dung mới thành phiên bản mới (phiên bản
 
 Luôn luôn: mỗi lần một yêu cầu, nghỉ --delay giây (±25 %) giữa hai yêu cầu. Dừng ngay, không thử lại, khi
 Cổng trả HTTP 429/403, trang tường lửa hoặc HTML, JSON hỏng, số liệu của tỉnh khác; lỗi máy chủ 5xx,
-quá thời gian chờ hoặc đứt kết nối: nghỉ rồi hỏi lại, {BREAKER} lần liên tiếp thì ngắt mạch và dừng.
+quá thời gian chờ hoặc đứt kết nối: nghỉ lâu hơn (10 rồi 20 giây) rồi hỏi lại, {BREAKER} lần liên tiếp thì ngắt mạch và dừng.
 Dừng ở đâu cũng không lưu gì; bộ số liệu đã kiểm chứng trước đó giữ nguyên. Không bao giờ đổi địa chỉ
 hay danh tính để vượt chặn.
 

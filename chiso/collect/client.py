@@ -2,7 +2,7 @@
 the first sign that the portal does not want us (the rules of the careful collectors, api.md).
 
 - 429, 403, a WAF page or any HTML, another unexpected status: stop at once, no retry.
-- 5xx, a timeout or a dropped connection: a pause, then the same request again; after
+- 5xx, a timeout or a dropped connection: a longer pause, then the same request again; after
   ``BREAKER`` such failures in a row the circuit opens and the run stops.
 - A connection that cannot be opened at all (some office networks are refused by the portal): stop,
   explaining the manual route.
@@ -28,6 +28,7 @@ DEFAULT_URL = "https://dichvucong.gov.vn"
 ENV_PORTAL = "CHISO_PORTAL_URL"
 PATH = "/api/v1/reporting/evaluation/"
 BREAKER = 3  # transient failures in a row before the circuit opens
+RETRY_PAUSE_S = 5.0  # the least pause before asking again after a transient failure, doubled each time
 USER_AGENT = "chiso (tinh lai Bo chi so 766; mot yeu cau mot luc)"
 MANUAL_ROUTE = ("Cách thủ công vẫn dùng được: mở trang «Đánh giá chất lượng phục vụ» của Cổng DVCQG trên một máy "
                 "vào được Cổng, tải sáu tệp JSON của kỳ đó rồi đưa vào ứng dụng (thanh bên, «Chọn tệp») hoặc "
@@ -68,7 +69,8 @@ class PortalClient:
         """The response to ``body``, or PortalBlocked; transient failures are retried until the breaker opens."""
         with self._one_at_a_time:  # never two requests at once, even if called from two threads
             while True:
-                self._pause(self.delay * 2 ** self._failures)
+                # a retry waits longer (never hammered, even with --delay 0): 10 s, then 20 s by default
+                self._pause(max(self.delay, RETRY_PAUSE_S) * 2 ** self._failures if self._failures else self.delay)
                 try:
                     fetched = self._send(endpoint, page, body)
                 except _Transient as t:

@@ -12,6 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from chiso import jobs
+from chiso.collect import client
 from chiso.collect.periods import parse_period
 from chiso.collect.provinces import find_province
 from chiso.jobs import JobQueue
@@ -31,6 +32,7 @@ PAGE = "pages/data.py"
 def portal(monkeypatch):
     monkeypatch.setattr(jobs, "HEAVY", JobQueue(slots=1))
     monkeypatch.setattr(collect_panel, "DELAY_S", 0.0)
+    monkeypatch.setattr(client, "RETRY_PAUSE_S", 0.0)
     with FakePortal() as fake:
         monkeypatch.setenv("CHISO_PORTAL_URL", fake.url)
         yield fake
