@@ -8,7 +8,6 @@ never data: a set reaches the workspace only complete and verified (``run.store`
 """
 from __future__ import annotations
 
-import fcntl
 import json
 import shutil
 from datetime import date, datetime, timedelta
@@ -43,6 +42,11 @@ class Checkpoints:
     def lock(self) -> IO[str]:
         """Hold the state folder for this run: a second run (the timer and a manual one) is refused, so the
         portal never sees two collectors from this server at once. Released when the process ends."""
+        try:
+            import fcntl  # POSIX only: imported here so that the rest of the command line works everywhere
+        except ImportError:
+            raise DataError("Lệnh collect-daily cần một máy chủ Linux/Unix (khóa tệp); trên máy này hãy dùng lệnh "
+                            "collect.") from None
         self.root.mkdir(parents=True, exist_ok=True)
         handle = (self.root / "lock").open("w")
         try:
