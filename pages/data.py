@@ -2,6 +2,7 @@
 the whole table), undo, see every revision, and download the completed table."""
 import streamlit as st
 
+from ui import collect_panel
 from ui.data_view import DATA_TAB_KEY, downloads, history, table_editor, unit_editor
 from ui.auth import AUTHOR, signed_in
 from ui.entry import show_notice
@@ -11,6 +12,7 @@ data = sidebar()
 st.title("Số liệu")
 rulebook_caption(data)
 show_notice()
+collect_panel.notice()
 st.caption(
     "Nhập hoặc sửa số liệu gốc ngay trong ứng dụng. Mỗi lần lưu là một lần sửa ghi đè lên số liệu đã nhập "
     "từ tệp (tệp gốc không bị thay đổi); mọi trang tính lại ngay: chỉ tiêu có đủ số liệu được tính điểm thay vì "
@@ -39,6 +41,7 @@ with st.expander("Cách nhập và sửa số liệu"):
         "thiện» để giữ lại. Giá trị đã gõ mà chưa bấm lưu vẫn còn khi chuyển tab."
     )
 
+collect_panel.panel()
 
 if not signed_in():  # with accounts, «Người nhập» is the signed-in account and cannot be typed
     # the name lives in AUTHOR, where ui.auth reads it; the widget gets it back on every page (widget ids are per page)

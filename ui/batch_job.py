@@ -11,6 +11,7 @@ import streamlit as st
 from chiso import jobs
 from chiso.fmt import fmt_int
 from chiso.jobs import CANCELLED, DONE, Job
+from ui.job_view import status_body, take_finished
 from ui.safe_md import md
 
 KEY = "batch_job"
@@ -30,14 +31,10 @@ def submit(work: Callable[[Job], object], units: int, sig: tuple, title: str) ->
 
 def show() -> None:
     """On every full run: this session's job while it runs, or what became of it (once)."""
-    rec = st.session_state.get(KEY)
-    if not rec:
+    rec = take_finished(KEY, _status)
+    if rec is None:
         return
     job: Job = rec["job"]
-    if not job.finished:
-        _status()
-        return
-    del st.session_state[KEY]
     if job.state == DONE:
         st.session_state[LAST] = {"sig": rec["sig"], "plans": job.result.plans, "seconds": job.result.seconds,
                                   "title": rec["title"]}
@@ -49,19 +46,10 @@ def show() -> None:
 
 @st.fragment(run_every=REFRESH_S)
 def _status() -> None:
-    rec = st.session_state.get(KEY)
-    if not rec or rec["job"].finished:
-        st.rerun()  # the whole page: it shows the result and stops this timer
-    job: Job = rec["job"]
-    place = rec["queue"].position(job)
-    if job.cancel_requested:
-        st.info("Đang hủy…")
-        return
-    if place:
-        st.info(f"Đang chờ: vị trí {fmt_int(place)} trong hàng đợi. Mỗi lúc máy chủ chỉ lập một số ít "
-                "kế hoạch lớn để những người khác vẫn dùng được ứng dụng.")
-    else:
-        total = rec["units"]
-        done = round(job.progress * total)
-        st.progress(job.progress, text=f"Đang lập kế hoạch: {fmt_int(done)} / {fmt_int(total)} đơn vị")
-    st.button("Hủy", key="batch_cancel", on_click=job.cancel)
+    status_body(KEY, lambda place: f"Đang chờ: vị trí {fmt_int(place)} trong hàng đợi. Mỗi lúc máy chủ chỉ lập "
+                "một số ít kế hoạch lớn để những người khác vẫn dùng được ứng dụng.", _progress, "batch_cancel")
+
+
+def _progress(rec: dict, job: Job) -> str:
+    total = rec["units"]
+    return f"Đang lập kế hoạch: {fmt_int(round(job.progress * total))} / {fmt_int(total)} đơn vị"

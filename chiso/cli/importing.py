@@ -12,10 +12,12 @@ IMPORT_HELP = f"""\
 mã băm nội dung, bộ quy tắc, mọi số liệu gốc và nguồn gốc của chúng, điểm công bố và cảnh báo.
 Nhập lại cùng nguồn, cùng kỳ và cùng nội dung thì không làm gì; nội dung khác bị từ chối, trừ khi thêm
 --new-version: khi đó tệp mới thành phiên bản đang dùng, phiên bản cũ vẫn được giữ và khôi phục được
-(trang Nhật ký). Mọi lần lưu được ghi vào nhật ký thay đổi.
+(trang Nhật ký). Mọi lần lưu được ghi vào nhật ký thay đổi. Thư mục JSON của Cổng DVCQG: không có --period
+thì kỳ lấy từ manifest.json bên cạnh (lệnh evidence ghi ra), không bao giờ từ tên thư mục.
 Read unit data (as score does) and store it in the workspace database, one dataset per period.
 The same source, period and content again changes nothing; other content is refused unless
 --new-version is given: then it becomes the version in use and the old one is kept, restorable.
+A portal folder without --period takes its period from a manifest.json beside it, never from its name.
 
 Cơ sở dữ liệu / database: {ENV_URL} (URL SQLAlchemy bất kỳ, ví dụ postgresql+psycopg://…),
 mặc định tệp .chiso/workspace.sqlite3 trong thư mục dự án / default: .chiso/workspace.sqlite3.

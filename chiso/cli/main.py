@@ -1,4 +1,4 @@
-"""Command line: ``python -m chiso score|rulebooks|template|plan|import|history|backup|restore ...`` (Vietnamese and English help).
+"""Command line: ``python -m chiso score|rulebooks|template|plan|import|collect|evidence|collect-daily|history|backup|restore ...`` (Vietnamese and English help).
 
 One module per command; each adds its own sub-parser.
 """
@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from chiso.cli import backup, history, importing, plan, rulebooks, score, template, users
+from chiso.cli import backup, collect, daily, history, importing, plan, rulebooks, score, template, users
 from chiso.errors import ChisoError
 from chiso.memory import keep_freed_memory
 
@@ -21,6 +21,9 @@ Lệnh / commands:
   template   tạo tệp mẫu số liệu (.xlsx có trang hướng dẫn, hoặc .csv) / write the data template
   plan       lập kế hoạch đạt điểm mục tiêu / plan the fewest levers that reach a target score
   import     lưu số liệu vào cơ sở dữ liệu làm việc / store a dataset in the workspace database
+  collect    tải số liệu một tỉnh, một kỳ từ Cổng DVCQG / collect a province's evaluation from the portal
+  evidence   ghi lại các phản hồi đã tải (giống hệt từng byte) / write back the collected responses
+  collect-daily  lần tải hằng ngày (cron/systemd), tiếp tục được / the scheduled, resumable daily run
   history    điểm của một đơn vị qua các kỳ đã lưu / a unit's scores over the stored periods
   backup     sao lưu cơ sở dữ liệu làm việc ra một tệp / back up the workspace to one portable file
   restore    khôi phục cơ sở dữ liệu làm việc từ bản sao lưu / restore the workspace from a backup
@@ -32,14 +35,14 @@ Số liệu tham khảo, không thay thế số liệu chính thức trên Cổn
 For reference; not a replacement for the portal's official figures.
 """
 
-COMMANDS = (score, rulebooks, template, plan, importing, history, backup, users)
+COMMANDS = (score, rulebooks, template, plan, importing, collect, daily, history, backup, users)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m chiso", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    sub = parser.add_subparsers(dest="command", metavar="{score,rulebooks,template,plan,import,history,backup,restore,users}")
+    sub = parser.add_subparsers(dest="command", metavar="{score,rulebooks,template,plan,import,collect,evidence,collect-daily,history,backup,restore,users}")
     for command in COMMANDS:
         command.add_parser(sub)
     return parser

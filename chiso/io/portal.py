@@ -76,11 +76,16 @@ class _Row:
     published: dict[str, float]
 
 
+MANIFEST = "manifest.json"  # beside the responses (the collector's evidence): says which period they are
+
+
 def load_portal(paths: list[str | Path] | str | Path, period: str = "", rulebook: Rulebook | None = None) -> UnitTable:
-    """Read a folder, or the six files given one by one, into a UnitTable."""
-    files = _expand(paths)
-    named = [(p.name, _read_bytes(p)) for p in files]
-    return load_portal_bytes(named, period or _period_from(files), rulebook)
+    """Read a folder, or the six files given one by one, into a UnitTable.
+
+    Without ``period`` it comes from a ``manifest.json`` beside the responses, else stays empty (storing then
+    asks for one): a folder's name is never a period."""
+    named = [(p.name, _read_bytes(p)) for p in _expand(paths)]
+    return load_portal_bytes(named, period, rulebook)
 
 
 def load_portal_bytes(
@@ -89,11 +94,15 @@ def load_portal_bytes(
     """Same as :func:`load_portal` for (file name, content) pairs, e.g. from an upload widget."""
     rb = rulebook or load_rulebook(DEFAULT_RULEBOOK)
     by_endpoint: dict[str, list[_Row]] = {}
+    docs: dict[str, list[tuple[str, dict]]] = {}
     for name, data in files:
-        doc = _parse_json(name, data)
-        endpoint = detect_endpoint(doc, name)
-        if endpoint in by_endpoint:
-            raise DataError(f"Có hai tệp cùng loại «{endpoint}»; mỗi loại chỉ được một tệp.", Location(file=name))
+        if name == MANIFEST:
+            period = period or manifest_period(data)
+            continue
+        doc = parse_response(name, data)
+        docs.setdefault(detect_endpoint(doc, name), []).append((name, doc))
+    for endpoint, found in docs.items():
+        name, doc = _join_pages(endpoint, found)
         rows = _rows(endpoint, doc, name, rb)
         _check_unique(rows, name)
         by_endpoint[endpoint] = rows
@@ -160,11 +169,51 @@ def _read_bytes(p: Path) -> bytes:
         raise DataError(f"Không đọc được tệp ({exc.strerror}).", Location(file=str(p))) from None
 
 
-def _period_from(files: list[Path]) -> str:
-    return files[0].parent.name if files else ""
+def _join_pages(endpoint: str, found: list[tuple[str, dict]]) -> tuple[str, dict]:
+    """One response per endpoint: several files of one endpoint are accepted only as the pages 1…n of one
+    paged answer (``pagination``), joined in page order; anything else is two files of the same kind."""
+    if len(found) == 1:
+        p = found[0][1]["data"].get("pagination")
+        total = p.get("totalPages") if isinstance(p, dict) else None
+        if isinstance(total, int) and not isinstance(total, bool) and total > 1:  # units would be missing silently
+            raise DataError(f"Phản hồi «{endpoint}» có {total} trang nhưng chỉ có một tệp; hãy thêm các trang còn lại.",
+                            Location(file=found[0][0]))
+        return found[0]
+    pages = {}
+    for name, doc in found:
+        p = doc["data"].get("pagination")
+        page, total = (p.get("currentPage"), p.get("totalPages")) if isinstance(p, dict) else (None, None)
+        if not isinstance(doc["data"].get("evaluation"), list) or page in pages:
+            page = None
+        pages[page] = (name, doc, total)
+    if set(pages) != set(range(1, len(found) + 1)) or {t for _, _, t in pages.values()} != {len(found)}:
+        raise DataError(f"Có hai tệp cùng loại «{endpoint}»; mỗi loại chỉ được một tệp (hoặc đủ các trang "
+                        "1…n của một phản hồi nhiều trang).", Location(file=found[1][0]))
+    name, first, _ = pages[1]
+    rows = [row for k in sorted(pages) for row in pages[k][1]["data"]["evaluation"]]
+    return name, {**first, "data": {**first["data"], "evaluation": rows}}
 
 
-def _parse_json(name: str, data: bytes) -> dict:
+def manifest_period(data: bytes) -> str:
+    """The ``period`` a manifest.json records ("" when it has none)."""
+    doc = _strict(MANIFEST, data)
+    period = doc.get("period") if isinstance(doc, dict) else None
+    if period is not None and (not isinstance(period, str) or not 0 < len(period.strip()) <= 100):
+        raise DataError("Trường «period» của manifest.json phải là kỳ đánh giá, ví dụ «2026-Q3».", Location(file=MANIFEST))
+    return (period or "").strip()
+
+
+def parse_response(name: str, data: bytes) -> dict:
+    """One response's bytes, parsed strictly (size, depth, UTF-8, duplicate keys, NaN) and checked to be
+    the portal's «OK» envelope; the collector verifies what it downloads with exactly this."""
+    doc = _strict(name, data)
+    if isinstance(doc, dict) and doc.get("code") not in (None, "OK"):
+        raise DataError(f"Cổng DVCQG trả về lỗi «{_short(doc.get('code'))}»: {_short(doc.get('message', ''))}.",
+                        Location(file=name))
+    return doc
+
+
+def _strict(name: str, data: bytes) -> object:
     check_json_bounds(data, name, MAX_BYTES, "Tệp JSON")  # before the parser allocates or recurses
     if not data.strip():
         raise DataError("Tệp rỗng.", Location(file=name))
@@ -179,8 +228,6 @@ def _parse_json(name: str, data: bytes) -> dict:
             f"JSON không hợp lệ hoặc bị cắt cụt ở dòng {exc.lineno}, cột {exc.colno}.",  # exc.msg is English
             Location(file=name, row=exc.lineno),
         ) from None
-    if isinstance(doc, dict) and doc.get("code") not in (None, "OK"):
-        raise DataError(f"Cổng DVCQG trả về lỗi «{doc.get('code')}»: {doc.get('message', '')}.", Location(file=name))
     return doc
 
 

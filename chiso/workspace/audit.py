@@ -21,6 +21,7 @@ ACTION_VI = {
     "store_dataset": "lưu bộ số liệu",
     "replace_dataset": "thay bộ số liệu bằng phiên bản mới",
     "restore_dataset": "khôi phục phiên bản bộ số liệu",
+    "collect_dataset": "tải bộ số liệu từ Cổng DVCQG",
     "save_scenario": "lưu kịch bản",
     "save_plan": "lưu kế hoạch",
     "rename_scenario": "đổi tên kịch bản",

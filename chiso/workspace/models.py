@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import Boolean, DateTime, Double, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import (Boolean, DateTime, Double, ForeignKey, Index, Integer, LargeBinary, String, Text,
+                        UniqueConstraint, text)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -182,3 +183,25 @@ class AuditRow(Base):
     action: Mapped[str] = mapped_column(String(50))
     target: Mapped[str] = mapped_column(String(500))
     detail_json: Mapped[str] = mapped_column(Text, default="{}")
+
+
+class PortalResponse(Base):
+    """Evidence of a collected dataset version: the exact bytes of one portal response, with the request
+    sent, when, the HTTP status and a SHA-256 (``python -m chiso evidence`` writes them back)."""
+
+    __tablename__ = "portal_responses"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dataset_id: Mapped[int] = mapped_column(ForeignKey("datasets.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)  # the dataset version these responses produced
+    endpoint: Mapped[str] = mapped_column(String(100))
+    page: Mapped[int] = mapped_column(Integer, default=1)
+    request_url: Mapped[str] = mapped_column(String(500))
+    request_body: Mapped[str] = mapped_column(Text)
+    requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    http_status: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+Index("ix_portal_responses_dataset_version", PortalResponse.dataset_id, PortalResponse.version)

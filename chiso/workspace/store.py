@@ -21,11 +21,12 @@ from chiso.rulebook import Rulebook, load_rulebook
 from chiso.samples import SAMPLES, load_sample
 from chiso.scenario import Scenario, scenario_from_json
 from chiso.units import UnitTable
-from chiso.workspace import accounts, audit, batches, datasets, saved
+from chiso.workspace import accounts, audit, batches, datasets, evidence, saved
 from chiso.workspace.access import (LOCAL, Actor, Parents, Role, parents_from, require_role, require_store,
                                     require_units)
 from chiso.workspace.datasets import DatasetInfo
 from chiso.workspace.db import database_url, guarded, make_engine, migrate
+from chiso.workspace.errors import NotFoundError
 from chiso.workspace.models import Dataset, RevisionRow, Unit
 from chiso.workspace.saved import SavedItem
 
@@ -79,16 +80,46 @@ class Workspace:
         with self._tx("lưu bộ số liệu") as s:
             ids = []
             for p in periods:
-                before = datasets.find_dataset(s, source, p, rulebook)
-                old_version = before.version if before is not None else 0
-                ds_id = datasets.write_dataset(s, table.for_period(p), source, digest, p, rulebook,
-                                               self.actor.label, new_version)
-                new = s.get(Dataset, ds_id).version
+                ds_id, old_version, new = self._write_period(s, table, source, digest, p, rulebook, new_version)
                 if new != old_version:
                     audit.record(s, self.actor, "replace_dataset" if old_version else "store_dataset",
                                  dataset_key(ds_id), source=source, period=p, version=[old_version or None, new])
                 ids.append(ds_id)
             return ids
+
+    def _write_period(self, s: Session, table: UnitTable, source: str, digest: str, period: str, rulebook: str,
+                      new_version: bool) -> tuple[int, int, int]:
+        """Dataset id, version in use before (0: none) and after; equal versions mean nothing changed."""
+        before = datasets.find_dataset(s, source, period, rulebook)
+        old_version = before.version if before is not None else 0
+        ds_id = datasets.write_dataset(s, table.for_period(period), source, digest, period, rulebook,
+                                       self.actor.label, new_version)
+        return ds_id, old_version, s.get(Dataset, ds_id).version
+
+    def store_collected(self, table: UnitTable, source: str, digest: str, rulebook: str,
+                        responses: list[evidence.Evidence]) -> tuple[int, bool]:
+        """A dataset collected from the portal and the responses it came from, in one transaction: a new
+        version when the content changed (the old one stays restorable), nothing at all when it did not.
+        Returns the dataset id and whether anything was stored."""
+        require_role(self.actor, [Role.ADMIN, Role.AGGREGATOR], "tải số liệu từ Cổng DVCQG vào cơ sở dữ liệu chung")
+        (period,) = table.periods
+        with self._tx("lưu số liệu tải từ Cổng DVCQG") as s:
+            ds_id, old_version, new = self._write_period(s, table, source, digest, period, rulebook, True)
+            if new != old_version:
+                evidence.add(s, ds_id, new, responses)
+                audit.record(s, self.actor, "collect_dataset", dataset_key(ds_id), source=source, period=period,
+                             version=[old_version or None, new], responses=[e.sha256 for e in responses])
+            return ds_id, new != old_version
+
+    def collected_evidence(self, source: str, period: str, rulebook: str) -> tuple[DatasetInfo, list[evidence.Evidence]]:
+        """The responses behind the version in use of a collected dataset (NotFoundError if there is none)."""
+        with self._tx("đọc bằng chứng tải từ Cổng DVCQG") as s:
+            row = datasets.find_dataset(s, source, period, rulebook)
+            found = evidence.of_version(s, row.id, row.version) if row is not None else []
+            if not found:
+                raise NotFoundError(f"Chưa có số liệu «{source}» kỳ {period} tải từ Cổng DVCQG trong cơ sở dữ liệu "
+                                    "làm việc (dùng lệnh collect).")
+            return datasets.info(row), found
 
     def import_paths(self, paths: list[str | Path], table: UnitTable, rulebook: str,
                      new_version: bool = False) -> list[int]:

@@ -21,6 +21,7 @@ from chiso.scenario import Scenario
 from chiso.workspace import WorkspaceError, open_workspace, sample_key
 from chiso.workspace import backup as bk
 from chiso.workspace.access import Role
+from chiso.workspace.evidence import Evidence
 from chiso.workspace.models import Base
 
 from conftest import chiso, fresh_pg_database
@@ -42,6 +43,8 @@ def fill(url: str) -> None:
         ws.add_account("lan", Role.UNIT, ("H44.100",), "Lan", "một mật khẩu đủ dài")
         ws.save_scenario(Scenario("Họp quý 4", rb.id, "H44.100", "2026-Q3", {"digitised": 12}), KEY)
         ws.save_plan("Kế hoạch «A»", {"unit": "H44.100", "rulebook": RB, "target": 80.5, "steps": []}, KEY, "2026-Q3")
+        evidence = Evidence("transparency", 1, "http://127.0.0.1/t", '{"year":2026}', AT, 201, bytes(range(256)))
+        ws.store_collected(load_paths([PHU_THO], rb, period="2026-Q3"), "Cổng DVCQG · Phú Thọ", "c1", rb.id, [evidence])
 
 
 def contents(url: str, raw: bool) -> dict[str, list[tuple]]:
@@ -179,7 +182,7 @@ def test_a_backup_of_another_schema_revision_is_refused(live, tmp_path):
     url, lines = live
     old = tmp_path / "old.gz"
     old.write_bytes(tampered(lines, "older revision"))
-    refused(url, old, "Bản sao lưu có phiên bản lược đồ «0001», cơ sở dữ liệu làm việc ở «0003»")
+    refused(url, old, "Bản sao lưu có phiên bản lược đồ «0001», cơ sở dữ liệu làm việc ở «0004»")
 
 
 def test_an_overlong_line_is_refused(live, tmp_path, monkeypatch):
@@ -205,7 +208,7 @@ def test_restore_asks_first_and_the_commands_round_trip(live, tmp_path):
     url, _ = live
     path = str(tmp_path / "cli.jsonl.gz")
     out = chiso(url, "backup", path).stdout
-    assert out.startswith("Đã sao lưu ") and "lược đồ 0003" in out and "revisions 5" in out
+    assert out.startswith("Đã sao lưu ") and "lược đồ 0004" in out and "revisions 5" in out
     with closing(open_workspace(url)) as ws:
         ws.add_revision(KEY, RB, replace(Revision("H44", "k", 1.0, 2.0, AT), author="sau sao lưu"))
     before = contents(url, raw=True)

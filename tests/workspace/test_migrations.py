@@ -22,7 +22,7 @@ REV = Revision("H44", "dossiers_received", 1.0, 2.0, datetime(2026, 12, 1, tzinf
 def test_an_empty_database_is_created_at_the_head_revision(db_url):
     ws = open_workspace(db_url)
     try:
-        assert current_revision(ws.engine) == head_revision() == "0003"
+        assert current_revision(ws.engine) == head_revision() == "0004"
         tables = set(inspect(ws.engine).get_table_names())
         assert {"datasets", "units", "counts", "revisions", "scenarios", "plans", "alembic_version"} <= tables
     finally:
@@ -57,7 +57,7 @@ def test_migrating_from_the_previous_version_keeps_the_data(db_url):
     engine.dispose()
     ws = open_workspace(db_url)  # the app or CLI opening it later migrates it to the head
     try:
-        assert current_revision(ws.engine) == "0003"
+        assert current_revision(ws.engine) == "0004"
         assert ws.load_dataset(1).frame["dossiers_received"].tolist() == [7.0]
         assert [v.version for v in ws.dataset_versions(1)] == [1]
         assert [(b.n_cells, b.author) for b in ws.edit_batches("dataset:1", "portal-2026")] == [(1, "Lan"), (2, "Lan")]
@@ -73,7 +73,7 @@ def test_migrating_from_the_previous_version_keeps_the_data(db_url):
 def test_opening_twice_is_idempotent(db_url):
     open_workspace(db_url).close()
     ws = open_workspace(db_url)
-    assert current_revision(ws.engine) == "0003"
+    assert current_revision(ws.engine) == "0004"
     ws.close()
 
 

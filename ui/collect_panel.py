@@ -1,0 +1,97 @@
+"""«Tải từ Cổng DVCQG»: pick a province and a period, collect them in the server's heavy-job queue
+(``chiso.jobs.HEAVY``) with progress per endpoint and «Hủy»; the stored dataset becomes the data source.
+Shown only to roles that may store datasets (quản trị, cán bộ tổng hợp); the store checks it again."""
+from __future__ import annotations
+
+import streamlit as st
+
+from chiso import jobs
+from chiso.collect.client import portal_url
+from chiso.collect.job import ENDPOINTS, CollectRun, collect_work, may_collect, next_endpoint
+from chiso.collect.periods import Period, recent_periods, today_in_vietnam
+from chiso.collect.provinces import Province, provinces
+from chiso.errors import ChisoError
+from chiso.jobs import CANCELLED, DONE, Job
+from chiso.rulebook import DEFAULT_RULEBOOK
+from chiso.workspace import Workspace
+from ui.db import workspace
+from ui.job_view import status_body, take_finished
+from ui.safe_md import md
+from ui.state import RULEBOOK, SOURCE
+
+KEY = "collect_job"
+REFRESH_S = 0.7
+DELAY_S = 2.0  # between two requests to the portal, as the command line's default
+
+
+def panel() -> None:
+    ws = workspace(quiet=True)
+    if ws is None or not may_collect(ws):
+        return
+    with st.expander("Tải từ Cổng DVCQG", expanded=KEY in st.session_state):
+        st.caption("Tải sáu nhóm số liệu đánh giá của một tỉnh, một kỳ từ Cổng DVCQG vào cơ sở dữ liệu làm việc, "
+                   "kèm bằng chứng (từng byte của mỗi phản hồi). Mỗi lần một yêu cầu, nghỉ khoảng 2 giây giữa hai "
+                   "yêu cầu; Cổng từ chối hoặc trả lời sai thì dừng và không lưu gì. Nếu mạng cơ quan không vào "
+                   "được Cổng: tải sáu tệp JSON trên một máy khác rồi đưa vào ở thanh bên («Chọn tệp»).")
+        c = st.columns(2)
+        province = c[0].selectbox("Tỉnh/thành phố", provinces(), key="collect_province",
+                                  format_func=lambda p: f"{p.short_name} ({p.code})")
+        period = c[1].selectbox("Kỳ", recent_periods(today_in_vietnam()), key="collect_period",
+                                format_func=lambda p: p.label,
+                                help="Tháng chỉ có sau ngày cuối tháng; quý và năm hiện tại tính đến nay.")
+        if st.button("Tải về", key="collect_start", disabled=_running()):
+            _submit(ws, province, period)
+        _show()
+
+
+def _running() -> bool:
+    rec = st.session_state.get(KEY)
+    return bool(rec) and not rec["job"].finished
+
+
+def _submit(ws: Workspace, province: Province, period: Period) -> None:
+    try:
+        work = collect_work(ws, province, period, portal_url(), DELAY_S)
+    except ChisoError as exc:
+        st.error(md(exc))
+        return
+    queue = jobs.HEAVY  # read at call time: tests give the process a fresh queue
+    st.session_state[KEY] = {"job": queue.submit(f"Tải {province.code} {period.label}", work), "queue": queue}
+    st.rerun()
+
+
+def _show() -> None:
+    rec = take_finished(KEY, _status)
+    if rec is None:
+        return
+    job: Job = rec["job"]
+    if job.state == DONE:
+        run: CollectRun = job.result
+        if run.stored:
+            st.session_state[SOURCE], st.session_state[RULEBOOK] = f"ds:{run.dataset_id}", DEFAULT_RULEBOOK
+            st.session_state["_collect_done"] = (f"Đã lưu «{run.source}», kỳ {run.period}, {run.units} đơn vị; "
+                                                 "đang dùng làm nguồn số liệu.")
+            st.rerun()
+        st.info(f"Số liệu «{run.source}» kỳ {run.period} không đổi so với lần tải trước; không lưu thêm.")
+    elif job.state == CANCELLED:
+        st.warning("Đã hủy tải từ Cổng DVCQG; chưa lưu gì.")
+    else:
+        st.error(md(job.error))
+
+
+def notice() -> None:
+    """The message of a collection that just became the data source (shown once, after the rerun)."""
+    done = st.session_state.pop("_collect_done", None)
+    if done:
+        st.success(md(done))
+
+
+@st.fragment(run_every=REFRESH_S)
+def _status() -> None:
+    status_body(KEY, lambda place: f"Đang chờ: vị trí {place} trong hàng đợi việc nặng của máy chủ.", _progress,
+                "collect_cancel")
+
+
+def _progress(rec: dict, job: Job) -> str:
+    done = round(job.progress * len(ENDPOINTS))
+    return f"Đã tải {done}/{len(ENDPOINTS)} nhóm; đang: {next_endpoint(job.progress) or 'lưu vào cơ sở dữ liệu'}"
