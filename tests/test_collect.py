@@ -209,7 +209,7 @@ def test_a_misbehaving_portal_stops_the_run_and_changes_nothing(capsys, portal, 
     portal.misbehave(mode)
     code, out, err = collect_cli(capsys, portal)
     assert code == 2 and "Traceback" not in err
-    assert "Dừng tải từ Cổng DVCQG ở nhóm «dossier-digitized»" in err and words in err, err
+    assert "Dừng tải từ Cổng DVCQG ở nhóm Số hóa hồ sơ «dossier-digitized»" in err and words in err, err
     assert "Chưa lưu gì" in err and "[2/6]" in out and "[3/6]" not in out
     assert len(portal.requests) == requests and portal.max_in_flight == 1
     assert snapshot(db) == verified

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from chiso import jobs
-from chiso.collect.client import portal_url
+from chiso.collect.client import endpoint_vi, portal_url
 from chiso.collect.job import ENDPOINTS, CollectRun, collect_work, may_collect, next_endpoint
 from chiso.collect.periods import Period, recent_periods, today_in_vietnam
 from chiso.collect.provinces import Province, provinces
@@ -94,4 +94,5 @@ def _status() -> None:
 
 def _progress(rec: dict, job: Job) -> str:
     done = round(job.progress * len(ENDPOINTS))
-    return f"Đã tải {done}/{len(ENDPOINTS)} nhóm; đang: {next_endpoint(job.progress) or 'lưu vào cơ sở dữ liệu'}"
+    now = next_endpoint(job.progress)
+    return f"Đã tải {done}/{len(ENDPOINTS)} nhóm; đang: {endpoint_vi(now) if now else 'lưu vào cơ sở dữ liệu'}"

@@ -44,9 +44,24 @@ class PortalBlocked(ChisoError):
     """The run stopped: the portal refused, misbehaved or could not be reached. Nothing was stored."""
 
 
+ENDPOINT_VI = {  # what a ward chair calls each of the six evaluation groups the portal answers
+    "transparency": "Công khai, minh bạch",
+    "handling-satisfaction": "Mức độ hài lòng",
+    "dossier-digitized": "Số hóa hồ sơ",
+    "dvc-progress-tree": "Tiến độ giải quyết",
+    "provide-online-tree": "Dịch vụ công trực tuyến",
+    "formality-online-payment-tree": "Thanh toán trực tuyến",
+}
+
+
+def endpoint_vi(endpoint: str) -> str:
+    """«Số hóa hồ sơ «dossier-digitized»»: the user's words, and the endpoint an administrator looks up."""
+    return f"{ENDPOINT_VI.get(endpoint, 'nhóm')} «{endpoint}»"
+
+
 def blocked(endpoint: str, reason: str) -> PortalBlocked:
-    return PortalBlocked(f"Dừng tải từ Cổng DVCQG ở nhóm «{endpoint}»: {reason} Chưa lưu gì; bộ số liệu đã "
-                         "kiểm chứng trước đó (nếu có) vẫn giữ nguyên.")
+    return PortalBlocked(f"Dừng tải từ Cổng DVCQG ở nhóm {endpoint_vi(endpoint)}: {reason} Chưa lưu gì; bộ số liệu "
+                         "đã kiểm chứng trước đó (nếu có) vẫn giữ nguyên.")
 
 
 class PortalClient:

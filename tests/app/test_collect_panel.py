@@ -97,7 +97,7 @@ def test_progress_per_endpoint_then_cancel_stores_nothing(portal):
         time.sleep(0.02)
     at.run()
     bar = at.get("progress")[0].proto
-    assert "Đã tải 3/6 nhóm; đang: dvc-progress-tree" in bar.text
+    assert "Đã tải 3/6 nhóm; đang: Tiến độ giải quyết «dvc-progress-tree»" in bar.text
     at.button(key="collect_cancel").click().run()
     assert job.wait(30) and job.state == "cancelled"
     at.run()

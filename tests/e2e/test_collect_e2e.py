@@ -1,0 +1,53 @@
+"""«Tải từ Cổng DVCQG» in a real browser, against the local fake portal (tests/fake_portal.py: a real HTTP
+server serving the bundled Phú Thọ responses): progress per endpoint, then the collected dataset is the
+data source, and it opens in Tổng quan with the portal's units."""
+from __future__ import annotations
+
+import re
+import tempfile
+
+from playwright.sync_api import expect
+
+from fake_portal import FakePortal
+
+from conftest import EXPECT_TIMEOUT_MS, free_port, start_server, stop_server
+
+
+def test_collect_from_the_fake_portal_shows_progress_and_opens_in_tong_quan(browser, artifacts):
+    with FakePortal() as fake:
+        db = f"sqlite:///{tempfile.mkdtemp(prefix='chiso-collect-')}/workspace.sqlite3"
+        port = free_port()
+        proc = start_server(port, env={"CHISO_DATABASE_URL": db, "CHISO_PORTAL_URL": fake.url})
+        ctx = browser.new_context(viewport={"width": 1366, "height": 900}, locale="vi-VN")
+        try:
+            page = ctx.new_page()
+            page.set_default_timeout(EXPECT_TIMEOUT_MS)
+            page.goto(f"http://127.0.0.1:{port}/data")
+            page.get_by_text("Tải từ Cổng DVCQG", exact=True).click()
+            pick(page, "collect_province", "Phú Thọ")
+            pick(page, "collect_period", "2026-Q3")
+            page.get_by_role("button", name="Tải về").click()
+            expect(page.get_by_text(re.compile(r"Đã tải [1-5]/6 nhóm"))).to_be_visible()  # progress while it runs
+            page.screenshot(path=str(artifacts / "tai-tu-cong.png"))
+            done = page.get_by_text(re.compile("^Đã lưu «Cổng DVCQG · .*Phú Thọ»"))
+            expect(done).to_be_visible(timeout=120_000)  # six requests, 2 s apart, on a loaded machine
+            assert fake.max_in_flight == 1 and len(fake.requests) == 6
+            page.get_by_role("link", name="Tổng quan").click()
+            source = page.locator(".st-key-_w_data_source")
+            expect(source.locator("input")).to_have_value(re.compile("^Đã lưu: Cổng DVCQG"))
+            expect(page.get_by_role("heading", name="Tổng quan", exact=True)).to_be_visible()
+            expect(page.locator('[data-testid="stDataFrame"]').first).to_be_visible()
+            expect(page.get_by_text("2026-Q3").first).to_be_visible()
+        finally:
+            ctx.close()
+            stop_server(proc)
+
+
+def pick(page, key: str, text: str) -> None:
+    """Choose an option of a selectbox by typing part of its label, once the app is idle."""
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
+    box = page.locator(f".st-key-{key}")
+    box.click()
+    page.keyboard.type(text)
+    page.keyboard.press("Enter")
+    expect(box.locator("input")).to_have_value(re.compile(re.escape(text)))
