@@ -8,7 +8,7 @@ from chiso.explain import FIXED_AT_LEVEL_VI, empty_groups, indicator_rows, missi
 from chiso.fmt import fmt_delta, fmt_int, fmt_percent, fmt_points
 from chiso.rulebook import LEVEL_NAMES_VI
 from ui.group_bars import group_bars
-from ui.history_view import history_section
+from ui.history_view import history_section, snapshots_section
 from ui.html_table import html_table
 from ui.state import SIMULATE_PAGE, rulebook_caption, sidebar, unit_picker
 
@@ -106,6 +106,7 @@ for g in rb.groups:
 
 st.subheader("Lịch sử qua các kỳ")
 history_section(data, i)
+snapshots_section(data, i)
 
 if data.table.rejected:
     with st.expander(f"Dòng dữ liệu bị loại khi đọc tệp ({len(data.table.rejected)})"):

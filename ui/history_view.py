@@ -7,8 +7,8 @@ import pandas as pd
 import streamlit as st
 
 from chiso.errors import ChisoError
-from chiso.fmt import fmt_delta, fmt_points
-from chiso.history import PeriodScore, indicator_changes, unit_history
+from chiso.fmt import fmt_delta, fmt_points, fmt_time
+from chiso.history import PeriodScore, indicator_changes, period_score, unit_history
 from chiso.rulebook import Rulebook
 from chiso.samples import load_sample, same_series, sample
 from chiso.units import UnitTable
@@ -43,6 +43,35 @@ def _tables(data: AppData, code: str) -> list[UnitTable]:
         except ChisoError as exc:
             st.error(md(exc))
     return found + [data.table]
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _version_table(dataset_id: int, version: int, url: str) -> UnitTable:
+    return workspace().load_dataset(dataset_id, version)  # a stored version never changes: read once
+
+
+def snapshots_section(data: AppData, i: int) -> None:
+    """A period collected or stored more than once (the current quarter, collected again as it fills): how
+    this unit's score moved from one version to the next. Shown only when there are several versions."""
+    ws, key = workspace(), data.store_key or ""
+    if ws is None or not key.startswith("dataset:"):
+        return
+    dataset_id, code = int(key.split(":", 1)[1].split("@")[0]), str(data.codes[i])
+    try:
+        versions = sorted(ws.dataset_versions(dataset_id), key=lambda v: v.version)
+        if len(versions) < 2:
+            return
+        scores = [period_score(_version_table(dataset_id, v.version, ws.url), data.rb, code) for v in versions]
+    except ChisoError as exc:
+        st.error(md(exc))
+        return
+    st.markdown("**Các lần tải của kỳ này**")
+    st.html(html_table(pd.DataFrame({
+        "Phiên bản": [f"{v.version}" + (" (đang dùng)" if v.in_use else "") for v in versions],
+        "Lưu lúc": [fmt_time(v.imported_at) for v in versions],
+        "Điểm tính lại": [fmt_points(p.total) for p in scores],
+        "Thay đổi": ["—"] + [fmt_delta(b.total - a.total) for a, b in zip(scores, scores[1:])],
+    })))
 
 
 def history_section(data: AppData, i: int) -> None:

@@ -149,6 +149,16 @@ def use_version(s: Session, dataset_id: int, version: int) -> Dataset:
     return ds
 
 
+def _header(s: Session, ds: Dataset, version: int | None) -> Dataset | DatasetVersion:
+    if version is None or version == ds.version:
+        return ds
+    v = s.scalars(select(DatasetVersion).where(DatasetVersion.dataset_id == ds.id,
+                                               DatasetVersion.version == version)).one_or_none()
+    if v is None:
+        raise NotFoundError(f"Bộ số liệu số {ds.id} không có phiên bản {version}.")
+    return v
+
+
 def _dataset(s: Session, dataset_id: int) -> Dataset:
     ds = s.get(Dataset, dataset_id)
     if ds is None:
@@ -218,10 +228,11 @@ def _write_units(s: Session, dataset_id: int, version: int, table: UnitTable) ->
         s.execute(Count.__table__.insert(), rows[start : start + 20_000])  # Core executemany: no ORM per row
 
 
-def read_dataset(s: Session, dataset_id: int) -> UnitTable:
-    ds = _dataset(s, dataset_id)
+def read_dataset(s: Session, dataset_id: int, version: int | None = None) -> UnitTable:
+    """The version in use, or an earlier ``version`` (each keeps its own header and units)."""
+    ds = _header(s, _dataset(s, dataset_id), version)
     columns: list[list[str]] = json.loads(ds.columns_json)
-    mine = (Unit.dataset_id == ds.id) & (Unit.version == ds.version)
+    mine = (Unit.dataset_id == dataset_id) & (Unit.version == ds.version)
     units = s.execute(select(Unit).where(mine).order_by(Unit.row_no)).scalars().all()
     index = {u.id: i for i, u in enumerate(units)}
     n = len(units)

@@ -139,9 +139,10 @@ class Workspace:
             q = select(Dataset).join(Unit, mine).where(Unit.unit_code == unit_code)
             return [datasets.info(r) for r in s.scalars(q.distinct().order_by(Dataset.period, Dataset.id))]
 
-    def load_dataset(self, dataset_id: int) -> UnitTable:
+    def load_dataset(self, dataset_id: int, version: int | None = None) -> UnitTable:
+        """The version in use, or an earlier one (a replaced upload, an earlier collection of the period)."""
         with self._tx("đọc bộ số liệu") as s:
-            return datasets.read_dataset(s, dataset_id)
+            return datasets.read_dataset(s, dataset_id, version)
 
     def dataset_versions(self, dataset_id: int) -> list[datasets.VersionInfo]:
         with self._tx("đọc các phiên bản bộ số liệu") as s:

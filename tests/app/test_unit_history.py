@@ -7,10 +7,12 @@ from dataclasses import replace
 
 import pytest
 
-from chiso.fmt import fmt_points
+from chiso.fmt import fmt_delta, fmt_points
+from chiso.calibration import baseline
 from chiso.history import period_score
+from chiso.io.load import load_paths
 from chiso.rulebook import load_rulebook
-from chiso.samples import load_sample, sample as get_sample
+from chiso.samples import SAMPLE_DIR, load_sample, sample as get_sample
 from chiso.workspace import open_workspace
 
 from conftest import html_tables, open_page, unescape
@@ -83,3 +85,26 @@ def test_history_chart_speaks_vietnamese_and_its_bars_reach_the_total(sample, ow
     assert line["x"][-1] == "2027-01"
     for n, total in enumerate(line["y"]):
         assert sum(t["y"][n] for t in bars) == pytest.approx(total, abs=0.011)
+
+
+def test_a_period_collected_twice_shows_how_the_units_score_moved_between_the_versions(own_workspace):
+    """The current quarter collected again as it fills: Đơn vị lists each version of the period with the
+    unit's recomputed total and the change (issue 21: snapshots of one period)."""
+    rb = load_rulebook("portal-2026")
+    q3 = load_paths([SAMPLE_DIR / "portal" / "phu-tho-2026-q3"], rb, period="2026-Q3")
+    code = "H44.100"
+    row = q3.frame.index[q3.frame["unit_code"] == code][0]
+    later = replace(q3, frame=q3.frame.copy())
+    later.frame.loc[row, "dossiers_e_result"] = later.frame.loc[row, "dossiers_e_result_base"]  # every result electronic
+    later.frame.loc[row, "published_total"] += 1.2  # and the portal's total moved with it
+    ws = open_workspace(own_workspace)
+    (ds,) = ws.import_table(q3, "Cổng DVCQG · Phú Thọ", "v1", rb.id)
+    ws.import_table(later, "Cổng DVCQG · Phú Thọ", "v2", rb.id, new_version=True)
+    at = open_page("pages/unit.py", state={"data_source": f"ds:{ds}", "rulebook_choice": rb.id, "unit_code": code})
+    assert not at.exception, [e.value for e in at.exception]
+    (table,) = [t for t in html_tables(at) if "Phiên bản" in t]
+    before, after = (baseline(t, rb).total[baseline(t, rb).position(code)] for t in (q3, later))
+    assert after > before
+    assert table["Phiên bản"] == ["1", "2 (đang dùng)"]
+    assert table["Điểm tính lại"] == [fmt_points(before), fmt_points(after)]
+    assert table["Thay đổi"] == ["—", fmt_delta(after - before)]
