@@ -81,7 +81,7 @@ def test_keyboard_and_drag_move_a_lever(page, server_url, sample):
     slider.focus()
     for _ in range(8):  # fast presses: a rerun still in flight must not pull the slider back
         page.keyboard.press("ArrowRight")
-    expect(page.locator(".st-key-lv_n_overdue_avoided")).to_contain_text("thay đổi +8")
+    expect(page.locator(".st-key-lv_n_overdue_avoided")).to_contain_text("hồ sơ quá hạn · bớt 8")
     expect(total_metric(page)).to_have_text(fmt_points(sample.total({"overdue_avoided": 8})))
     # drag the e-results thumb to the far right: every dossier gets an electronic result
     thumb = page.locator('.st-key-lv_n_e_results [data-testid="stSliderThumbValue"]').locator("xpath=..")
@@ -111,7 +111,7 @@ def test_typed_count_through_the_lever_popover(page, server_url, sample):
     box.fill(str(cur + 30))
     box.press("Enter")
     expect(total_metric(page)).to_have_text(fmt_points(sample.total({"e_results": 30})))
-    expect(page.locator(".st-key-lv_n_e_results")).to_contain_text("thay đổi +30")
+    expect(page.locator(".st-key-lv_n_e_results")).to_contain_text("· +30")
 
 
 def test_unit_page_link_opens_the_simulator_on_the_same_unit(page, server_url, sample):
@@ -141,7 +141,7 @@ def test_excel_download(page, server_url, sample):
     slider.focus()
     page.keyboard.press("ArrowRight")  # a lever moved after the page loaded: the file must include it
     expect(total_metric(page)).to_have_text(fmt_points(sample.total({"e_results": 25})))
-    expect(page.locator(".st-key-lv_n_e_results")).to_contain_text("thay đổi +25")
+    expect(page.locator(".st-key-lv_n_e_results")).to_contain_text("· +25")
     page.get_by_role("tab", name="Xuất báo cáo").click()
     with page.expect_download() as info:
         page.get_by_role("button", name=re.compile("Tải Excel")).click()

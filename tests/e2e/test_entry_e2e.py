@@ -60,7 +60,7 @@ def test_type_the_missing_total_beside_the_dead_lever_and_it_moves_the_score(bro
     slider = page.locator(".st-key-lv_n_e_results input[type=range]")
     slider.focus()
     page.keyboard.press("ArrowRight")
-    expect(page.locator(".st-key-lv_n_e_results")).to_contain_text("thay đổi +1")
+    expect(page.locator(".st-key-lv_n_e_results")).to_contain_text("· +1")
     expect(total_metric(page)).to_have_text(fmt_points(expected({"e_results": 1}, None)))
 
     lever = page.locator(".st-key-lv_n_e_certified_copies")
