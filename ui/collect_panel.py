@@ -10,7 +10,9 @@ from chiso.collect.client import endpoint_vi, portal_url
 from chiso.collect.job import ENDPOINTS, CollectRun, collect_work, may_collect, next_endpoint
 from chiso.collect.periods import Period, recent_periods, today_in_vietnam
 from chiso.collect.provinces import Province, provinces
+from chiso.collect.run import SOURCE_PREFIX
 from chiso.errors import ChisoError
+from chiso.fmt import fmt_time
 from chiso.jobs import CANCELLED, DONE, Job
 from chiso.rulebook import DEFAULT_RULEBOOK
 from chiso.workspace import Workspace
@@ -42,6 +44,18 @@ def panel() -> None:
         if st.button("Tải về", key="collect_start", disabled=_running()):
             _submit(ws, province, period)
         _show()
+        _collected(ws)
+
+
+def _collected(ws: Workspace) -> None:
+    """When each source was last collected (the version in use), so a room knows how fresh its data is."""
+    try:
+        found = [d for d in ws.datasets() if d.source.startswith(SOURCE_PREFIX)]
+    except ChisoError:
+        return
+    if found:
+        st.caption("Đã tải: " + "; ".join(md(f"{d.source} kỳ {d.period} lúc {fmt_time(d.imported_at)}")
+                                          for d in sorted(found, key=lambda d: d.imported_at, reverse=True)[:10]))
 
 
 def _running() -> bool:

@@ -23,6 +23,7 @@ from chiso.workspace import Workspace
 from chiso.workspace.evidence import Evidence
 
 # the six endpoints in the portal page's order, with the page size its own page asks for (api.md)
+SOURCE_PREFIX = "Cổng DVCQG · "  # every collected dataset's source starts so (the panel lists them by it)
 PAGE_SIZE = {
     "transparency": 200,
     "handling-satisfaction": 200,
@@ -56,7 +57,7 @@ class Collected:
 
 
 def source_name(province: Province) -> str:
-    return f"Cổng DVCQG · {province.short_name}"
+    return f"{SOURCE_PREFIX}{province.short_name}"
 
 
 Pages = list[Evidence]

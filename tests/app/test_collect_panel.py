@@ -16,6 +16,7 @@ from chiso.collect import client
 from chiso.collect.periods import parse_period
 from chiso.collect.provinces import find_province
 from chiso.jobs import JobQueue
+from chiso.fmt import fmt_time
 from chiso.workspace import open_workspace
 from chiso.workspace.access import Role
 from ui import collect_panel
@@ -53,6 +54,8 @@ def test_a_collection_in_the_app_becomes_the_data_source(portal):
     assert (info.source, info.period) == ("Cổng DVCQG · Phú Thọ", "2026-Q3")
     assert at.session_state["data_source"] == f"ds:{info.id}" and portal.max_in_flight == 1
     assert any("Đã lưu «Cổng DVCQG · Phú Thọ», kỳ 2026-Q3, 164 đơn vị" in unescape(s.value) for s in at.success)
+    when = fmt_time(info.imported_at)  # and the panel says how fresh each collected source is
+    assert any(f"Đã tải: Cổng DVCQG · Phú Thọ kỳ 2026-Q3 lúc {when}" in unescape(c.value) for c in at.caption)
 
 
 def test_a_refusal_of_the_portal_is_a_message_and_stores_nothing(portal):
