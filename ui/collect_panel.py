@@ -41,7 +41,8 @@ def panel() -> None:
         period = c[1].selectbox("Kỳ", recent_periods(today_in_vietnam()), key="collect_period",
                                 format_func=lambda p: p.label,
                                 help="Tháng chỉ có sau ngày cuối tháng; quý và năm hiện tại tính đến nay.")
-        if st.button("Tải về", key="collect_start", disabled=_running()):
+        # the button names what it will fetch: the choice is confirmed by the server, not only by the box
+        if st.button(f"Tải {province.short_name}, kỳ {period.label}", key="collect_start", disabled=_running()):
             _submit(ws, province, period)
         _show()
         _collected(ws)
