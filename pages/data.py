@@ -41,7 +41,7 @@ with st.expander("Cách nhập và sửa số liệu"):
         "thiện» để giữ lại. Giá trị đã gõ mà chưa bấm lưu vẫn còn khi chuyển tab."
     )
 
-collect_panel.panel()
+collect_panel.panel(data)
 
 if not signed_in():  # with accounts, «Người nhập» is the signed-in account and cannot be typed
     # the name lives in AUTHOR, where ui.auth reads it; the widget gets it back on every page (widget ids are per page)

@@ -19,14 +19,19 @@ from chiso.workspace import Workspace
 from ui.db import workspace
 from ui.job_view import status_body, take_finished
 from ui.safe_md import md
-from ui.state import RULEBOOK, SOURCE
+from ui.state import RULEBOOK, SOURCE, AppData
 
 KEY = "collect_job"
 REFRESH_S = 0.7
 DELAY_S = 2.0  # between two requests to the portal, as the command line's default
 
 
-def panel() -> None:
+def _index_of(items: list, wanted) -> int:
+    return next((n for n, item in enumerate(items) if wanted(item)), 0)
+
+
+def panel(data: AppData | None = None) -> None:
+    """``data``: the data on screen; its province and period are the first choice (collect what you look at)."""
     ws = workspace(quiet=True)
     if ws is None or not may_collect(ws):
         return
@@ -36,9 +41,13 @@ def panel() -> None:
                    "yêu cầu; Cổng từ chối hoặc trả lời sai thì dừng và không lưu gì. Nếu mạng cơ quan không vào "
                    "được Cổng: tải sáu tệp JSON trên một máy khác rồi đưa vào ở thanh bên («Chọn tệp»).")
         c = st.columns(2)
-        province = c[0].selectbox("Tỉnh/thành phố", provinces(), key="collect_province",
+        codes = set(map(str, data.codes)) if data is not None else set()
+        options, periods = provinces(), recent_periods(today_in_vietnam())
+        province = c[0].selectbox("Tỉnh/thành phố", options, key="collect_province",
+                                  index=_index_of(options, lambda p: p.code in codes),
                                   format_func=lambda p: f"{p.short_name} ({p.code})")
-        period = c[1].selectbox("Kỳ", recent_periods(today_in_vietnam()), key="collect_period",
+        period = c[1].selectbox("Kỳ", periods, key="collect_period",
+                                index=_index_of(periods, lambda p: data is not None and p.label == data.period),
                                 format_func=lambda p: p.label,
                                 help="Tháng chỉ có sau ngày cuối tháng; quý và năm hiện tại tính đến nay.")
         # the button names what it will fetch: the choice is confirmed by the server, not only by the box

@@ -24,10 +24,7 @@ def test_collect_from_the_fake_portal_shows_progress_and_opens_in_tong_quan(brow
             page.set_default_timeout(EXPECT_TIMEOUT_MS)
             page.goto(f"http://127.0.0.1:{port}/data")
             page.get_by_text("Tải từ Cổng DVCQG", exact=True).click()
-            pick(page, "collect_province", "H44")  # «Phú Thọ (H44)»: typed as a user types a code
-            start = page.get_by_role("button", name=re.compile("^Tải Phú Thọ, kỳ "))
-            expect(start).to_be_visible()  # the server has the province: a later pick cannot undo it
-            pick(page, "collect_period", "2026-Q3")
+            # the panel offers the province and period on screen (the Phú Thọ sample, 2026-Q3) first
             start = page.get_by_role("button", name="Tải Phú Thọ, kỳ 2026-Q3")
             expect(start).to_be_visible()
             start.click()
@@ -45,14 +42,3 @@ def test_collect_from_the_fake_portal_shows_progress_and_opens_in_tong_quan(brow
         finally:
             ctx.close()
             stop_server(proc)
-
-
-def pick(page, key: str, text: str) -> None:
-    """Choose an option of a selectbox as a user does: open it, type to filter (the list is virtual: far
-    options are not drawn), wait for the option, click it."""
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
-    page.locator(f".st-key-{key}").click()
-    page.keyboard.type(text)
-    option = page.get_by_role("option", name=re.compile(re.escape(text)))
-    expect(option.first).to_be_visible()
-    option.first.click()
