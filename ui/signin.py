@@ -36,8 +36,9 @@ def require() -> None:
 
 
 def admin_pages() -> list:
-    """Pages only a quản trị sees in the menu (the page and chiso check the right again)."""
-    if auth.actor().role is not Role.ADMIN or not ready():
+    """Pages only a quản trị sees in the menu (the page and chiso check the right again). Called by app.py only
+    once ``ready()`` said yes, so it does not ask the database about the account a second time in a run."""
+    if auth.actor().role is not Role.ADMIN:
         return []
     return [st.Page("pages/log.py", title="Nhật ký", icon=":material/history:", url_path="log")]
 
