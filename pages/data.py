@@ -2,11 +2,13 @@
 the whole table), undo, see every revision, and download the completed table."""
 import streamlit as st
 
-from ui import collect_panel
+from ui import address, collect_panel
 from ui.data_view import DATA_TAB_KEY, downloads, history, table_editor, unit_editor
 from ui.auth import AUTHOR, signed_in
 from ui.entry import show_notice
 from ui.state import remembered, rulebook_caption, sidebar, unit_picker
+
+DATA_TABS = ["Một đơn vị", "Cả bảng", "Các lần sửa"]
 
 data = sidebar()
 st.title("Số liệu")
@@ -51,7 +53,9 @@ if not signed_in():  # with accounts, «Người nhập» is the signed-in accou
 
 # only the open tab is built: the whole table's grid is 2,1 MB for the national sample (A/B, interleaved, median
 # of 8: new session 3,49 → 3,29 s, returning visitor 2,08 → 1,66 s); unsaved edits survive (ui.kept_editor)
-one, grid, revs = st.tabs(["Một đơn vị", "Cả bảng", "Các lần sửa"], key=DATA_TAB_KEY, on_change="rerun")
+address.restore_tab(DATA_TAB_KEY, DATA_TABS)
+one, grid, revs = st.tabs(DATA_TABS, key=DATA_TAB_KEY, on_change="rerun")
+address.put_tab(DATA_TAB_KEY, DATA_TABS)
 if one.open:
     with one:
         i = unit_picker(data, key="unit_pick_data")

@@ -22,7 +22,7 @@ from chiso.plan.setup import (
 from chiso.plan.solver import OBJECTIVE_VI, plan_unit
 from chiso.plan.targets import NEXT_BAND, target_presets
 from chiso.rulebook import LEVEL_NAMES_VI, LEVELS
-from ui import batch_job
+from ui import address, batch_job
 from ui.entry import indicators_entry, show_notice
 from ui.plan_view import batch_summary, plan_options, show_alternative, show_plan
 from ui.safe_md import md
@@ -31,6 +31,16 @@ from ui.state import rulebook_caption, sidebar, unit_picker
 
 CUSTOM = "custom"
 ALL = "__all__"
+
+
+def restore_target(kinds: list[str]) -> None:
+    """The address names the target: a preset's key, or a number typed as «Tự nhập số điểm»."""
+    wanted = address.opened("target")
+    if wanted in kinds:
+        ss["plan_target_kind"] = wanted
+    elif wanted:
+        ss["plan_target_kind"], ss["plan_target_text"] = CUSTOM, wanted
+
 
 ss = st.session_state
 data = sidebar()
@@ -73,6 +83,7 @@ with one:
     kinds = list(presets) + [CUSTOM]
     if "plan_target_text" not in ss:
         ss["plan_target_text"] = fmt_number(presets[NEXT_BAND].value if NEXT_BAND in presets else min(100.0, score))
+    restore_target(kinds)
     a, b, go = st.columns([4, 2, 1.5], vertical_alignment="bottom")  # the button in view at 1366×768
     kind = a.selectbox("Mục tiêu", kinds, format_func=target_label, key="plan_target_kind",
                        index=kinds.index(NEXT_BAND) if NEXT_BAND in kinds else len(kinds) - 1)
@@ -87,6 +98,7 @@ with one:
         target = presets[kind].value
         b.markdown(f"Mục tiêu: **{fmt_points(target)} điểm**")
 
+    address.put(target=kind if kind != CUSTOM else ss["plan_target_text"])
     sig = (data.source_label, data.period, rb.id, code, score, target, options)
     last = ss.get("plan_last")
     if go.button("Lập kế hoạch", type="primary", key="plan_solve", disabled=target is None, width="stretch"):

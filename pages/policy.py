@@ -6,6 +6,7 @@ from chiso.io.export import ExportMeta, policy_workbook
 from chiso.fmt import fmt_delta, fmt_int, fmt_points
 from chiso.policy import PRESETS_VI, PolicyRule, apply_policy
 from chiso.rulebook import LEVEL_NAMES_VI, LEVELS
+from ui import address
 from ui.safe_md import md
 from ui.state import rulebook_caption, sidebar
 from ui.tables import formatted, grid_height
@@ -21,7 +22,9 @@ st.caption("Áp dụng một quy tắc cho cả nhóm đơn vị — mỗi đơn
 
 levers = {lv.key: lv for lv in rb.levers}
 presets = {k: v for k, v in PRESETS_VI.items() if all(r.lever in levers for r in v)}
+address.restore_choice("rule", "pol_preset", {address.slug(k): k for k in [*presets, CUSTOM]})
 choice = st.selectbox("Quy tắc", list(presets) + [CUSTOM], key="pol_preset")
+address.put(rule=address.slug(choice))
 present = [lv for lv in LEVELS if lv in set(data.frame["level"])]
 if choice == CUSTOM:
     a, b = st.columns([3, 1])

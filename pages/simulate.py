@@ -15,6 +15,7 @@ from chiso.lever_text import steps_vi
 from chiso.live import live_payload
 from chiso.rulebook import LEVELS
 from chiso.scenario import apply_deltas, fixed_reason_vi, marginal
+from ui import address
 from ui.charts import waterfall
 from ui.entry import lever_entry, lever_needs_data, show_notice
 from ui.levers import lever_panel
@@ -87,8 +88,8 @@ def share_link() -> None:
     params = view.link_params(view.current_scenario())
     link = f"{st.context.url or ''}?{urlencode(params)}"
     too_long = link_too_long(link)
-    if too_long is None and st.query_params.to_dict() != params:
-        st.query_params.from_dict(params)  # a longer address bar would not reopen either
+    if too_long is None:
+        address.replace_scenario(params)  # a longer address bar would not reopen either
     # in a popover: the code box's highlighter (1,5 MB of script) is loaded only when the link is wanted
     with st.popover("Liên kết chia sẻ", icon=":material/link:"):
         if too_long:

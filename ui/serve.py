@@ -22,7 +22,7 @@ def warm() -> None:
     """Fill the same ``st.cache_resource`` the pages read (one process: the server runs in this one)."""
     import plotly.graph_objects  # noqa: F401  (imported by the pages' charts)
 
-    from ui.state import warm_samples  # imports Streamlit, which sets its loggers' levels
+    from ui.data_source import warm_samples  # imports Streamlit, which sets its loggers' levels
 
     # outside a session Streamlit warns, once per cached call, that there is no script context
     quiet = logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context")

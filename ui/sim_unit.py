@@ -11,7 +11,9 @@ from chiso.cohort import rank_among
 from chiso.io.export import ExportMeta, UnitReport, UnitScenario
 from chiso.scenario import Scenario, fit_levers, lever_rooms, scenario_to_query, score_scenarios
 from ui.safe_md import md
-from ui.state import PENDING_SCENARIO, UNIT_KEY, AppData, link_source
+from ui.address import link_source
+from ui.data_source import AppData
+from ui.session import PENDING_SCENARIO, UNIT_KEY
 
 
 @dataclass

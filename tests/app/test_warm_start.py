@@ -6,7 +6,7 @@ import socket
 
 import pytest
 
-import ui.state
+import ui.data_source
 from chiso.samples import available_samples
 from ui.serve import send_without_delay, warm
 
@@ -17,9 +17,9 @@ def test_warm_fills_the_cache_the_pages_read(monkeypatch: pytest.MonkeyPatch) ->
     def must_not_load(*_args, **_kwargs):
         raise AssertionError("a sample was read again after the warm start")
 
-    monkeypatch.setattr(ui.state, "load_sample", must_not_load)
+    monkeypatch.setattr(ui.data_source, "load_sample", must_not_load)
     for s in available_samples():
-        data = ui.state._sample_data(s.key, s.rulebook, None)  # what the sidebar calls for a sample
+        data = ui.data_source._sample_data(s.key, s.rulebook, None)  # what the sidebar calls for a sample
         assert data.source_key == s.key and len(data.table.frame) > 0
 
 

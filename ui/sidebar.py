@@ -1,0 +1,251 @@
+"""The shared sidebar: data source, rulebook, period, import notes and the upload's column mapping."""
+from __future__ import annotations
+
+import zlib
+
+import streamlit as st
+
+from chiso.errors import ChisoError
+from chiso.io.columns import mapping_targets
+from chiso.io.limits import MAX_JSON_BYTES, MAX_TABLE_BYTES, check_file_size
+from chiso.rulebook import DEFAULT_RULEBOOK, available_rulebooks, load_rulebook
+from chiso.samples import available_samples, sample
+from chiso.scenario import Scenario
+from ui import address
+from ui.data_source import LAST, UPLOAD, AppData, load, upload_data
+from ui.datasets import save_upload_button, stored_sources
+from ui.fit import FIT_CSS
+from ui.html_table import TABLE_CSS
+from ui.projector import projector_toggle, projector_view
+from ui.routing import enter_through_app
+from ui.safe_md import md
+from ui.session import (
+    COLUMN_MAP, LAST_SOURCE, LAST_UPLOAD, PENDING_SCENARIO, PERIOD, RULEBOOK, SOURCE, bound_selectbox, unit_code,
+)
+from ui.signin import require as require_sign_in
+from ui.upload_help import upload_help
+
+REFERENCE_NOTE = "Số liệu tham khảo, không thay thế số liệu chính thức trên Cổng DVCQG."
+SYNTHETIC_NOTE = "Dữ liệu mô phỏng, không phải số liệu chính thức."
+
+# the importers' limits (chiso.io.limits), not Streamlit's own (set higher, so that the app refuses in Vietnamese)
+UPLOAD_LIMIT_VI = (f"Tối đa {MAX_TABLE_BYTES // 2**20} MB mỗi tệp CSV/XLSX, "
+                   f"{MAX_JSON_BYTES // 2**20} MB mỗi tệp JSON")
+# Streamlit's file uploader has English texts and no option to change them: static CSS swaps them.
+_VI_CSS = """<style>
+[data-testid='stFileUploaderDropzone'] button [data-testid='stMarkdownContainer'] p {font-size: 0;}
+[data-testid='stFileUploaderDropzone'] button [data-testid='stMarkdownContainer'] p::after
+  {content: 'Chọn tệp'; font-size: 0.875rem;}
+[data-testid='stFileUploaderDropzoneInstructions'] span {font-size: 0;}
+[data-testid='stFileUploaderDropzoneInstructions'] span::after {content: '%s'; font-size: 0.8rem;}
+[data-testid='InputInstructions'] {display: none;}  /* «Press Enter to apply»: English; a value applies on leaving the box too */
+</style>""" % UPLOAD_LIMIT_VI
+
+
+def sidebar() -> AppData:
+    """Draw the shared sidebar (data source, rulebook, period, notices) and return the loaded data; the
+    address bar is read first and then made to show what is open."""
+    enter_through_app()  # a shared link as a fresh server's first request: reroute through app.py
+    require_sign_in()  # with accounts on, no data before signing in, even on a page run directly
+    st.html(_VI_CSS + FIT_CSS + TABLE_CSS)
+    address.read()
+    source = _source_picker()
+    files = _uploaded_files() if source == UPLOAD else None
+    rb_id = _rulebook_picker(source)
+    try:
+        data = _period_picker(source, rb_id, files)
+    except ChisoError as exc:
+        st.error(md(exc))
+        st.stop()
+    _notices(data, source)
+    if source in (UPLOAD, LAST):
+        _column_mapping_form(data)
+        _offer_to_store(source, files, rb_id)
+    address.link_to_pending(data)
+    code = unit_code()
+    asked = address.opened("unit")
+    if asked and asked not in set(data.codes) and not address.opened("lv"):
+        st.warning(f"Không có đơn vị mã «{md(asked)}» trong dữ liệu đang mở: đang hiện đơn vị đầu tiên.",
+                   icon=":material/link_off:")
+    address.put_view(data, None if source in (UPLOAD, LAST) else source, code if code in set(data.codes) else None)
+    return data
+
+
+def _source_picker() -> str:
+    ss = st.session_state
+    labels = {s.key: f"Mẫu: {_short_sample_label(s)}" for s in available_samples()}  # short: the sidebar is narrow
+    labels.update(stored_sources())  # uploads the user kept in the workspace database
+    labels[UPLOAD] = "Tải tệp lên…"
+    if LAST_UPLOAD in ss:
+        labels[LAST] = "Tệp đã tải gần nhất"
+    asked = address.opened("src")
+    if asked is not None and asked not in labels:
+        st.warning(f"Không có nguồn dữ liệu «{md(asked)}» trong địa chỉ này (bộ số liệu đã bị xóa, hoặc địa chỉ "
+                   "bị sửa): đang mở nguồn đầu tiên.", icon=":material/link_off:")
+    if ss.get(SOURCE) not in labels:
+        ss[SOURCE] = next(iter(labels))
+    return bound_selectbox(
+        st.sidebar, "Nguồn dữ liệu", list(labels), SOURCE, format_func=labels.get,
+        help="Dữ liệu mẫu đi kèm chương trình, hoặc tệp của đơn vị (JSON Cổng DVCQG, CSV, XLSX).",
+    )
+
+
+def _rulebook_picker(source: str) -> str:
+    ss = st.session_state
+    rulebooks = available_rulebooks()
+    is_sample = source in {s.key for s in available_samples()}
+    if ss.get(LAST_SOURCE) != source:  # a newly chosen sample opens under the rulebook it was published with
+        ss[LAST_SOURCE] = source
+        if is_sample and RULEBOOK in ss:
+            ss[RULEBOOK] = sample(source).rulebook
+    pending = ss.get(PENDING_SCENARIO)
+    if isinstance(pending, Scenario) and pending.rulebook in rulebooks:
+        ss[RULEBOOK] = pending.rulebook  # a plan or upload names its rulebook: follow it
+    if ss.get(RULEBOOK) not in rulebooks:
+        ss[RULEBOOK] = sample(source).rulebook if is_sample else DEFAULT_RULEBOOK
+    return bound_selectbox(st.sidebar, "Bộ quy tắc tính điểm (phiên bản)", rulebooks, RULEBOOK,
+                           format_func=rulebook_label)
+
+
+def _period_picker(source: str, rb_id: str, files) -> AppData:
+    """The data of the chosen period: a file with several periods asks for one (the address's, if any)."""
+    ss = st.session_state
+    data = load(source, rb_id, files, None)
+    periods = data.table.periods
+    if len(periods) > 1:
+        if address.opened("period") in periods:
+            ss[PERIOD] = address.opened("period")
+        if ss.get(PERIOD) not in periods:
+            ss[PERIOD] = periods[-1]
+        period = bound_selectbox(st.sidebar, "Kỳ đánh giá", periods, PERIOD)
+        return load(source, rb_id, files, period)
+    if periods:
+        st.sidebar.caption(f"Kỳ đánh giá: {md(periods[0])}")
+    return data
+
+
+def _notices(data: AppData, source: str) -> None:
+    sb = st.sidebar
+    if data.table.synthetic:
+        sb.warning(SYNTHETIC_NOTE, icon="⚠️")
+    _import_notes(data, bundled=source not in (UPLOAD, LAST))
+    if data.table.rejected:
+        sb.warning(f"{len(data.table.rejected)} dòng dữ liệu bị loại khi đọc tệp (xem trang Đơn vị).")
+    projector_toggle()
+    sb.caption(f"Nguồn: {md(data.source_label)}.  \nBộ quy tắc tính điểm (phiên bản): **{data.rb.id}** — "
+               f"{data.rb.name_vi}.  \n{REFERENCE_NOTE}")
+
+
+def _short_sample_label(s) -> str:
+    """«Phú Thọ, quý 2/2026 (giả lập)»: the place and period, and whether the data is synthetic."""
+    short = s.label_vi.split(" (")[0]
+    return f"{short} (giả lập)" if s.synthetic and "giả lập" not in short else short
+
+
+def rulebook_label(rb_id: str) -> str:
+    """«Cổng DVCQG hiện hành · 6 nhóm»: what the version is, short enough for the sidebar (the caption
+    below the picker gives the full name and id)."""
+    short = _short_rulebook_name(rb_id)
+    twins = sum(_short_rulebook_name(r) == short for r in available_rulebooks())
+    return f"{short} ({rb_id})" if twins > 1 else short  # two versions with one name: the id tells them apart
+
+
+def _short_rulebook_name(rb_id: str) -> str:
+    try:
+        rb = load_rulebook(rb_id)
+    except ChisoError:
+        return rb_id
+    return f"{rb.name_vi.split(' (')[0]} · {len(rb.groups)} nhóm"
+
+
+def import_notes(data: AppData) -> list[str]:
+    """The importer's notes worth showing: the synthetic-data note is already the sidebar's warning."""
+    synthetic = data.table.synthetic
+    return [m for m in data.table.warnings if not (synthetic and m.startswith("Dữ liệu giả lập"))]
+
+
+def _import_notes(data: AppData, bundled: bool) -> None:
+    """One folded line instead of a stack of notes; open for uploads (the user's own file), folded for
+    the bundled samples (known and documented). Hidden in the projector view."""
+    notes = import_notes(data)
+    if not notes or projector_view():
+        return
+    label = f"Ghi chú khi đọc {'dữ liệu mẫu' if bundled else 'tệp'} ({len(notes)})"
+    with st.sidebar.expander(label, expanded=not bundled, icon=":material/info:"):
+        st.markdown("\n".join(f"- {md(m)}" for m in notes))
+
+
+
+def _uploaded_files() -> tuple[tuple[str, bytes], ...]:
+    files = st.sidebar.file_uploader(
+        "Chọn tệp (JSON của Cổng DVCQG, CSV hoặc XLSX)",
+        type=["json", "csv", "tsv", "txt", "xlsx"],
+        accept_multiple_files=True,
+        key="uploader",
+        help=f"{UPLOAD_LIMIT_VI}; tệp lớn hơn cần chia nhỏ.",
+    )
+    try:  # by the size Streamlit received, before the bytes are copied out
+        for f in files or ():
+            check_file_size(f.name, f.size)
+    except ChisoError as exc:
+        st.error(md(exc))
+        st.stop()
+    if not files:
+        last = st.session_state.get(LAST_UPLOAD)
+        if last:  # the uploader forgets its files on a page switch: keep using the last ones
+            st.sidebar.caption("Đang dùng tệp đã tải: " + md(", ".join(n for n, _ in last)))
+            return last
+        upload_help(st.session_state.get(RULEBOOK, DEFAULT_RULEBOOK))
+        st.stop()
+    packed = tuple((f.name, f.getvalue()) for f in files)
+    if packed != st.session_state.get(LAST_UPLOAD):
+        st.session_state.pop(COLUMN_MAP, None)  # a new file starts with no column mapping
+    st.session_state[LAST_UPLOAD] = packed
+    return packed
+
+
+def _offer_to_store(source: str, files, rb_id: str) -> None:
+    files = files if source == UPLOAD else st.session_state[LAST_UPLOAD]
+    cmap = tuple(sorted(st.session_state.get(COLUMN_MAP, {}).items()))
+
+    def _open_stored(value: str) -> None:
+        st.session_state[SOURCE] = value
+        st.rerun()
+
+    save_upload_button(files, upload_data(files, rb_id, None, cmap).table, rb_id, _open_stored)
+
+
+
+def _column_mapping_form(data: AppData) -> None:
+    """Let the user say what the columns the importer did not recognise mean, instead of failing.
+    The panel stays (folded) once every column is mapped, so a choice can be reviewed and changed."""
+    unmapped = data.table.unmapped_columns
+    chosen = st.session_state.get(COLUMN_MAP, {})
+    headers = list(dict.fromkeys([*unmapped, *chosen]))
+    if not headers:
+        return
+    targets = mapping_targets(data.rb)
+    options = list(targets)
+    label = f"Gán cột chưa nhận ra ({len(unmapped)})" if unmapped else f"Cách gán cột đã chọn ({len(chosen)})"
+    with st.sidebar.expander(label, expanded=bool(unmapped)):
+        with st.form("column_map_form", border=False):
+            choice = {
+                header: st.selectbox(
+                    md(header), options, format_func=targets.get, key=f"map_{zlib.crc32(header.encode())}",
+                    index=options.index(chosen[header]) if chosen.get(header) in targets else 0,
+                    help="Chọn số liệu mà cột này chứa, hoặc «Bỏ qua cột này».",
+                )
+                for header in headers
+            }
+            if st.form_submit_button("Áp dụng cách gán cột"):
+                st.session_state[COLUMN_MAP] = {**chosen, **choice}
+                st.rerun()
+
+
+def rulebook_caption(data: AppData) -> None:
+    """The rulebook version, named on every screen."""
+    synthetic = f" {SYNTHETIC_NOTE}" if data.table.synthetic else ""
+    st.caption(
+        f"Bộ quy tắc tính điểm (phiên bản): **{data.rb.id}** — {data.rb.name_vi}. "
+        f"Nguồn: {md(data.source_label)}.{synthetic}"
+    )
