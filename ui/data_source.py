@@ -14,6 +14,7 @@ from chiso.rulebook import load_rulebook
 from chiso.samples import available_samples, load_sample, sample
 from chiso.scored import ScoredData as AppData
 from chiso.scored import score_table
+from chiso.source_key import SourceKey
 from chiso.workspace import database_url
 from ui import edits_store
 from ui.datasets import dataset_id, label_of, read_table, stored_info
@@ -66,17 +67,17 @@ def load(source: str, rb_id: str, files, period: str | None) -> AppData:
     version = ""  # which stored version of a dataset: a restored or new one is other data under the same key
     if source in (UPLOAD, LAST):
         files = files if source == UPLOAD else st.session_state[LAST_UPLOAD]
-        data, key = upload_data(files, rb_id, period, cmap), edits_store.upload_key(files)
+        data, key = upload_data(files, rb_id, period, cmap), SourceKey.upload(files)
     elif (ds := dataset_id(source)) is not None:
-        info, key = stored_info(ds), f"dataset:{ds}"
+        info, key = stored_info(ds), SourceKey.dataset(ds)
         version = info.imported_at.isoformat()
         data = _stored_data(ds, rb_id, version, database_url(), label_of(info))
-        data = replace(data, store_key=key)
+        data = replace(data, store_key=str(key))
     else:
-        data, key = _sample_data(source, rb_id, period), edits_store.sample_key(source)
-        data = replace(data, store_key=key)
-    if period is not None:  # a source with several periods: revisions are kept per period (units repeat)
-        key = f"{key}@{period}"
+        data, key = _sample_data(source, rb_id, period), SourceKey.sample(source)
+        data = replace(data, store_key=str(key))
+    # a source with several periods: revisions are kept per period (units repeat)
+    key = str(key.for_period(period))
     revs = edits_store.current(key, rb_id)
     if not revs.items:
         return replace(data, edit_key=key)

@@ -9,7 +9,6 @@ sample revisions fall back to the session too (with the warning ``ui.db`` shows)
 """
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -17,6 +16,7 @@ import streamlit as st
 
 from chiso.edits import Revision
 from chiso.errors import ChisoError
+from chiso.source_key import SourceKey
 from chiso.workspace import Workspace, database_url
 from chiso.workspace.batches import BatchInfo
 from ui.auth import actor
@@ -24,7 +24,6 @@ from ui.db import workspace
 from ui.safe_md import md
 
 _STORE = "_edit_batches"  # session key: {(source_key, rulebook_id): [[Revision, …], …]} (one list per save)
-SAMPLE, STORED = "sample:", "dataset:"  # kept in the database; uploads are not
 
 
 @dataclass(frozen=True)
@@ -40,7 +39,8 @@ def _all() -> dict[tuple[str, str], list[list[Revision]]]:
 
 
 def _db(source_key: str) -> Workspace | None:
-    return workspace() if source_key.startswith((SAMPLE, STORED)) else None
+    key = SourceKey.parse(source_key)
+    return workspace() if key is not None and key.kept_in_database else None
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -116,14 +116,3 @@ def listing(source_key: str, rulebook_id: str) -> list[BatchInfo]:
     return [BatchInfo(n + 1, source_key, rulebook_id, b[0].author, "", b[0].at, len(b), None, "")
             for n, b in reversed(list(enumerate(batches)))]
 
-
-def sample_key(key: str) -> str:
-    return f"{SAMPLE}{key}"
-
-
-def upload_key(files: tuple[tuple[str, bytes], ...]) -> str:
-    """Same files (names and bytes) → same key, so revisions follow the upload, not the session."""
-    h = hashlib.sha256()
-    for name, data in files:
-        h.update(name.encode("utf-8") + b"\0" + hashlib.sha256(data).digest())
-    return f"upload:{h.hexdigest()[:16]}"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from chiso.source_key import SourceKey
 from chiso.errors import ChisoError
 from chiso.fmt import fmt_delta, fmt_points, fmt_time
 from chiso.history import PeriodScore, indicator_changes, period_score, unit_history
@@ -54,9 +55,10 @@ def snapshots_section(data: AppData, i: int) -> None:
     """A period collected or stored more than once (the current quarter, collected again as it fills): how
     this unit's score moved from one version to the next. Shown only when there are several versions."""
     ws, key = workspace(), data.store_key or ""
-    if ws is None or not key.startswith("dataset:"):
+    parsed = SourceKey.parse(key)
+    if ws is None or parsed is None or parsed.dataset_id is None:
         return
-    dataset_id, code = int(key.split(":", 1)[1].split("@")[0]), str(data.codes[i])
+    dataset_id, code = parsed.dataset_id, str(data.codes[i])
     try:
         versions = sorted(ws.dataset_versions(dataset_id), key=lambda v: v.version)
         if len(versions) < 2:

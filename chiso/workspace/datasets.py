@@ -17,6 +17,7 @@ import pandas as pd
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from chiso.source_key import SourceKey
 from chiso.errors import ChisoError, DataError, Location, RulebookError
 from chiso.units import ID_COLUMNS, UnitTable
 from chiso.fmt import fmt_time
@@ -40,7 +41,7 @@ class DatasetInfo:
 
     @property
     def source_key(self) -> str:
-        return f"dataset:{self.id}"
+        return str(SourceKey.dataset(self.id))
 
 
 def info(row: Dataset) -> DatasetInfo:

@@ -19,6 +19,7 @@ from chiso.edits import Revision
 from chiso.errors import DataError
 from chiso.rulebook import Rulebook, load_rulebook
 from chiso.samples import SAMPLES, load_sample
+from chiso.source_key import SourceKey
 from chiso.scenario import Scenario, scenario_from_json
 from chiso.units import UnitTable
 from chiso.workspace import accounts, audit, batches, datasets, evidence, saved
@@ -33,11 +34,11 @@ from chiso.workspace.saved import SavedItem
 
 def sample_key(key: str) -> str:
     """Source key of a bundled sample (read-only file; only revisions and saved items point at it)."""
-    return f"sample:{key}"
+    return str(SourceKey.sample(key))
 
 
 def dataset_key(dataset_id: int) -> str:
-    return f"dataset:{dataset_id}"
+    return str(SourceKey.dataset(dataset_id))
 
 
 class Workspace:
@@ -163,11 +164,11 @@ class Workspace:
         """Who a unit answers to, for cán bộ tổng hợp (others never need it)."""
         if self.actor.role is not Role.AGGREGATOR:
             return lambda code: None
-        key = source_key.split("@", 1)[0]
-        if key.startswith("dataset:") and key[8:].isdigit():
-            return parents_from(datasets.parents(s, int(key[8:])))
-        if key.startswith("sample:"):
-            return parents_from(sample_parents(key[7:]))
+        key = SourceKey.parse(source_key)
+        if key is not None and key.dataset_id is not None:
+            return parents_from(datasets.parents(s, key.dataset_id))
+        if key is not None and key.sample_key is not None:
+            return parents_from(sample_parents(key.sample_key))
         return lambda code: None
 
     def save_edits(self, source_key: str, rulebook: str, revs: list[Revision]) -> batches.BatchInfo:
