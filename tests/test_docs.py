@@ -20,8 +20,8 @@ COMPUTED_IN_GUIDE = {
     "QĐ 766/QĐ-TTg ban đầu · 5 nhóm",
     "UBND Phường 1 — Cấp xã (000.20.30.H53)",
     "Cấp thêm kết quả điện tử: 10 / 365 hồ sơ (2,78%)",
-    "Thêm 4 hồ sơ: +0,06 điểm",
-    "Cấp thêm 163 kết quả điện tử: từ 64,02% lên 99,92%, +2,16 điểm",
+    "Thêm 1 hồ sơ: +0,01 điểm; thêm 4 hồ sơ: +0,06 điểm",
+    "Cấp thêm 355 kết quả điện tử: từ 2,78% lên 100%, +5,83 điểm",
 }
 
 
