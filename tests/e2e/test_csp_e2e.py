@@ -1,6 +1,6 @@
-"""Issue 11, hardening: the Content-Security-Policy of the README's nginx snippet does not break the app.
+"""Issue 11, hardening: the Content-Security-Policy of deploy/nginx.conf does not break the app.
 
-Playwright adds the exact header from README.md to every response, as the proxy would; each page must
+Playwright adds the exact header from deploy/nginx.conf to every response, as the proxy would; each page must
 render (metrics, text, the lever sliders) without a single CSP violation in the console, and
 an image from another origin must be refused."""
 from __future__ import annotations
@@ -15,8 +15,8 @@ from playwright.sync_api import expect
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 
-README = Path(__file__).resolve().parents[2] / "README.md"
-CSP = re.search(r'add_header Content-Security-Policy "([^"]+)"', README.read_text(encoding="utf-8")).group(1)
+NGINX_CONF = Path(__file__).resolve().parents[2] / "deploy" / "nginx.conf"
+CSP = re.search(r'add_header Content-Security-Policy "([^"]+)"', NGINX_CONF.read_text(encoding="utf-8")).group(1)
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +81,7 @@ def test_remote_image_is_refused(server_url, csp_page) -> None:
     assert "img-src" in seen.value.text
 
 
-def test_the_readme_csp_lists_the_score_bar_scripts() -> None:
+def test_the_proxy_csp_lists_the_score_bar_scripts() -> None:
     """The bar's inline scripts are constant (its data is a JSON block): their hashes are in the CSP."""
     from ui.score_bar import script_hashes
 
