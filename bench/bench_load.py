@@ -396,7 +396,7 @@ def uptime() -> str:
 
 def run_one(n: int, opt: Options, url: str | None, pid: int | None, replicas: int = 1) -> tuple[Room, Memory]:
     """One room of n sessions, on ``url`` or on fresh servers of its own: ``replicas`` processes sharing one
-    workspace database, as in the README's deployment (one Python process uses one core: the GIL)."""
+    workspace database, as in docs/deploy.md (one Python process uses one core: the GIL)."""
     if url:
         return asyncio.run(run_room([url], [pid] if pid else [], n, opt))
     db = {"CHISO_DATABASE_URL": f"sqlite:///{tempfile.mkdtemp(prefix='chiso-load-')}/workspace.sqlite3"}
