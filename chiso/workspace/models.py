@@ -64,6 +64,7 @@ class DatasetVersion(Base):
 
 class Unit(Base):
     __tablename__ = "units"
+    __table_args__ = (Index("ix_units_dataset_version", "dataset_id", "version"),)  # one version's rows
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     dataset_id: Mapped[int] = mapped_column(ForeignKey("datasets.id", ondelete="CASCADE"), index=True)
