@@ -1,37 +1,28 @@
 """The shared sidebar: data source, rulebook, period, import notes and the upload's column mapping."""
 from __future__ import annotations
 
-import zlib
-
 import streamlit as st
 
 from chiso.errors import ChisoError
-from chiso.io.columns import mapping_targets
-from chiso.io.limits import MAX_JSON_BYTES, MAX_TABLE_BYTES, check_file_size
 from chiso.rulebook import DEFAULT_RULEBOOK, available_rulebooks, load_rulebook
 from chiso.samples import available_samples, sample
 from chiso.scenario import Scenario
-from ui import address
-from ui.data_source import LAST, UPLOAD, AppData, load, upload_data
-from ui.datasets import save_upload_button, stored_sources
+from ui import address, upload_panel
+from ui.data_source import LAST, UPLOAD, AppData, load
+from ui.datasets import stored_sources
 from ui.fit import FIT_CSS
 from ui.html_table import TABLE_CSS
 from ui.projector import projector_toggle, projector_view
 from ui.routing import enter_through_app
 from ui.safe_md import md
 from ui.session import (
-    COLUMN_MAP, LAST_SOURCE, LAST_UPLOAD, PENDING_SCENARIO, PERIOD, RULEBOOK, SOURCE, bound_selectbox, unit_code,
+    LAST_SOURCE, LAST_UPLOAD, PENDING_SCENARIO, PERIOD, RULEBOOK, SOURCE, bound_selectbox, unit_code,
 )
 from ui.signin import require as require_sign_in
-from ui.upload_help import upload_help
 
 REFERENCE_NOTE = "Số liệu tham khảo, không thay thế số liệu chính thức trên Cổng DVCQG."
 SYNTHETIC_NOTE = "Dữ liệu mô phỏng, không phải số liệu chính thức."
 
-# the importers' limits (chiso.io.limits), not Streamlit's own (set higher, so that the app refuses in Vietnamese)
-UPLOAD_LIMIT_VI = (f"Tối đa {MAX_TABLE_BYTES // 2**20} MB mỗi tệp CSV/XLSX, "
-                   f"{MAX_JSON_BYTES // 2**20} MB mỗi tệp JSON")
-# Streamlit's file uploader has English texts and no option to change them: static CSS swaps them.
 _VI_CSS = """<style>
 [data-testid='stFileUploaderDropzone'] button [data-testid='stMarkdownContainer'] p {font-size: 0;}
 [data-testid='stFileUploaderDropzone'] button [data-testid='stMarkdownContainer'] p::after
@@ -39,7 +30,7 @@ _VI_CSS = """<style>
 [data-testid='stFileUploaderDropzoneInstructions'] span {font-size: 0;}
 [data-testid='stFileUploaderDropzoneInstructions'] span::after {content: '%s'; font-size: 0.8rem;}
 [data-testid='InputInstructions'] {display: none;}  /* «Press Enter to apply»: English; a value applies on leaving the box too */
-</style>""" % UPLOAD_LIMIT_VI
+</style>""" % upload_panel.UPLOAD_LIMIT_VI
 
 
 def sidebar() -> AppData:
@@ -50,7 +41,7 @@ def sidebar() -> AppData:
     st.html(_VI_CSS + FIT_CSS + TABLE_CSS)
     address.read()
     source = _source_picker()
-    files = _uploaded_files() if source == UPLOAD else None
+    files = upload_panel.uploaded_files() if source == UPLOAD else None
     rb_id = _rulebook_picker(source)
     try:
         data = _period_picker(source, rb_id, files)
@@ -59,8 +50,8 @@ def sidebar() -> AppData:
         st.stop()
     _notices(data, source)
     if source in (UPLOAD, LAST):
-        _column_mapping_form(data)
-        _offer_to_store(source, files, rb_id)
+        upload_panel.column_mapping_form(data)
+        upload_panel.offer_to_store(source, files, rb_id)
     address.link_to_pending(data)
     code = unit_code()
     asked = address.opened("unit")
@@ -174,72 +165,6 @@ def _import_notes(data: AppData, bundled: bool) -> None:
     with st.sidebar.expander(label, expanded=not bundled, icon=":material/info:"):
         st.markdown("\n".join(f"- {md(m)}" for m in notes))
 
-
-
-def _uploaded_files() -> tuple[tuple[str, bytes], ...]:
-    files = st.sidebar.file_uploader(
-        "Chọn tệp (JSON của Cổng DVCQG, CSV hoặc XLSX)",
-        type=["json", "csv", "tsv", "txt", "xlsx"],
-        accept_multiple_files=True,
-        key="uploader",
-        help=f"{UPLOAD_LIMIT_VI}; tệp lớn hơn cần chia nhỏ.",
-    )
-    try:  # by the size Streamlit received, before the bytes are copied out
-        for f in files or ():
-            check_file_size(f.name, f.size)
-    except ChisoError as exc:
-        st.error(md(exc))
-        st.stop()
-    if not files:
-        last = st.session_state.get(LAST_UPLOAD)
-        if last:  # the uploader forgets its files on a page switch: keep using the last ones
-            st.sidebar.caption("Đang dùng tệp đã tải: " + md(", ".join(n for n, _ in last)))
-            return last
-        upload_help(st.session_state.get(RULEBOOK, DEFAULT_RULEBOOK))
-        st.stop()
-    packed = tuple((f.name, f.getvalue()) for f in files)
-    if packed != st.session_state.get(LAST_UPLOAD):
-        st.session_state.pop(COLUMN_MAP, None)  # a new file starts with no column mapping
-    st.session_state[LAST_UPLOAD] = packed
-    return packed
-
-
-def _offer_to_store(source: str, files, rb_id: str) -> None:
-    files = files if source == UPLOAD else st.session_state[LAST_UPLOAD]
-    cmap = tuple(sorted(st.session_state.get(COLUMN_MAP, {}).items()))
-
-    def _open_stored(value: str) -> None:
-        st.session_state[SOURCE] = value
-        st.rerun()
-
-    save_upload_button(files, upload_data(files, rb_id, None, cmap).table, rb_id, _open_stored)
-
-
-
-def _column_mapping_form(data: AppData) -> None:
-    """Let the user say what the columns the importer did not recognise mean, instead of failing.
-    The panel stays (folded) once every column is mapped, so a choice can be reviewed and changed."""
-    unmapped = data.table.unmapped_columns
-    chosen = st.session_state.get(COLUMN_MAP, {})
-    headers = list(dict.fromkeys([*unmapped, *chosen]))
-    if not headers:
-        return
-    targets = mapping_targets(data.rb)
-    options = list(targets)
-    label = f"Gán cột chưa nhận ra ({len(unmapped)})" if unmapped else f"Cách gán cột đã chọn ({len(chosen)})"
-    with st.sidebar.expander(label, expanded=bool(unmapped)):
-        with st.form("column_map_form", border=False):
-            choice = {
-                header: st.selectbox(
-                    md(header), options, format_func=targets.get, key=f"map_{zlib.crc32(header.encode())}",
-                    index=options.index(chosen[header]) if chosen.get(header) in targets else 0,
-                    help="Chọn số liệu mà cột này chứa, hoặc «Bỏ qua cột này».",
-                )
-                for header in headers
-            }
-            if st.form_submit_button("Áp dụng cách gán cột"):
-                st.session_state[COLUMN_MAP] = {**chosen, **choice}
-                st.rerun()
 
 
 def rulebook_caption(data: AppData) -> None:
