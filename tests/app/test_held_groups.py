@@ -106,3 +106,25 @@ def _tables(page: str) -> list[dict[str, list[str]]]:
         head, *rows = parser.rows
         out.append({c: [r[n] for r in rows] for n, c in enumerate(head)})
     return out
+
+
+def test_history_says_held_not_zero(own_workspace):
+    """Đơn vị → Lịch sử: the group table read «0,00» for the publicity group in every period; the chart stacked
+    a 0 for it (the grey «giữ nguyên» bar carries those points)."""
+    from dataclasses import replace
+
+    from chiso.samples import load_sample
+    from chiso.workspace import open_workspace
+
+    march = load_sample(sample_def("tay-ninh"), RB)
+    open_workspace(own_workspace).import_table(replace(march, frame=march.frame.assign(period="2023-03")),
+                                               "thang-3", "h", RB.id)
+    at = open_page("pages/unit.py", state=STATE)
+    table = next(d.value for d in at.dataframe if "Kỳ" in d.value.columns)
+    assert len(table) == 2 and list(table[HELD_GROUP]) == ["giữ nguyên", "giữ nguyên"], table
+    assert any(HELD_NOTE_VI in c.value for c in at.caption), [c.value for c in at.caption]
+    at.session_state["unit_history_open"] = True
+    at.run()
+    fig = json.loads(at.get("plotly_chart")[0].proto.spec)
+    bar = next(t for t in fig["data"] if t.get("name") == HELD_GROUP)
+    assert bar["y"] == [None, None], bar["y"]  # no bar of 0: the held segment holds these points
