@@ -128,3 +128,16 @@ def test_history_says_held_not_zero(own_workspace):
     fig = json.loads(at.get("plotly_chart")[0].proto.spec)
     bar = next(t for t in fig["data"] if t.get("name") == HELD_GROUP)
     assert bar["y"] == [None, None], bar["y"]  # no bar of 0: the held segment holds these points
+
+
+def test_overview_says_held_not_zero():
+    """Tổng quan's group columns read 0,00 for the publicity group of every Tây Ninh unit."""
+    from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
+
+    at = open_page("pages/overview.py", state={"data_source": "tay-ninh"})
+    table = at.dataframe(key="ov_table")
+    shown = convert_arrow_bytes_to_pandas_df(table.proto.arrow_data.styler.display_values)
+    column = next(c for c in table.value.columns if c.startswith(HELD_GROUP))
+    cells = shown.iloc[:, list(table.value.columns).index(column)]
+    assert set(cells) == {"giữ nguyên"}, set(cells)
+    assert any(HELD_NOTE_VI in c.value for c in at.caption), [c.value for c in at.caption]
