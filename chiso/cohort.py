@@ -13,6 +13,7 @@ import pandas as pd
 
 from chiso.calibration import NOT_RATED_VI, unrated
 from chiso.engine import Scores, round_half_up
+from chiso.explain import held_groups
 from chiso.rulebook import LEVELS
 
 
@@ -104,8 +105,9 @@ def ranking_table(scores: Scores, frame: pd.DataFrame, level_idx: np.ndarray, of
             "gap": round_half_up(scores.total - official),
         }
     )
+    held = held_groups(scores)  # no data in the group: NaN (shown «giữ nguyên»), never the engine's empty sum 0
     for g, grp in enumerate(rb.groups):
-        df[grp.code] = scores.group_points[:, g]
+        df[grp.code] = np.where(held[:, g], np.nan, scores.group_points[:, g])
     df["band"] = [NOT_RATED_VI if no else rb.band(t) for t, no in zip(scores.total, unrated(scores, official))]
     return df
 

@@ -12,6 +12,7 @@ import numpy as np
 from chiso.calibration import baseline, published_total
 from chiso.cohort import competition_rank
 from chiso.engine import Scores, input_matrix
+from chiso.explain import held_groups
 from chiso.fmt import fmt_delta, fmt_int, fmt_number, fmt_percent
 from chiso.rulebook import LEVELS, Indicator, Rulebook
 from chiso.units import UnitTable
@@ -29,7 +30,7 @@ class PeriodScore:
     total: float  # recomputed + held, as score's TOTAL row
     official_total: float | None
     held: float
-    groups: dict[str, float]
+    groups: dict[str, float | None]  # None (JSON null): no data in the group, its points held, never 0
     rank: int
     cohort_size: int
     synthetic: bool
@@ -58,7 +59,7 @@ def period_score(table: UnitTable, rb: Rulebook, code: str, scores: Scores | Non
         total=float(s.total[i]),
         official_total=_clean(published_total(table.frame)[i]),
         held=float(s.held[i]),
-        groups={g: float(v) for g, v in zip(rb.group_codes, s.group_points[i])},
+        groups={g: None if empty else float(v) for g, v, empty in zip(rb.group_codes, s.group_points[i], held_groups(s)[i])},
         rank=int(ranks[i]),
         cohort_size=int(np.sum(s.level == s.level[i])),
         synthetic=bool(table.synthetic),

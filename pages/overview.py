@@ -1,7 +1,9 @@
 """Tổng quan: every unit with total and group scores, band and rank inside its cohort; click to open."""
+import pandas as pd
 import streamlit as st
 
 from chiso.cohort import filter_units, ranking_table
+from chiso.explain import group_notes_vi, group_value
 from chiso.fmt import DASH, fmt_delta, fmt_int, fmt_points
 from chiso.history import total_changes
 from chiso.rulebook import LEVEL_NAMES_VI, LEVELS
@@ -65,12 +67,18 @@ shown = view[order].assign(level=view["level"].map(LEVEL_NAMES_VI)).rename(
     }
 )
 point_cols = ["Điểm hiện tại (chính thức)", "Điểm tính lại", "Điểm tính từ tệp",
-              "Điểm không có trong tệp (giữ nguyên)", "Chênh lệch so với chính thức", *groups.values()]
-styled = formatted(shown, [(point_cols, fmt_points), (["Xếp hạng trong nhóm", "Số đơn vị cùng nhóm"], fmt_int),
+              "Điểm không có trong tệp (giữ nguyên)", "Chênh lệch so với chính thức"]
+# a group without data is NaN in ranking_table: written as chiso writes it («giữ nguyên»), never 0,00
+holding = bool((table["held"] != 0).any())
+as_group = lambda v: group_value(v, empty=pd.isna(v), holding=holding).text  # noqa: E731
+held_notes = group_notes_vi([group_value(None, empty=True, holding=holding)]) if table[list(groups)].isna().any().any() else []
+styled = formatted(shown, [(point_cols, fmt_points), (list(groups.values()), as_group),
+                           (["Xếp hạng trong nhóm", "Số đơn vị cùng nhóm"], fmt_int),
                            ([change_col] if change_col else [], fmt_delta)])
 st.caption(
     f"{fmt_int(len(view))} / {fmt_int(len(table))} đơn vị. Bấm vào một dòng để mở đơn vị đó. "
     "Điểm tính lại = điểm tính từ số liệu trong tệp + điểm không có trong tệp (giữ nguyên theo điểm chính thức)."
+    + "".join(f" {n}" for n in held_notes)
     + (f" Kỳ {md(prev.frame['period'].iloc[0])} là dữ liệu giả lập, không phải số liệu chính thức: cột «{md(change_col)}» "
        "chỉ để minh họa." if prev is not None and prev.synthetic else "")
 )

@@ -9,7 +9,8 @@ import numpy as np
 import streamlit as st
 
 from chiso.cohort import rank_among
-from chiso.explain import missing_groups
+from chiso.calibration import published_group_points
+from chiso.explain import group_notes_vi, group_values
 from chiso.fmt import fmt_delta, fmt_int, fmt_number, fmt_points, fmt_small
 from chiso.lever_text import steps_vi
 from chiso.live import live_payload
@@ -53,16 +54,16 @@ def results(scen, b_total: float) -> None:
     m[3].metric("Xếp loại", rb.band(s_total), rb.band(b_total) if rb.band(s_total) != rb.band(b_total) else None,
                 delta_color="off")
     g = st.columns(len(rb.groups))
-    miss = missing_groups(base, i)
-    for n, grp in enumerate(rb.groups):
-        d = float(scen.group_points[0, n] - base.group_points[i, n])
-        star = "*" if miss[n] else ""
-        g[n].metric(grp.name_vi, f"{fmt_points(scen.group_points[0, n])}{star} / {fmt_number(grp.max)}",
-                    fmt_delta(d) if d else None)
+    official = published_group_points(data.frame, rb, i)
+    before, after = group_values(base, i, official), group_values(scen, 0, official)
+    for n, grp in enumerate(rb.groups):  # a group without data reads «giữ nguyên / 18», never «0,00 / 18»
+        g[n].metric(grp.name_vi, after[n].of(fmt_number(grp.max)), after[n].delta_vi(before[n]))
+    notes = group_notes_vi(before)
     if view.held:
-        st.caption(f"Điểm không có trong tệp (giữ nguyên): {fmt_points(view.held)} — đã tính trong tổng, "
-                   "không đổi khi mô phỏng."
-                   + (" * Nhóm thiếu số liệu: phần thiếu nằm trong điểm giữ nguyên." if miss.any() else ""))
+        notes.insert(0, f"Điểm không có trong tệp (giữ nguyên): {fmt_points(view.held)} — đã tính trong tổng, "
+                        "không đổi khi mô phỏng.")
+    if notes:
+        st.caption(" ".join(notes))
 
 
 def best_next_steps(marg) -> None:

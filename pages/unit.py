@@ -4,7 +4,7 @@ import math
 import streamlit as st
 
 from chiso.calibration import NOT_RATED_VI, published_group_points
-from chiso.explain import FIXED_AT_LEVEL_VI, empty_groups, indicator_rows, missing_groups, no_official_total_vi
+from chiso.explain import FIXED_AT_LEVEL_VI, group_notes_vi, group_values, indicator_rows, no_official_total_vi
 from chiso.fmt import fmt_delta, fmt_int, fmt_percent, fmt_points
 from chiso.rulebook import LEVEL_NAMES_VI
 from ui.group_bars import group_bars
@@ -42,10 +42,10 @@ elif not math.isnan(data.gap[i]) and data.gap[i] != 0:
 
 left, right = st.columns([3, 2])
 with left:
-    miss = missing_groups(base, i)
-    group_bars(rb, base.group_points[i], miss, empty_groups(base, i), published_group_points(data.frame, rb, i))
-    if miss.any():
-        st.caption("* Nhóm thiếu số liệu trong tệp: phần thiếu nằm trong Điểm không có trong tệp (giữ nguyên).")
+    groups = group_values(base, i, published_group_points(data.frame, rb, i))  # held groups: «giữ nguyên»
+    group_bars(rb, groups)
+    if notes := group_notes_vi(groups):
+        st.caption(" ".join(notes))
 with right:
     st.markdown("**Điểm bị mất nhiều nhất**")
     rows = indicator_rows(base, i, data.table.provenance)
@@ -69,10 +69,10 @@ if len(small):
 NUMERIC = ("Tỷ lệ", "Điểm", "Điểm tối đa", "Điểm bị mất", "Tử số", "Mẫu số", "Ngưỡng đủ điểm")
 st.subheader("Từng chỉ tiêu")
 st.caption("Tỷ lệ = tử số / mẫu số. Điểm = điểm tối đa × min(1, tỷ lệ / ngưỡng), làm tròn 2 chữ số như Cổng DVCQG.")
-for g in rb.groups:
+for g, shown in zip(rb.groups, groups):
     part = rows[rows["group"] == g.code]
-    got = float(base.group_points[i, list(rb.group_codes).index(g.code)])
-    with st.expander(f"{g.name_vi}: {fmt_points(got)} / {fmt_points(g.max)} điểm", expanded=got < g.max):
+    full = shown.points is not None and shown.points >= g.max
+    with st.expander(f"{g.name_vi}: {shown.of(fmt_points(g.max))} điểm", expanded=not full):
         table = part.assign(
             numerator=part["numerator"].map(fmt_int),
             denominator=part["denominator"].map(fmt_int),

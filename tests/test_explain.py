@@ -33,3 +33,34 @@ def test_small_denominator_threshold():
     assert small_denominator_vi(0, 20, 1.0) == ""
     assert small_denominator_vi(np.nan, 20, 1.0) == ""
     assert "(tới 6,00 điểm)" in small_denominator_vi(1, 6, 0.9)
+
+
+def test_a_group_without_data_is_written_held_never_zero():
+    """Issue 22.7: the Tây Ninh report has no publicity counts; that group read «0,00* / 18» everywhere."""
+    from chiso.calibration import baseline, published_group_points
+    from chiso.explain import HELD_NOTE_VI, PARTIAL_NOTE_VI, group_notes_vi, group_value, group_values, held_groups
+    from chiso.samples import load_sample, sample
+
+    s = sample("tay-ninh")
+    rb = load_rulebook(s.rulebook)
+    table = load_sample(s, rb)
+    base = baseline(table, rb)
+    i = list(base.codes).index("000.20.30.H53")  # UBND Phường 1
+    values = group_values(base, i, published_group_points(table.frame, rb, i))
+    g = rb.group_codes.index("TRANSPARENCY")
+    assert held_groups(base)[i].tolist() == [n == g for n in range(len(rb.groups))]
+    assert base.group_points[i, g] == 0  # what the engine sums over no data: not a score
+    assert values[g].text == "giữ nguyên" and values[g].points is None and values[g].held
+    assert values[g].of("18") == "giữ nguyên / 18"
+    assert values[g].delta_vi(values[g]) is None
+    progress = rb.group_codes.index("PROGRESS")
+    assert values[progress].text == "20,00" and values[progress].points == 20.0 and not values[progress].held
+    online = rb.group_codes.index("ONLINE_SERVICES")
+    assert values[online].text == "6,00*" and values[online].partial
+    assert not any(v.text.startswith("0,00") for v in values)
+    assert group_notes_vi(values) == [HELD_NOTE_VI, PARTIAL_NOTE_VI]
+    # the official group score, when the source gives it, is held and said to be
+    assert group_value(0.0, empty=True, official=15.0).text == "15,00 (giữ nguyên)"
+    # no official total: nothing is held, the group is simply not counted
+    assert group_value(0.0, empty=True, holding=False).text == "không có số liệu"
+    assert group_value(12.3, empty=False).delta_vi(group_value(11.1, empty=False)) == "+1,20"

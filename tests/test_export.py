@@ -10,6 +10,7 @@ import pytest
 
 from chiso.calibration import baseline
 from chiso.engine import input_matrix, level_index
+from chiso.explain import PARTIAL_NOTE_VI
 from chiso.fmt import fmt_int
 from chiso.io.export import COUNT, POINTS, RANK, ExportMeta, UnitReport, UnitScenario, policy_workbook, safe_text, unit_summary_html, unit_workbook
 from chiso.policy import PRESETS_VI, apply_policy
@@ -54,7 +55,8 @@ def test_unit_workbook_cells(report):
         assert "portal-2026" in ws["A1"].value
     summary = {r[0]: r[1:] for r in wb["Tóm tắt"].iter_rows(values_only=True) if r and r[0]}
     assert summary["Đơn vị"][0] == "'" + EVIL  # formula neutralised, text kept
-    assert any(k.startswith("Dịch vụ công trực tuyến (thiếu số liệu") for k in summary)  # no silent 0 for missing
+    assert isinstance(summary["Dịch vụ công trực tuyến *"][0], (int, float))  # data missing in part: starred, a number
+    assert PARTIAL_NOTE_VI in summary  # the star said once, under the table
     total = summary["Tổng điểm (Điểm tính lại)"]
     assert total[0] == pytest.approx(float(report.base.total[0]))
     assert total[1] == pytest.approx(float(report.current.scores.total[0]))

@@ -2,6 +2,7 @@
 against a later period. Built on the bundled Phú Thọ quarter 3 (portal) and its synthesised quarter 2."""
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 import numpy as np
@@ -114,3 +115,16 @@ def test_a_plan_held_against_a_later_period(q2, q3):
     assert done.steps[0].reached and done.steps[0].remaining == 0
     assert done.reached_steps == 1
     assert done.summary_vi.startswith(f"Kế hoạch «Kế hoạch quý 2»: đạt 1/{len(plan['steps'])} bước")
+
+
+def test_a_group_without_data_is_held_in_the_history_and_its_text():
+    """Issue 22.7: the Tây Ninh report has no publicity counts; the history (JSON and CLI text) said 0 points."""
+    from chiso.cli.history import _text
+
+    s = sample("tay-ninh")
+    rb = load_rulebook(s.rulebook)
+    ps = period_score(load_sample(s, rb), rb, "000.20.30.H53")  # UBND Phường 1
+    assert ps.groups["TRANSPARENCY"] is None and ps.groups["PROGRESS"] == 20.0
+    assert json.loads(json.dumps(ps.to_dict()))["groups"]["TRANSPARENCY"] is None  # null in JSON, never 0
+    text = _text([ps])
+    assert "Công khai, minh bạch giữ nguyên" in text and "Công khai, minh bạch 0" not in text, text

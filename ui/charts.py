@@ -7,6 +7,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from chiso.engine import Scores
+from chiso.explain import HELD_VI, group_values
 from chiso.history import PeriodScore
 from chiso.fmt import fmt_delta, fmt_points
 from chiso.rulebook import Rulebook
@@ -38,32 +39,57 @@ def _layout(fig: go.Figure, height: int, **kw) -> go.Figure:
 def waterfall(rb: Rulebook, base: Scores, scen: Scores, i: int = 0) -> go.Figure:
     """Baseline total → change of every group → scenario total (groups add up exactly).
 
-    Horizontal, read top to bottom, so that the Vietnamese group names never overlap."""
+    Horizontal, read top to bottom, so that the Vietnamese group names never overlap. A group without data
+    reads «giữ nguyên», not a change of 0,00, and the held part of both totals is a grey «Giữ nguyên» segment."""
     b_total, s_total = float(base.total[i]), float(scen.total[0])
     diffs = np.round(scen.group_points[0] - base.group_points[i], 2)
+    held = [v.held for v in group_values(base, i)]
+    held_pts = float(base.held[i])
     labels = ["Kịch bản gốc"] + [g.name_vi for g in rb.groups] + ["Kịch bản"]
+    texts = [HELD_GROUP_VI if h else fmt_delta(d) for d, h in zip(diffs, held)]
     fig = go.Figure(
         go.Waterfall(
             orientation="h",
             y=labels,
             measure=["absolute"] + ["relative"] * len(diffs) + ["total"],
             x=[b_total] + list(diffs) + [s_total],
-            text=[fmt_points(b_total)] + [fmt_delta(d) for d in diffs] + [fmt_points(s_total)],
+            text=[_total_text(b_total, held_pts)] + texts + [_total_text(s_total, held_pts)],
             textposition="outside",
             cliponaxis=False,
             increasing=dict(marker=dict(color="#0a7d2c")),
             decreasing=dict(marker=dict(color="#b3261e")),
             totals=dict(marker=dict(color="#2f6db5")),
             connector=dict(line=dict(color="#999", width=1)),
-            hovertemplate="%{y}: %{x:.2f} điểm<extra></extra>",
+            customdata=[fmt_points(b_total)] + texts + [fmt_points(s_total)],
+            hovertemplate="%{y}: %{customdata}<extra></extra>",
+            showlegend=False,
         )
     )
     lo = min(b_total, s_total)
     span = max(5.0, abs(s_total - b_total) * 2)
+    if held_pts:
+        fig.add_trace(_held_segment(held_pts, [labels[0], labels[-1]], [b_total, s_total]))
     fig.update_xaxes(title_text="Tổng điểm", range=[max(0.0, lo - span), min(100.0, max(b_total, s_total) + span / 2)])
     fig.update_yaxes(autorange="reversed")
-    fig.update_layout(title=dict(text="Từ kịch bản gốc đến kịch bản: thay đổi theo nhóm", font=dict(size=15)))
-    return _layout(fig, 360)
+    fig.update_layout(title=dict(text="Từ kịch bản gốc đến kịch bản: thay đổi theo nhóm", font=dict(size=15)),
+                      barmode="overlay")
+    return _layout(fig, 380 if held_pts else 360, showlegend=bool(held_pts), legend=dict(orientation="h", y=-0.3))
+
+
+HELD_GROUP_VI = HELD_VI  # a group without data, written as chiso writes it
+
+
+def _total_text(total: float, held: float) -> str:
+    return f"{fmt_points(total)} (gồm {fmt_points(held)} {HELD_GROUP_VI})" if held else fmt_points(total)
+
+
+def _held_segment(held: float, rows: list[str], totals: list[float]) -> go.Bar:
+    """The held points inside each total, hatched grey over the total's end: the axis starts near the totals
+    (the changes would be invisible from 0), so the end of each bar is what can be seen; the legend names it."""
+    return go.Bar(orientation="h", y=rows, x=[held] * len(rows), base=[t - held for t in totals],
+                  name=f"Giữ nguyên (điểm không có trong tệp): {fmt_points(held)} điểm",
+                  marker=dict(color="rgba(120,120,120,0.45)", pattern=dict(shape="/")), width=0.45,
+                  hovertemplate=f"Điểm không có trong tệp (giữ nguyên): {fmt_points(held)} điểm<extra></extra>")
 
 
 def rank_histogram(totals: np.ndarray, marks: dict[str, float], title: str) -> go.Figure:

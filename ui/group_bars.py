@@ -2,41 +2,29 @@
 
 Not a plotly chart: the page's first render waited for plotly's 4,7 MB script (about 3,5 s of the
 browser's time on the 2-core machine, bench/bench_browser.py) to draw six bars. A group with no data at
-all is held: shown at its official group score when known, and never as "0,00 / max".
+all is held: its row is written as ``chiso.explain.group_value`` writes it («giữ nguyên», or the official
+group score when known), never as "0,00 / max".
 """
 from __future__ import annotations
 
-import math
-
-import numpy as np
 import streamlit as st
 
-from chiso.fmt import fmt_number, fmt_points
+from chiso.explain import GroupValue
+from chiso.fmt import fmt_number
 from chiso.rulebook import Rulebook
 
 
-def group_text(name: str, p: float, mx: float, miss: bool, held: bool, official: float) -> str:
-    """The row's words: "Nhóm: 12,30 / 18", marked when data is missing or the group is held."""
-    if held:
-        known = "" if math.isnan(official) else f"{fmt_points(official)} / {fmt_number(mx)} "
-        return f"{name}: {known}(giữ nguyên, không có số liệu)"
-    return f"{name}: {fmt_points(p)} / {fmt_number(mx)}" + (" * (thiếu số liệu)" if miss else "")
-
-
-def group_rows(rb: Rulebook, points: np.ndarray, missing: np.ndarray, empty: np.ndarray,
-               official: np.ndarray) -> list[tuple[float, str]]:
-    """(fraction of the maximum, words) per group, in the rulebook's order."""
+def group_rows(rb: Rulebook, values: list[GroupValue]) -> list[tuple[float, str]]:
+    """(fraction of the maximum, words) per group, in the rulebook's order; a held group without an
+    official group score has no length to draw: its words say «giữ nguyên» (the page's note says why)."""
     rows = []
-    for n, g in enumerate(rb.groups):
-        held, off = bool(empty[n]), float(official[n])
-        shown = (0.0 if math.isnan(off) else off) if held else float(points[n])
-        rows.append((min(1.0, max(0.0, shown / g.max)) if g.max else 0.0,
-                     group_text(g.name_vi, float(points[n]), g.max, bool(missing[n]), held, off)))
+    for g, v in zip(rb.groups, values):
+        shown = 0.0 if v.points is None else v.points
+        rows.append((min(1.0, max(0.0, shown / g.max)) if g.max else 0.0, f"{g.name_vi}: {v.of(fmt_number(g.max))}"))
     return rows
 
 
-def group_bars(rb: Rulebook, points: np.ndarray, missing: np.ndarray, empty: np.ndarray,
-               official: np.ndarray) -> None:
+def group_bars(rb: Rulebook, values: list[GroupValue]) -> None:
     st.markdown("**Điểm theo nhóm chỉ số so với điểm tối đa**")
-    for fraction, text in group_rows(rb, points, missing, empty, official):
+    for fraction, text in group_rows(rb, values):
         st.progress(fraction, text=text)

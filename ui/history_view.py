@@ -8,6 +8,7 @@ import streamlit as st
 
 from chiso.source_key import SourceKey
 from chiso.errors import ChisoError
+from chiso.explain import group_notes_vi, group_value
 from chiso.fmt import fmt_delta, fmt_points, fmt_time
 from chiso.history import PeriodScore, indicator_changes, period_score, unit_history
 from chiso.rulebook import Rulebook
@@ -92,8 +93,10 @@ def history_section(data: AppData, i: int) -> None:
             st.plotly_chart(history_chart(rows, [_label(r) for r in rows], data.rb), width="stretch",
                             key="unit_history_chart", config=PLOTLY_CONFIG)  # no English toolbar
     st.dataframe(_history_table(data.rb, rows), hide_index=True, width="stretch", key="unit_history_table")
-    if any(r.synthetic for r in rows):
-        st.caption("(giả lập) = dữ liệu mô phỏng, không phải số liệu chính thức.")
+    notes = _held_notes(rows) + (["(giả lập) = dữ liệu mô phỏng, không phải số liệu chính thức."]
+                                 if any(r.synthetic for r in rows) else [])
+    if notes:
+        st.caption(" ".join(notes))
     by_period = {str(t.frame["period"].iloc[0]): t for t in tables if len(t.frame)}
     prev, cur = rows[-2], rows[-1]
     st.markdown(f"**Thay đổi từ kỳ {md(prev.period)} đến kỳ {md(cur.period)}** "
@@ -124,9 +127,19 @@ def _history_table(rb: Rulebook, rows: list[PeriodScore]) -> pd.DataFrame:
         "Điểm chính thức": [fmt_points(r.official_total) for r in rows],
         "Xếp hạng trong nhóm": [f"{r.rank}/{r.cohort_size}" for r in rows],
     })
-    for g in rows[-1].groups:
-        out[names.get(g, g)] = [fmt_points(r.groups.get(g)) for r in rows]
+    for g in rows[-1].groups:  # a group without data: «giữ nguyên», never 0,00
+        out[names.get(g, g)] = [_group(r, g) for r in rows]
     return out
+
+
+def _group(r: PeriodScore, g: str) -> str:
+    points = r.groups.get(g)
+    return group_value(points, empty=points is None and g in r.groups, holding=bool(r.held)).text
+
+
+def _held_notes(rows: list[PeriodScore]) -> list[str]:
+    """What «giữ nguyên» in the table means, once."""
+    return group_notes_vi([group_value(v, empty=v is None, holding=bool(r.held)) for r in rows for v in r.groups.values()])
 
 
 # ---------------------------------------------------------------- Tổng quan: period picker, change since the previous period

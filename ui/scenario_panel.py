@@ -7,8 +7,10 @@ from dataclasses import replace
 import numpy as np
 import streamlit as st
 
+from chiso.calibration import published_group_points
 from chiso.cohort import rank_among
 from chiso.errors import ChisoError
+from chiso.explain import group_notes_vi, group_values
 from chiso.fmt import fmt_delta, fmt_int, fmt_points
 from chiso.lever_text import change_label_vi
 from chiso.io.export import unit_summary_html, unit_workbook
@@ -164,10 +166,11 @@ def _compare_tab(view: UnitView, same_unit: list[Scenario]) -> None:
     rows = np.vstack([np.zeros(len(view.keys))] + [s.deltas(rb) for s in same_unit])
     cmp = view.score(rows)
     table = {"Chỉ số": ["Tổng điểm", "Xếp hạng trong nhóm", "Xếp loại"] + [grp.name_vi for grp in rb.groups]}
+    official = published_group_points(view.data.frame, rb, view.i)
     for n, name in enumerate(names):
         t = float(cmp.total[n])
         table[name] = [fmt_points(t), str(rank_among(t, view.others)), rb.band(t)] + [
-            fmt_points(p) for p in cmp.group_points[n]]
+            v.text for v in group_values(cmp, n, official)]  # a group without data: «giữ nguyên», never 0,00
     for k, lv in enumerate(rb.levers):
         if rows[:, k].any():
             table["Chỉ số"].append(change_label_vi(lv))
@@ -175,7 +178,8 @@ def _compare_tab(view: UnitView, same_unit: list[Scenario]) -> None:
                 d = rows[n, k]  # overdue dossiers: how many fewer, as the row says
                 table[name].append("0" if not d else fmt_int(d) if lv.remaining_vi else fmt_delta(d, 0))
     st.dataframe(table, hide_index=True, width="stretch", key="compare_table")
-    st.caption("Các kịch bản đã lưu, cạnh nhau; lưu kịch bản đang mô phỏng để đưa vào so sánh.")
+    st.caption(" ".join(["Các kịch bản đã lưu, cạnh nhau; lưu kịch bản đang mô phỏng để đưa vào so sánh.",
+                         *group_notes_vi(group_values(cmp, 0, official))]))
 
 
 def _share_tab(view: UnitView, saved: dict[str, Scenario]) -> None:

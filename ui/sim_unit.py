@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import streamlit as st
 
+from chiso.calibration import published_group_points
 from chiso.cohort import rank_among
 from chiso.io.export import ExportMeta, UnitReport, UnitScenario
 from chiso.scenario import Scenario, fit_levers, lever_rooms, scenario_to_query, score_scenarios
@@ -72,6 +73,7 @@ class UnitView:
             official_total=float(data.official[self.i]), base=self.score(np.zeros(len(self.keys))),
             base_rank=self.rank_now, cohort_size=self.cohort_n, rooms=self.rooms,
             current=self.unit_scenario(sc), saved=[self.unit_scenario(s) for s in same],
+            official_groups=published_group_points(data.frame, self.rb, self.i),
         )
 
 

@@ -6,6 +6,7 @@ import json
 
 from chiso.cli.common import write_output
 from chiso.errors import DataError
+from chiso.explain import group_value
 from chiso.fmt import fmt_delta, fmt_number
 from chiso.history import PeriodScore, unit_history
 from chiso.rulebook import load_rulebook
@@ -17,7 +18,7 @@ lệnh score), điểm chính thức, điểm từng nhóm, xếp hạng trong n
 Print every stored period of one unit: total (recomputed + held, as score's TOTAL row), official total,
 group points, rank in its cohort; one entry per period, ordered by period.
 
-JSON: [{{"period", "rulebook", "total", "official_total", "groups": {{nhóm: điểm}}, "rank",
+JSON: [{{"period", "rulebook", "total", "official_total", "groups": {{nhóm: điểm, null = giữ nguyên}}, "rank",
 "cohort_size", "held", "unit_name", "level", "synthetic", "source", "unit_code"}}, …]
 Cơ sở dữ liệu / database: {ENV_URL}, mặc định / default .chiso/workspace.sqlite3.
 """
@@ -70,6 +71,11 @@ def _text(rows: list[PeriodScore]) -> str:
             f"{change}; xếp hạng {r.rank}/{r.cohort_size}"
         )
         names = {g.code: g.name_vi for g in load_rulebook(r.rulebook).groups}  # the rulebook's Vietnamese names
-        lines.append("    " + "; ".join(f"{names.get(g, g)} {fmt_number(v, 2)}" for g, v in r.groups.items()))
+        lines.append("    " + "; ".join(f"{names.get(g, g)} {_group(v, r)}" for g, v in r.groups.items()))
         prev = r
     return "\n".join(lines)
+
+
+def _group(points: float | None, r: PeriodScore) -> str:
+    """A group's points as every view writes them: a group without data is «giữ nguyên», never 0."""
+    return group_value(points, empty=points is None, holding=bool(r.held)).text

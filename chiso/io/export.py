@@ -15,12 +15,15 @@ import math
 from dataclasses import dataclass, field
 from datetime import date
 
+import numpy as np
 from openpyxl import Workbook
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from chiso.engine import STATUS_VI, Scores
-from chiso.explain import FIXED_AT_LEVEL_VI, missing_groups
+from chiso.explain import (FIXED_AT_LEVEL_VI, HELD_NOTE_VI, NO_DATA_NOTE_VI, NO_DATA_VI, GroupValue,
+                           group_notes_vi, group_values)
 from chiso.fmt import fmt_delta, fmt_int, fmt_percent, fmt_points
 from chiso.lever_text import as_counted, change_label_vi
 from chiso.plan.setup import SUMMARY_HEADERS_VI, counts, lever_totals, status_vi
@@ -99,6 +102,7 @@ class UnitReport:
     rooms: list[LeverRoom]  # lever bounds at the baseline
     current: UnitScenario
     saved: list[UnitScenario] = field(default_factory=list)  # other scenarios to compare
+    official_groups: np.ndarray | None = None  # (G,) official group scores (NaN unknown): held groups show them
 
 
 # ---------------------------------------------------------------- Excel helpers
@@ -161,16 +165,48 @@ def _bytes(wb: Workbook) -> bytes:
 # ---------------------------------------------------------------- one unit
 
 
-def _group_rows(r: UnitReport) -> list[tuple[str, float, float, float]]:
-    """(label, baseline, scenario, max) for total, held points and every group."""
+def _group_rows(r: UnitReport) -> list[tuple[str, GroupValue, GroupValue, float]]:
+    """(label, baseline, scenario, max) for total, every group and held points; a group is written by
+    ``chiso.explain.group_value`` (a group without data is «giữ nguyên», never 0)."""
     rb, b, s = r.meta.rb, r.base, r.current.scores
-    rows = [("Tổng điểm (Điểm tính lại)", float(b.total[0]), float(s.total[0]), 100.0)]
-    miss = missing_groups(b, 0)
-    for g, grp in enumerate(rb.groups):
-        label = grp.name_vi + (" (thiếu số liệu: phần thiếu nằm trong điểm giữ nguyên)" if miss[g] else "")
-        rows.append((label, float(b.group_points[0, g]), float(s.group_points[0, g]), grp.max))
-    rows.append(("Điểm không có trong tệp (giữ nguyên)", float(b.held[0]), float(s.held[0]), float("nan")))
+    rows = [("Tổng điểm (Điểm tính lại)", _plain(b.total[0]), _plain(s.total[0]), 100.0)]
+    before, after = group_values(b, 0, r.official_groups), group_values(s, 0, r.official_groups)
+    rows += [(grp.name_vi, bv, sv, grp.max) for grp, bv, sv in zip(rb.groups, before, after)]
+    rows.append(("Điểm không có trong tệp (giữ nguyên)", _plain(b.held[0]), _plain(s.held[0]), float("nan")))
     return rows
+
+
+def _plain(x: float) -> GroupValue:
+    """A total as a row of the group table (always a number)."""
+    return GroupValue(fmt_points(x), float(x))
+
+
+def _cell(v: GroupValue) -> float | str:
+    """A number stays numeric in Excel; a group without a number is the text «giữ nguyên», never 0."""
+    return v.text if v.points is None else v.points
+
+
+def _starred(label: str, v: GroupValue) -> str:
+    """The star of a group missing some data goes on its label: the cell itself stays a number."""
+    return f"{label} *" if v.partial else label
+
+
+def _change(b: GroupValue, s: GroupValue) -> float | None:
+    """Held points do not change: no number is written for them (an empty cell, not 0)."""
+    return None if b.held or b.points is None or s.points is None else round(s.points - b.points, 2)
+
+
+def _held_comments(sh: _Sheet, first_row: int, rows: list[tuple[str, GroupValue, GroupValue, float]],
+                   columns: int) -> None:
+    """A note on each held cell: what «giữ nguyên» means there."""
+    for k, (_, b, _s, _mx) in enumerate(rows):
+        if b.held:
+            for c in range(2, 2 + columns):
+                sh.ws.cell(row=first_row + k, column=c).comment = Comment(_held_note(b), "chiso")
+
+
+def _held_note(v: GroupValue) -> str:
+    return NO_DATA_NOTE_VI if v.text == NO_DATA_VI else HELD_NOTE_VI
 
 
 def unit_workbook(r: UnitReport) -> bytes:
@@ -191,15 +227,19 @@ def unit_workbook(r: UnitReport) -> bytes:
         sh.row([label, value])
     sh.row(["Điểm hiện tại (chính thức)", r.official_total], [None, POINTS])
     sh.blank()
+    groups = _group_rows(r)
     sh.table(
         ["Chỉ số", "Kịch bản gốc", "Kịch bản", "Chênh lệch", "Điểm tối đa"],
-        [[lab, b, s, round(s - b, 2), mx] for lab, b, s, mx in _group_rows(r)],
+        [[_starred(lab, b), _cell(b), _cell(s), _change(b, s), mx] for lab, b, s, mx in groups],
         [None, POINTS, POINTS, POINTS, POINTS],
     )
+    _held_comments(sh, sh.r - len(groups) + 1, groups, 2)
     sh.row(
         [f"Xếp hạng trong nhóm ({r.cohort_size} đơn vị)", r.base_rank, r.current.rank, r.base_rank - r.current.rank],
         [None, RANK, RANK, RANK],
     )
+    for note in group_notes_vi([b for _, b, _, _ in groups]):  # said once, under the table
+        sh.row([note])
     sh.finish()
     _indicator_sheet(wb, r)
     _lever_sheet(wb, r)
@@ -255,8 +295,10 @@ def _compare_sheet(wb: Workbook, r: UnitReport) -> None:
     scen = [r.current] + [s for s in r.saved if s.name != r.current.name]
     headers = ["Chỉ số", "Kịch bản gốc"] + [s.name for s in scen]
     rows = [["Tổng điểm (Điểm tính lại)", float(r.base.total[0])] + [float(s.scores.total[0]) for s in scen]]
+    before = group_values(r.base, 0, r.official_groups)
+    columns = [before] + [group_values(s.scores, 0, r.official_groups) for s in scen]
     for g, grp in enumerate(rb.groups):
-        rows.append([grp.name_vi, float(r.base.group_points[0, g])] + [float(s.scores.group_points[0, g]) for s in scen])
+        rows.append([_starred(grp.name_vi, before[g])] + [_cell(col[g]) for col in columns])
     rows.append(["Xếp hạng trong nhóm", r.base_rank] + [s.rank for s in scen])
     points_rows = len(rows) - 1
     for lv in rb.levers:
@@ -264,6 +306,10 @@ def _compare_sheet(wb: Workbook, r: UnitReport) -> None:
             rows.append([change_label_vi(lv), 0] + [s.levers.get(lv.key, 0) for s in scen])
     # points with 2 decimals; a rank and the lever counts are whole numbers
     sh.table(headers, rows, [], by_row=[POINTS] * points_rows + [RANK] + [COUNT] * (len(rows) - points_rows - 1))
+    first = sh.r - len(rows) + 2  # the first group row
+    _held_comments(sh, first, [(grp.name_vi, b, b, grp.max) for grp, b in zip(rb.groups, before)], len(columns))
+    for note in group_notes_vi(before):
+        sh.row([note])
     sh.finish()
 
 
@@ -444,6 +490,7 @@ table { border-collapse: collapse; width: 100%; font-size: 10pt; }
 th, td { border: 1px solid #bbb; padding: 1.2mm 2mm; text-align: left; vertical-align: top; }
 td.n { text-align: right; white-space: nowrap; } th { background: #e8eef6; }
 .bar { background: #e6e6e6; height: 3mm; width: 40mm; } .bar span { display: block; height: 3mm; background: #2f6db5; }
+.held { color: #555; font-style: italic; }
 .big { font-size: 20pt; font-weight: bold; } .up { color: #0a7d2c; } .down { color: #b3261e; }
 @media print { .noprint { display: none; } body { max-width: none; } }
 """
@@ -459,12 +506,9 @@ def unit_summary_html(r: UnitReport) -> str:
     b, s = r.base, r.current.scores
     diff = float(s.total[0] - b.total[0])
     cls = "up" if diff > 0 else ("down" if diff < 0 else "")
-    group_rows = "".join(
-        f"<tr><td>{_e(lab)}</td><td class='n'>{_e(fmt_points(bv))}</td><td class='n'>{_e(fmt_points(sv))}</td>"
-        f"<td class='n'>{_e(fmt_delta(sv - bv))}</td><td class='n'>{_e(fmt_points(mx))}</td>"
-        f"<td><div class='bar'><span style='width:{_pct(sv, mx)}%'></span></div></td></tr>"
-        for lab, bv, sv, mx in _group_rows(r)[1:-1]
-    )
+    groups = _group_rows(r)[1:-1]
+    group_rows = "".join(_print_group_row(lab, bv, sv, mx) for lab, bv, sv, mx in groups)
+    group_notes = "".join(f"<p class='meta'>{_e(n)}</p>" for n in group_notes_vi([bv for _, bv, _, _ in groups]))
     lever_rows = "".join(_lever_row(room, r.current.levers[room.lever.key]) for room in r.rooms
                          if r.current.levers.get(room.lever.key, 0)
                          ) or "<tr><td colspan='4'>Chưa thay đổi yếu tố nào (kịch bản gốc).</td></tr>"
@@ -495,6 +539,7 @@ Bộ quy tắc tính điểm (phiên bản): <b>{_e(meta.rulebook_vi)}</b> · K�
  → {_e(rb.band(s.total[0]))}.</p>
 <h2>Theo nhóm chỉ số</h2>
 <table><tr><th>Nhóm</th><th>Gốc</th><th>Kịch bản</th><th>Chênh lệch</th><th>Tối đa</th><th>Mức đạt</th></tr>{group_rows}</table>
+{group_notes}
 <h2>Yếu tố cải thiện đã thay đổi</h2>
 <table><tr><th>Yếu tố cải thiện</th><th>Hiện tại</th><th>Thay đổi</th><th>Tỷ lệ</th></tr>{lever_rows}</table>
 <h2>Chỉ tiêu mất nhiều điểm nhất (kịch bản gốc)</h2>
@@ -503,6 +548,16 @@ Bộ quy tắc tính điểm (phiên bản): <b>{_e(meta.rulebook_vi)}</b> · K�
 <p class="noprint meta">Mở tệp này bằng trình duyệt và chọn In (Ctrl+P) để in hoặc lưu PDF.</p>
 </body></html>
 """
+
+
+def _print_group_row(label: str, b: GroupValue, s: GroupValue, mx: float) -> str:
+    """One group of the printed summary; a held group says «giữ nguyên» where a number or a bar would be."""
+    change = _change(b, s)
+    bar = (f"<span class='held'>{_e(s.text)}</span>" if s.points is None else
+           f"<div class='bar'><span style='width:{_pct(s.points, mx)}%'></span></div>")
+    return (f"<tr><td>{_e(label)}</td><td class='n'>{_e(b.text)}</td><td class='n'>{_e(s.text)}</td>"
+            f"<td class='n'>{_e('' if change is None else fmt_delta(change))}</td><td class='n'>{_e(fmt_points(mx))}</td>"
+            f"<td>{bar}</td></tr>")
 
 
 def _pct(v: float, mx: float) -> str:
