@@ -16,6 +16,7 @@ import pandas as pd
 from chiso.cohort import competition_rank, stats_by_cohort
 from chiso.engine import Scores
 from chiso.errors import DataError
+from chiso.explain import held_groups
 from chiso.fmt import fmt_percent, fmt_points
 from chiso.rulebook import LEVEL_NAMES_VI, LEVELS, POLICIES, Rulebook
 from chiso.scenario import simulate
@@ -192,16 +193,20 @@ class PolicyResult:
         return pd.DataFrame(rows)
 
     def groups(self) -> pd.DataFrame:
-        """Mean group points per cohort before and after: where the policy's points come from."""
+        """Mean group points per cohort before and after: where the policy's points come from. A unit whose
+        group has no data holds its points (not 0), so it stays out of the mean; ``held`` counts them, and a
+        cohort where every unit holds the group has no mean (NaN, written «giữ nguyên»)."""
         rows = []
+        held = held_groups(self.base)
         for c in np.unique(self.level_idx):
-            mask = self.level_idx == c
             for g, grp in enumerate(self.rb.groups):
-                b = _pts(self.base.group_points[mask, g].mean())
-                a = _pts(self.after.group_points[mask, g].mean())
+                mask = (self.level_idx == c) & ~held[:, g]
+                b = _pts(self.base.group_points[mask, g].mean()) if mask.any() else np.nan
+                a = _pts(self.after.group_points[mask, g].mean()) if mask.any() else np.nan
                 rows.append(
                     {"level": LEVELS[c], "group": grp.code, "max": grp.max, "mean_before": b, "mean_after": a,
-                     "change": _pts(a - b)}
+                     "change": _pts(a - b) if mask.any() else 0.0,
+                     "held": int(((self.level_idx == c) & held[:, g]).sum())}
                 )
         return pd.DataFrame(rows)
 

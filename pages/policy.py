@@ -1,7 +1,9 @@
 """Kịch bản chính sách: apply a lever rule to a group of units and see every unit's new score and rank."""
+import numpy as np
 import streamlit as st
 
 from chiso.errors import ChisoError
+from chiso.explain import HELD_NOTE_VI, HELD_VI
 from chiso.io.export import ExportMeta, policy_workbook
 from chiso.fmt import fmt_delta, fmt_int, fmt_points
 from chiso.policy import PRESETS_VI, PolicyRule, apply_policy
@@ -129,6 +131,13 @@ st.dataframe(styled, hide_index=True, width="stretch", height=grid_height(len(vi
 st.caption(f"{fmt_int(len(view))} / {fmt_int(len(units))} đơn vị. Xếp hạng trong nhóm: sở, ban, ngành và cấp xã "
            "được xếp riêng; đồng điểm thì đồng hạng (1-2-2-4).")
 
+
+
+def _mean(v: float) -> str:
+    """A cohort where no unit has data for the group holds its points: no mean to show, never 0."""
+    return HELD_VI if np.isnan(v) else fmt_points(v)
+
+
 with st.expander("Theo nhóm chỉ số (điểm trung bình trước → sau)"):
     grp = res.groups()
     grp = grp[grp["change"] != 0] if (grp["change"] != 0).any() else grp
@@ -137,14 +146,16 @@ with st.expander("Theo nhóm chỉ số (điểm trung bình trước → sau)")
             "Nhóm đơn vị": [cohort_names[c] for c in grp["level"]],
             "Nhóm chỉ số": [rb.group(c).name_vi for c in grp["group"]],
             "Điểm tối đa": [fmt_points(v) for v in grp["max"]],
-            "Trung bình trước": [fmt_points(v) for v in grp["mean_before"]],
-            "Trung bình sau": [fmt_points(v) for v in grp["mean_after"]],
+            "Trung bình trước": [_mean(v) for v in grp["mean_before"]],
+            "Trung bình sau": [_mean(v) for v in grp["mean_after"]],
             "Chênh lệch": [fmt_delta(v, 4) for v in grp["change"]],
         },
         hide_index=True,
         width="stretch",
         key="pol_groups",
     )
+    if grp["held"].any():
+        st.caption(f"Trung bình chỉ tính các đơn vị có số liệu của nhóm; {HELD_NOTE_VI}")
 
 meta = ExportMeta(rb=rb, source_label=data.source_label, period=data.period, synthetic=data.table.synthetic)
 title = choice if choice != CUSTOM else rules[0].describe_vi(rb)

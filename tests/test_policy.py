@@ -10,7 +10,7 @@ from chiso.calibration import baseline
 from chiso.engine import input_matrix, level_index
 from chiso.errors import DataError
 from chiso.policy import PRESETS_VI, PolicyRule, apply_policy, in_scope, lever_matrix, rule_deltas
-from chiso.rulebook import load_rulebook
+from chiso.rulebook import LEVELS, load_rulebook
 from chiso.samples import available_samples, load_sample
 from chiso.scenario import lever_rooms, simulate
 
@@ -123,4 +123,23 @@ def test_policy_figures_have_the_portals_two_decimals(preset):
     for df in frames:
         for col in df.select_dtypes("number").columns:
             v = df[col].to_numpy(dtype=float)
-            assert np.array_equal(v, np.round(v, 2)), (col, v[v != np.round(v, 2)][:3])
+            assert np.array_equal(v, np.round(v, 2), equal_nan=True), (col, v[v != np.round(v, 2)][:3])
+
+
+def test_a_group_without_data_has_no_mean_never_zero():
+    """Issue 22 item 7 (Chính sách): Tây Ninh's report has no data for some groups; their cohort mean is NaN
+    («giữ nguyên» on screen and in Excel), not the 0 the engine sums there, and units holding a group stay
+    out of the other means."""
+    from chiso.explain import held_groups
+
+    res = _tay_ninh_policy(next(iter(PRESETS_VI)))
+    grp = res.groups()
+    held = held_groups(res.base)
+    for row in grp.itertuples():
+        g = [x.code for x in res.rb.groups].index(row.group)
+        cohort = res.level_idx == LEVELS.index(row.level)
+        if held[cohort, g].all():
+            assert np.isnan(row.mean_before) and np.isnan(row.mean_after) and row.change == 0, row
+        else:
+            assert row.mean_before == round(res.base.group_points[cohort & ~held[:, g], g].mean(), 2), row
+    assert grp["mean_before"].isna().any() and grp["held"].sum() > 0

@@ -22,7 +22,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from chiso.engine import STATUS_VI, Scores
-from chiso.explain import (FIXED_AT_LEVEL_VI, HELD_NOTE_VI, NO_DATA_NOTE_VI, NO_DATA_VI, GroupValue,
+from chiso.explain import (FIXED_AT_LEVEL_VI, HELD_NOTE_VI, HELD_VI, NO_DATA_NOTE_VI, NO_DATA_VI, GroupValue,
                            group_notes_vi, group_values)
 from chiso.fmt import fmt_delta, fmt_int, fmt_percent, fmt_points
 from chiso.lever_text import as_counted, change_label_vi
@@ -373,8 +373,8 @@ def policy_workbook(res: PolicyResult, meta: ExportMeta, title: str = "") -> byt
     grp = res.groups()
     sh.table(
         ["Nhóm đơn vị", "Nhóm chỉ số", "Điểm tối đa", "Trung bình (trước)", "Trung bình (sau)", "Chênh lệch"],
-        [[_level_vi(g.level), rb.group(g.group).name_vi, g.max, g.mean_before, g.mean_after, g.change]
-         for g in grp.itertuples()],
+        [[_level_vi(g.level), rb.group(g.group).name_vi, g.max, _held_or(g.mean_before), _held_or(g.mean_after),
+          g.change] for g in grp.itertuples()],
         [None, None, POINTS, POINTS, POINTS, POINTS],
     )
     sh.finish()
@@ -388,6 +388,11 @@ def policy_workbook(res: PolicyResult, meta: ExportMeta, title: str = "") -> byt
     )
     sh.finish()
     return _bytes(wb)
+
+
+def _held_or(mean: float) -> float | str:
+    """No unit of the cohort has data for the group: its points are held, written so (never 0)."""
+    return HELD_VI if np.isnan(mean) else mean
 
 
 def _level_vi(level: str) -> str:

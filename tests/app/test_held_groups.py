@@ -141,3 +141,14 @@ def test_overview_says_held_not_zero():
     cells = shown.iloc[:, list(table.value.columns).index(column)]
     assert set(cells) == {"giữ nguyên"}, set(cells)
     assert any(HELD_NOTE_VI in c.value for c in at.caption), [c.value for c in at.caption]
+
+
+
+def test_policy_workbook_writes_a_held_group_mean_as_held(downloads):
+    """Chính sách's Excel: a cohort where no unit has data for a group says «giữ nguyên», never 0."""
+    from chiso.explain import HELD_VI
+
+    open_page("pages/policy.py", state={"data_source": "tay-ninh"})
+    book = openpyxl.load_workbook(io.BytesIO(downloads["kich-ban-chinh-sach.xlsx"]))
+    values = [c.value for row in book["Nhóm chỉ số"].iter_rows() for c in row]
+    assert HELD_VI in values, values[:40]
