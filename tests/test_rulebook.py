@@ -156,3 +156,27 @@ def test_a_rounding_other_than_the_engines_is_refused(tmp_path):
     text = PORTAL.replace('rounding = "half_up_2"', 'rounding = "bankers"', 1)
     with pytest.raises(RulebookError, match="rounding «bankers» chưa được hỗ trợ"):
         load_rulebook(str(broken(tmp_path, text)))
+
+
+# ---------------------------------------------------------------- extends: override single indicators
+
+FULL_QD766 = Path(__file__).parent / "fixtures" / "rulebooks" / "qd766-2022-full.toml"
+# What a rulebook was before the data moved into it: every field a test of today's file can compare.
+CONTENT = ("id", "name_vi", "name_en", "description_vi", "description_en", "observed", "extends",
+           "inputs", "groups", "indicators", "levers", "bands")
+
+
+def _content(rb) -> dict:
+    return {name: getattr(rb, name) for name in CONTENT}
+
+
+def test_qd766_as_overrides_is_the_same_rulebook_as_written_in_full(tmp_path: Path) -> None:
+    """The shipped qd766-2022 (only what differs from portal-2026) equals the old file written in full."""
+    (tmp_path / "portal-2026.toml").write_text(PORTAL, encoding="utf-8")
+    full_path = tmp_path / "qd766-2022.toml"
+    full_path.write_text(FULL_QD766.read_text(encoding="utf-8"), encoding="utf-8")
+    full = load_rulebook(str(full_path))
+    shipped = load_rulebook("qd766-2022")
+    assert _content(shipped) == _content(full)
+    assert [i.code for i in shipped.indicators] == [i.code for i in full.indicators]  # order included
+    assert shipped.compiled.group_idx.tolist() == full.compiled.group_idx.tolist()
