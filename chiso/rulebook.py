@@ -322,18 +322,9 @@ def parse_rulebook(raw: dict, path: Path, chain: tuple[Path, ...] = ()) -> Ruleb
     base = _load_base(v, head, path, chain)
     inputs = _parse_inputs(v, raw, base)
     keys = {i.key for i in inputs}
-    groups = tuple(
-        Group(
-            code=v.text(g, "code", f"[[groups]] số {n}"),
-            name_vi=v.text(g, "name_vi", f"[[groups]] số {n}"),
-            name_en=v.text(g, "name_en", f"[[groups]] số {n}"),
-            max=v.number(g, "max", f"[[groups]] số {n}"),
-        )
-        for n, g in enumerate(v.array(raw, "groups"), start=1)
-    )
-    indicators = tuple(
-        _parse_indicator(v, d, n, keys) for n, d in enumerate(v.array(raw, "indicators"), start=1)
-    )
+    groups = _parse_groups(v, raw, base)
+    tables = _indicator_tables(v, raw, base, [g.code for g in groups])
+    indicators = tuple(_parse_indicator(v, d, n, keys) for n, d in enumerate(tables, start=1))
     levers = _parse_levers(v, raw, base, keys)
     bands = (
         tuple(
@@ -363,15 +354,66 @@ def parse_rulebook(raw: dict, path: Path, chain: tuple[Path, ...] = ()) -> Ruleb
 
 
 def _load_base(v: "_Validator", head: dict, path: Path, chain: tuple[Path, ...]) -> Rulebook | None:
-    """The rulebook named by ``extends`` (a file next to this one), refusing a cycle of extends."""
+    """The rulebook named by ``extends``: a file next to this one, else the shipped rulebook of that id
+    (so a rulebook of one's own can extend ``portal-2026`` from any folder); a cycle is refused."""
     if not head.get("extends"):
         return None
-    base_path = path.parent / f"{v.text(head, 'extends', '[rulebook]')}.toml"
+    name = v.text(head, "extends", "[rulebook]")
+    base_path = path.parent / f"{name}.toml"
+    if not base_path.exists() and name in available_rulebooks():
+        base_path = RULEBOOK_DIR / f"{name}.toml"
     seen = (*chain, path.resolve())
     if base_path.resolve() in seen:
         loop = (*seen[seen.index(base_path.resolve()):], base_path)
         v.fail(f"Bộ quy tắc kế thừa (extends) vòng tròn: {' → '.join(f'«{p.stem}»' for p in loop)}.")
     return _load_file(base_path, seen)
+
+
+def _parse_groups(v: "_Validator", raw: dict, base: Rulebook | None) -> tuple[Group, ...]:
+    """This file's groups (the whole list: a version regroups), or the base's when it lists none."""
+    if "groups" not in raw and base is not None:
+        return base.groups
+    return tuple(
+        Group(
+            code=v.text(g, "code", f"[[groups]] số {n}"),
+            name_vi=v.text(g, "name_vi", f"[[groups]] số {n}"),
+            name_en=v.text(g, "name_en", f"[[groups]] số {n}"),
+            max=v.number(g, "max", f"[[groups]] số {n}"),
+        )
+        for n, g in enumerate(v.array(raw, "groups"), start=1)
+    )
+
+
+def _indicator_tables(v: "_Validator", raw: dict, base: Rulebook | None, group_order: list[str]) -> list[dict]:
+    """The indicator tables to parse: this file's, or, under ``extends``, the base's with this file's
+    entries laid over them key by key (an entry names its ``code``; a code the base lacks is a new
+    indicator). Indicators are then ordered by their group, keeping the base's order inside a group, so
+    that an indicator moved to another group sits where a reader of that group expects it."""
+    if base is None:
+        return v.array(raw, "indicators")
+    entries = raw.get("indicators", [])
+    if not isinstance(entries, list) or not all(isinstance(d, dict) for d in entries):
+        v.fail("[[indicators]] phải là danh sách các bảng.")
+    codes = [v.text(d, "code", f"[[indicators]] số {n}") for n, d in enumerate(entries, start=1)]
+    v.unique(codes, "[[indicators]] code")
+    tables = {ind.code: _indicator_table(ind) for ind in base.indicators}
+    for code, d in zip(codes, entries):
+        tables[code] = {**tables.get(code, {}), **d}
+    rank = {g: n for n, g in enumerate(group_order)}
+    return sorted(tables.values(), key=lambda d: rank.get(d.get("group"), len(rank)))
+
+
+def _indicator_table(ind: Indicator) -> dict:
+    """An indicator as the TOML table it was read from (the base of an ``extends`` override)."""
+    table = {
+        "code": ind.code, "group": ind.group, "name_vi": ind.name_vi, "name_en": ind.name_en, "max": ind.max,
+        "numerator": ind.numerator, "denominator": ind.denominator, "curve": ind.curve,
+        "zero_rule": ind.zero_rule, "policy": dict(ind.policy), "confidence": ind.confidence,
+        "source": ind.source, "report_code": ind.report_code, "note_vi": ind.note_vi,
+    }
+    if ind.curve == "threshold":
+        table["threshold"] = ind.threshold
+    return table
 
 
 def _parse_inputs(v: "_Validator", raw: dict, base: Rulebook | None) -> tuple[Input, ...]:

@@ -180,3 +180,36 @@ def test_qd766_as_overrides_is_the_same_rulebook_as_written_in_full(tmp_path: Pa
     assert _content(shipped) == _content(full)
     assert [i.code for i in shipped.indicators] == [i.code for i in full.indicators]  # order included
     assert shipped.compiled.group_idx.tolist() == full.compiled.group_idx.tolist()
+
+
+CHILD_HEAD = '[rulebook]\nid = "child"\nname_vi = "Bộ con"\nname_en = "Child"\nextends = "portal-2026"\n'
+
+
+def test_an_override_changes_only_the_keys_it_names(tmp_path: Path) -> None:
+    """From any folder, ``extends`` finds the shipped base; the other 20 indicators stay the base's."""
+    text = CHILD_HEAD + '[[indicators]]\ncode = "REUSED_DIGITIZED_DATA"\nthreshold = 0.5\nconfidence = "guess"\n'
+    child = load_rulebook(str(broken(tmp_path, text, "child.toml")))
+    portal = load_rulebook("portal-2026")
+    ind = child.indicator("REUSED_DIGITIZED_DATA")
+    assert (ind.threshold, ind.confidence, ind.curve, ind.max) == (0.5, "guess", "threshold", 2)
+    assert [i for i in child.indicators if i.code != ind.code] == [i for i in portal.indicators if i.code != ind.code]
+    assert (child.groups, child.inputs, child.levers, child.bands) == (portal.groups, portal.inputs, portal.levers,
+                                                                       portal.bands)
+
+
+def test_a_new_code_under_extends_is_a_new_indicator_checked_in_full(tmp_path: Path) -> None:
+    text = CHILD_HEAD + '[[indicators]]\ncode = "NEW_ONE"\ngroup = "PROGRESS"\nmax = 1\n'
+    with pytest.raises(RulebookError) as info:
+        load_rulebook(str(broken(tmp_path, text, "child.toml")))
+    assert "[[indicators]] «NEW_ONE»" in str(info.value) and "child.toml" in str(info.value)
+
+
+@pytest.mark.parametrize("entries, message", [
+    ('[[indicators]]\nconfidence = "guess"\n', "[[indicators]] số 1: thiếu trường «code»"),
+    ('[[indicators]]\ncode = "DOSSIER_SYNC"\n[[indicators]]\ncode = "DOSSIER_SYNC"\n', "code «DOSSIER_SYNC» bị trùng"),
+    ('[[indicators]]\ncode = "DOSSIER_SYNC"\nmax = 7\n', "tổng điểm các chỉ tiêu là 19"),
+])
+def test_a_broken_override_is_refused(tmp_path: Path, entries: str, message: str) -> None:
+    with pytest.raises(RulebookError) as info:
+        load_rulebook(str(broken(tmp_path, CHILD_HEAD + entries, "child.toml")))
+    assert message in str(info.value)
