@@ -279,8 +279,7 @@ def _load_file(path: Path, chain: tuple[Path, ...] = ()) -> Rulebook:
 # ignored, since an ignored key silently scores with the default instead of what the author wrote.
 KNOWN_KEYS: dict[str, frozenset[str]] = {
     "": frozenset({"rulebook", "bands", "inputs", "groups", "indicators", "levers"}),
-    "rulebook": frozenset({"id", "name_vi", "name_en", "description_vi", "description_en", "observed", "rounding",
-                           "extends"}),
+    "rulebook": frozenset({"id", "name_vi", "name_en", "description_vi", "description_en", "observed", "extends"}),
     "bands": frozenset({"name_vi", "min"}),
     "inputs": frozenset({"key", "name_vi", "name_en", "portal", "fallback"}),
     "groups": frozenset({"code", "name_vi", "name_en", "max"}),
@@ -289,15 +288,21 @@ KNOWN_KEYS: dict[str, frozenset[str]] = {
     "indicators.policy": frozenset(LEVELS),
     "levers": frozenset({"key", "name_vi", "unit_vi", "moves", "effort", "note_vi", "remaining_vi"}),
 }
-ROUNDING = "half_up_2"  # the engine's one rounding: each indicator's points half-up to 2 decimals, as the portal
+# Keys that rulebooks once held, with what to do instead. ``rounding`` (always "half_up_2") was read by
+# nobody: rounding each indicator's points half-up to 2 decimals is the portal's one rule, built into the
+# engine, the planner's integer model (hundredths) and the live bar, so a rulebook cannot choose another.
+RETIRED_KEYS = {
+    "rounding": "chiso luôn làm tròn điểm từng chỉ tiêu đến 2 chữ số thập phân (làm tròn lên khi ở giữa) như "
+                "Cổng DVCQG, không theo bộ quy tắc; hãy xóa dòng này",
+}
 
 
 def _check_known_keys(v: "_Validator", raw: dict) -> None:
     def check(table: dict, allowed: frozenset[str], where: str) -> None:
         unknown = sorted(k for k in table if k not in allowed)
         if unknown:
-            v.fail(f"{where}: khóa «{unknown[0]}» không có trong bộ quy tắc (các khóa dùng được: "
-                   f"{', '.join(sorted(allowed))}).")
+            why = RETIRED_KEYS.get(unknown[0]) or f"các khóa dùng được: {', '.join(sorted(allowed))}"
+            v.fail(f"{where}: khóa «{unknown[0]}» không có trong bộ quy tắc ({why}).")
 
     check(raw, KNOWN_KEYS[""], "Tệp bộ quy tắc")
     for name in ("rulebook",):
@@ -316,9 +321,6 @@ def parse_rulebook(raw: dict, path: Path, chain: tuple[Path, ...] = ()) -> Ruleb
     v = _Validator(path.name)
     head = v.table(raw, "rulebook", "[rulebook]")
     _check_known_keys(v, raw)
-    if head.get("rounding", ROUNDING) != ROUNDING:
-        v.fail(f"[rulebook]: rounding «{head.get('rounding')}» chưa được hỗ trợ; chiso làm tròn điểm từng chỉ tiêu "
-               f"lên 2 chữ số thập phân như Cổng DVCQG («{ROUNDING}»).")
     base = _load_base(v, head, path, chain)
     inputs = _parse_inputs(v, raw, base)
     keys = {i.key for i in inputs}

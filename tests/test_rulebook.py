@@ -152,10 +152,16 @@ def test_an_unknown_key_is_refused_naming_it_not_silently_ignored(tmp_path, wher
     assert f"khóa «{key}» không có trong bộ quy tắc" in str(info.value) and where in str(info.value)
 
 
-def test_a_rounding_other_than_the_engines_is_refused(tmp_path):
-    text = PORTAL.replace('rounding = "half_up_2"', 'rounding = "bankers"', 1)
-    with pytest.raises(RulebookError, match="rounding «bankers» chưa được hỗ trợ"):
+@pytest.mark.parametrize("value", ["half_up_2", "bankers"])
+def test_rounding_is_not_a_rulebook_key(tmp_path, value):
+    """Rounding is the portal's one rule, built into the engine, the planner's integer model and the live
+    bar; a key that could hold one value only was read by nobody, so a file that still sets it is told so."""
+    assert "rounding" not in PORTAL
+    text = PORTAL.replace("[rulebook]\n", f'[rulebook]\nrounding = "{value}"\n', 1)
+    with pytest.raises(RulebookError) as info:
         load_rulebook(str(broken(tmp_path, text)))
+    assert "[rulebook]: khóa «rounding» không có trong bộ quy tắc" in str(info.value)
+    assert "luôn làm tròn điểm từng chỉ tiêu đến 2 chữ số thập phân" in str(info.value)
 
 
 # ---------------------------------------------------------------- extends: override single indicators
