@@ -6,8 +6,10 @@ Compilation turns the indicators into numpy arrays so the engine never branches 
 from __future__ import annotations
 
 import math
+import re
 import tomllib
 from dataclasses import dataclass
+from datetime import date
 from functools import cached_property, lru_cache
 from pathlib import Path
 
@@ -113,6 +115,9 @@ class Rulebook:
     bands: tuple[Band, ...]
     path: str = ""
     extends: str | None = None
+    # OpenFisca-style: the first and last day (inclusive) on which this version scored; None = open-ended
+    valid_from: date | None = None
+    valid_until: date | None = None
 
     # ---- lookups
     def input(self, key: str) -> Input:
@@ -235,6 +240,54 @@ def _fallback_order(inputs: tuple[Input, ...]) -> list[tuple[str, str]]:
     return order
 
 
+# ---------------------------------------------------------------- which rulebook a period is scored by
+
+_PERIOD = re.compile(r"^(\d{4})(?:-(?:Q([1-4])|(0[1-9]|1[0-2])))?$")  # 2026, 2026-Q3, 2023-02
+
+
+def period_start(period: str) -> date | None:
+    """The first day of a period written 2023-02 (month), 2026-Q3 (quarter) or 2026 (year); None otherwise."""
+    m = _PERIOD.match(str(period).strip().upper())
+    if not m:
+        return None
+    month = int(m[3]) if m[3] else (3 * int(m[2]) - 2 if m[2] else 1)
+    return date(int(m[1]), month, 1)
+
+
+def rulebook_for_period(period: str) -> str:
+    """Id of the shipped rulebook in force on the first day of ``period`` (its valid_from … valid_until).
+
+    As in OpenFisca, a period takes the rules in force at its start. A period before every rulebook gets
+    the oldest one (the index began in 2022: nothing older exists); an empty or unreadable period gets
+    ``DEFAULT_RULEBOOK``, the portal's current rules."""
+    start = period_start(period)
+    if start is None:
+        return DEFAULT_RULEBOOK
+    dated = [rb for rb in map(load_rulebook, available_rulebooks()) if rb.valid_from or rb.valid_until]
+    in_force = [rb for rb in dated if (rb.valid_from or date.min) <= start <= (rb.valid_until or date.max)]
+    if in_force:
+        return max(in_force, key=lambda rb: rb.valid_from or date.min).id
+    oldest = min(dated, key=lambda rb: rb.valid_from or date.min, default=None)
+    if oldest is not None and oldest.valid_from and start < oldest.valid_from:
+        return oldest.id
+    return DEFAULT_RULEBOOK
+
+
+def rulebook_for_periods(periods: list[str]) -> str:
+    """The one rulebook of every period of a file; refused when its periods fall under different versions
+    (a file mixing 2023-02 and 2026-Q3 cannot be scored by one rulebook without a choice by the user)."""
+    first: dict[str, str] = {}  # rulebook id → the first period that picks it (one example each)
+    for p in sorted(str(p).strip() for p in periods):
+        if p:
+            first.setdefault(rulebook_for_period(p), p)
+    ids = sorted(first)
+    if len(ids) > 1:
+        which = "; ".join(f"kỳ {p[:40]} → {r}" for r, p in sorted(first.items(), key=lambda item: item[1]))
+        raise RulebookError(f"Các kỳ trong số liệu thuộc nhiều bộ quy tắc khác nhau ({which}). "
+                            "Hãy tách theo kỳ hoặc chọn một bộ quy tắc.")
+    return ids[0] if ids else DEFAULT_RULEBOOK
+
+
 # ---------------------------------------------------------------- loading and validation
 
 
@@ -279,7 +332,8 @@ def _load_file(path: Path, chain: tuple[Path, ...] = ()) -> Rulebook:
 # ignored, since an ignored key silently scores with the default instead of what the author wrote.
 KNOWN_KEYS: dict[str, frozenset[str]] = {
     "": frozenset({"rulebook", "bands", "inputs", "groups", "indicators", "levers"}),
-    "rulebook": frozenset({"id", "name_vi", "name_en", "description_vi", "description_en", "observed", "extends"}),
+    "rulebook": frozenset({"id", "name_vi", "name_en", "description_vi", "description_en", "observed", "extends",
+                           "valid_from", "valid_until"}),
     "bands": frozenset({"name_vi", "min"}),
     "inputs": frozenset({"key", "name_vi", "name_en", "portal", "fallback"}),
     "groups": frozenset({"code", "name_vi", "name_en", "max"}),
@@ -350,9 +404,21 @@ def parse_rulebook(raw: dict, path: Path, chain: tuple[Path, ...] = ()) -> Ruleb
         bands=tuple(sorted(bands, key=lambda b: -b.min)),
         path=str(path),
         extends=head.get("extends"),
+        valid_from=_date(v, head, "valid_from"),
+        valid_until=_date(v, head, "valid_until"),
     )
     _check_structure(v, rb)
+    if rb.valid_from and rb.valid_until and rb.valid_until < rb.valid_from:
+        v.fail(f"[rulebook]: valid_until ({rb.valid_until:%d/%m/%Y}) trước valid_from ({rb.valid_from:%d/%m/%Y}).")
     return rb
+
+
+def _date(v: "_Validator", head: dict, key: str) -> date | None:
+    """A TOML date (``valid_from = 2022-06-23``, unquoted); a date-time or a text is refused."""
+    val = head.get(key)
+    if val is not None and (not isinstance(val, date) or hasattr(val, "hour")):
+        v.fail(f"[rulebook]: «{key}» phải là một ngày TOML không có dấu ngoặc kép, ví dụ 2022-06-23; đang là {val!r}.")
+    return val
 
 
 def _load_base(v: "_Validator", head: dict, path: Path, chain: tuple[Path, ...]) -> Rulebook | None:
