@@ -101,6 +101,14 @@ class Band:
 
 
 @dataclass(frozen=True)
+class CountRoles:
+    """Counts an importer must know by what they mean, not by their key (``[counts]`` in the TOML)."""
+
+    received: str  # all dossiers of the period: overdue dossiers are counted out of it, and it is required
+    on_time: str  # dossiers handled on time: received − overdue when a report gives only the overdue ones
+
+
+@dataclass(frozen=True)
 class Rulebook:
     id: str
     name_vi: str
@@ -118,6 +126,7 @@ class Rulebook:
     # OpenFisca-style: the first and last day (inclusive) on which this version scored; None = open-ended
     valid_from: date | None = None
     valid_until: date | None = None
+    counts: CountRoles | None = None
 
     # ---- lookups
     def input(self, key: str) -> Input:
@@ -331,7 +340,8 @@ def _load_file(path: Path, chain: tuple[Path, ...] = ()) -> Rulebook:
 # Every key a rulebook may hold, by table: an unknown one (a typo such as «thresold») is refused, never
 # ignored, since an ignored key silently scores with the default instead of what the author wrote.
 KNOWN_KEYS: dict[str, frozenset[str]] = {
-    "": frozenset({"rulebook", "bands", "inputs", "groups", "indicators", "levers"}),
+    "": frozenset({"rulebook", "bands", "inputs", "groups", "indicators", "levers", "counts"}),
+    "counts": frozenset({"received", "on_time"}),
     "rulebook": frozenset({"id", "name_vi", "name_en", "description_vi", "description_en", "observed", "extends",
                            "valid_from", "valid_until"}),
     "bands": frozenset({"name_vi", "min"}),
@@ -359,7 +369,7 @@ def _check_known_keys(v: "_Validator", raw: dict) -> None:
             v.fail(f"{where}: khóa «{unknown[0]}» không có trong bộ quy tắc ({why}).")
 
     check(raw, KNOWN_KEYS[""], "Tệp bộ quy tắc")
-    for name in ("rulebook",):
+    for name in ("rulebook", "counts"):
         if isinstance(raw.get(name), dict):
             check(raw[name], KNOWN_KEYS[name], f"[{name}]")
     for name in ("bands", "inputs", "groups", "indicators", "levers"):
@@ -406,6 +416,7 @@ def parse_rulebook(raw: dict, path: Path, chain: tuple[Path, ...] = ()) -> Ruleb
         extends=head.get("extends"),
         valid_from=_date(v, head, "valid_from"),
         valid_until=_date(v, head, "valid_until"),
+        counts=_parse_counts(v, raw, base, keys),
     )
     _check_structure(v, rb)
     if rb.valid_from and rb.valid_until and rb.valid_until < rb.valid_from:
@@ -435,6 +446,20 @@ def _load_base(v: "_Validator", head: dict, path: Path, chain: tuple[Path, ...])
         loop = (*seen[seen.index(base_path.resolve()):], base_path)
         v.fail(f"Bộ quy tắc kế thừa (extends) vòng tròn: {' → '.join(f'«{p.stem}»' for p in loop)}.")
     return _load_file(base_path, seen)
+
+
+def _parse_counts(v: "_Validator", raw: dict, base: Rulebook | None, keys: set[str]) -> CountRoles | None:
+    """``[counts]``: which input is the total of dossiers and which the on-time ones (optional: without
+    it, a report's overdue column cannot be turned into on-time dossiers and is set aside)."""
+    if "counts" not in raw:
+        return base.counts if base else None
+    table = v.table(raw, "counts", "[counts]")
+    roles = {}
+    for role in ("received", "on_time"):
+        roles[role] = v.text(table, role, "[counts]")
+        if roles[role] not in keys:
+            v.fail(f"[counts]: {role} «{roles[role]}» không phải số liệu đã khai báo trong [[inputs]].")
+    return CountRoles(**roles)
 
 
 def _parse_groups(v: "_Validator", raw: dict, base: Rulebook | None) -> tuple[Group, ...]:
