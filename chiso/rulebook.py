@@ -101,6 +101,17 @@ class Band:
 
 
 @dataclass(frozen=True)
+class HeaderRule:
+    """A report header that names a count (``[[headers]]``): words as written; the importer folds them."""
+
+    count: str
+    all_of: tuple[str, ...] = ()
+    any_of: tuple[tuple[str, ...], ...] = ()  # one word of each list must appear
+    none_of: tuple[str, ...] = ()
+    rate: bool = False  # the column is a rate (%) of ``count``
+
+
+@dataclass(frozen=True)
 class CountRoles:
     """Counts an importer must know by what they mean, not by their key (``[counts]`` in the TOML)."""
 
@@ -127,6 +138,7 @@ class Rulebook:
     valid_from: date | None = None
     valid_until: date | None = None
     counts: CountRoles | None = None
+    headers: tuple[HeaderRule, ...] = ()
 
     # ---- lookups
     def input(self, key: str) -> Input:
@@ -340,8 +352,9 @@ def _load_file(path: Path, chain: tuple[Path, ...] = ()) -> Rulebook:
 # Every key a rulebook may hold, by table: an unknown one (a typo such as «thresold») is refused, never
 # ignored, since an ignored key silently scores with the default instead of what the author wrote.
 KNOWN_KEYS: dict[str, frozenset[str]] = {
-    "": frozenset({"rulebook", "bands", "inputs", "groups", "indicators", "levers", "counts"}),
+    "": frozenset({"rulebook", "bands", "inputs", "groups", "indicators", "levers", "counts", "headers"}),
     "counts": frozenset({"received", "on_time"}),
+    "headers": frozenset({"all", "any", "none", "count", "rate"}),
     "rulebook": frozenset({"id", "name_vi", "name_en", "description_vi", "description_en", "observed", "extends",
                            "valid_from", "valid_until"}),
     "bands": frozenset({"name_vi", "min"}),
@@ -372,7 +385,7 @@ def _check_known_keys(v: "_Validator", raw: dict) -> None:
     for name in ("rulebook", "counts"):
         if isinstance(raw.get(name), dict):
             check(raw[name], KNOWN_KEYS[name], f"[{name}]")
-    for name in ("bands", "inputs", "groups", "indicators", "levers"):
+    for name in ("bands", "inputs", "groups", "indicators", "levers", "headers"):
         for n, d in enumerate(raw.get(name) or [], start=1):
             if isinstance(d, dict):
                 check(d, KNOWN_KEYS[name], f"[[{name}]] số {n}")
@@ -417,6 +430,7 @@ def parse_rulebook(raw: dict, path: Path, chain: tuple[Path, ...] = ()) -> Ruleb
         valid_from=_date(v, head, "valid_from"),
         valid_until=_date(v, head, "valid_until"),
         counts=_parse_counts(v, raw, base, keys),
+        headers=_parse_headers(v, raw, base, keys, {i.numerator for i in indicators}),
     )
     _check_structure(v, rb)
     if rb.valid_from and rb.valid_until and rb.valid_until < rb.valid_from:
@@ -460,6 +474,33 @@ def _parse_counts(v: "_Validator", raw: dict, base: Rulebook | None, keys: set[s
         if roles[role] not in keys:
             v.fail(f"[counts]: {role} «{roles[role]}» không phải số liệu đã khai báo trong [[inputs]].")
     return CountRoles(**roles)
+
+
+def _parse_headers(
+    v: "_Validator", raw: dict, base: Rulebook | None, keys: set[str], numerators: set[str]
+) -> tuple[HeaderRule, ...]:
+    """``[[headers]]``: the words of a report header naming a count (the base's when the file has none)."""
+    if "headers" not in raw:
+        return base.headers if base else ()
+    rules = []
+    for n, d in enumerate(v.array(raw, "headers"), start=1):
+        where = f"[[headers]] số {n}"
+        count = v.text(d, "count", where)
+        rate = d.get("rate", False)
+        if not isinstance(rate, bool):
+            v.fail(f"{where}: «rate» phải là true hoặc false, đang là {rate!r}.")
+        if count not in (numerators if rate else keys):
+            what = "tử số của chỉ tiêu nào (tỷ lệ cần mẫu số)" if rate else "số liệu đã khai báo trong [[inputs]]"
+            v.fail(f"{where}: count «{count}» không phải {what}.")
+        any_of = d.get("any", [])
+        if not isinstance(any_of, list):
+            v.fail(f"{where}: «any» phải là danh sách các danh sách từ, đang là {any_of!r}.")
+        rule = HeaderRule(count, v.words(d, "all", where), tuple(v.words({"any": g}, "any", where) for g in any_of),
+                          v.words(d, "none", where), rate)
+        if not rule.all_of and not any(rule.any_of):
+            v.fail(f"{where}: cần ít nhất một từ trong «all» hoặc «any» (một quy tắc không có từ nào khớp mọi cột).")
+        rules.append(rule)
+    return tuple(rules)
 
 
 def _parse_groups(v: "_Validator", raw: dict, base: Rulebook | None) -> tuple[Group, ...]:
@@ -682,6 +723,13 @@ class _Validator:
         if val not in allowed:
             self.fail(f"{where}: «{key}» phải là một trong {', '.join(allowed)}, đang là {val!r}.")
         return val
+
+    def words(self, d: dict, key: str, where: str) -> tuple[str, ...]:
+        """A list of non-empty words (absent: none)."""
+        val = d.get(key, [])
+        if not isinstance(val, list) or not all(isinstance(w, str) and w.strip() for w in val):
+            self.fail(f"{where}: «{key}» phải là danh sách từ (chuỗi ký tự không rỗng), đang là {val!r}.")
+        return tuple(val)
 
     def unique(self, values: list[str], what: str) -> None:
         seen: set[str] = set()

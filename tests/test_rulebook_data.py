@@ -67,3 +67,73 @@ def test_broken_count_roles_are_refused(tmp_path: Path, replacement: str, messag
 def test_count_roles_must_be_declared_inputs(tmp_path: Path) -> None:
     with pytest.raises(RulebookError, match=r"\[counts\]: received «nope» không phải số liệu đã khai báo"):
         write(tmp_path, PORTAL.replace('received = "dossiers_received"', 'received = "nope"', 1))
+
+
+# ---------------------------------------------------------------- report headers ([[headers]])
+
+# The keyword rules as Python held them before they moved into the rulebook (chiso/io/columns.py,
+# `_rules()`, printed before the move): the rulebook's [[headers]], folded and placed between the identity
+# rules and the official total, must give back exactly this list, in this order (first match wins).
+RULES_BEFORE_THE_MOVE = (
+    (('so voi',), (('truoc',),), (), 'published_total_delta'),
+    (('tang giam',), (('diem',),), (), 'published_total_delta'),
+    (('xep hang',), (), (), 'ignore'),
+    (('cap tren',), (('ma', 'don vi'),), (), 'parent_code'),
+    (('ma',), (('dinh danh', 'don vi', 'co quan'),), ('cap tren',), 'unit_code'),
+    (('ten',), (('don vi', 'co quan'),), (), 'unit_name'),
+    (('gia lap',), (), (), 'synthetic'),
+    ((), (('qua han', 'tre han'),), ('ty le', '%', 'muc do', 'pakn', 'phan anh', 'mcdt', 'mot cua'), 'dossiers_overdue'),
+    ((), (('qua han', 'tre han'),), ('ty le', '%', 'muc do', 'pakn', 'phan anh'), 'dossiers_overdue_mcdt'),
+    ((), (('pakn', 'phan anh'), ('dung han', 'truoc han'), ('ty le', '%', 'muc do')), (), 'rate:petitions_on_time'),
+    ((), (('pakn', 'phan anh'), ('dung han', 'truoc han')), (), 'petitions_on_time'),
+    (('hai long',), (('pakn', 'phan anh'), ('ty le', '%', 'muc do')), (), 'rate:petitions_satisfied'),
+    (('hai long',), (('pakn', 'phan anh'),), (), 'petitions_satisfied'),
+    ((), (('pakn', 'phan anh'),), ('ty le', '%', 'muc do'), 'petitions_received'),
+    (('hai long',), (('ty le', '%', 'muc do'),), (), 'rate:dossiers_satisfied'),
+    (('ho so',), (('dung han', 'truoc han'), ('ty le', '%', 'muc do')), (), 'rate:dossiers_on_time'),
+    (('ho so',), (('dung han', 'truoc han'),), (), 'dossiers_on_time'),
+    (('truc tuyen', 'nop'), (('ty le', '%', 'muc do'),), ('thanh toan',), 'rate:dossiers_online'),
+    (('truc tuyen', 'nop', 'ho so'), (), ('thanh toan',), 'dossiers_online'),
+    (('ket qua dien tu',), (('ty le', '%', 'muc do'),), (), 'rate:dossiers_e_result'),
+    (('ket qua dien tu',), (), (), 'dossiers_e_result'),
+    (('so hoa',), (('tai su dung', 'khai thac'), ('ty le', '%', 'muc do')), (), 'rate:dossiers_reused'),
+    (('so hoa',), (('ty le', '%', 'muc do'),), ('chia se', 'ket noi'), 'rate:dossiers_digitised'),
+    (('so ho so', 'so hoa'), (), ('chia se', 'ket noi', 'tai su dung', 'khai thac'), 'dossiers_digitised'),
+    (('chung thuc', 'dien tu'), (), ('ty le', '%', 'muc do'), 'e_certified_copies'),
+    (('chung thuc',), (('tong so', 'ban sao'),), ('dien tu', 'ty le', '%', 'muc do'), 'certified_copies_total'),
+    (('thanh toan truc tuyen',), (('ty le', '%', 'muc do'),), ('tthc', 'thu tuc'), 'rate:dossiers_paid_online'),
+    (('thanh toan truc tuyen',), (), ('tthc', 'thu tuc', 'ty le', '%', 'muc do'), 'dossiers_paid_online'),
+    (('ho so', 'phi'), (('phat sinh', 'nghia vu', 'co thu'),), ('thanh toan', 'ty le', '%', 'muc do'), 'dossiers_fee_bearing'),
+    (('ho so',), (('tong so ho so', 'so ho so tiep nhan', 'ho so nhan', 'ho so tiep nhan'),), ('ty le', '%', 'muc do', 'qua han', 'tre han', 'truc tuyen', 'dien tu', 'so hoa', 'thanh toan', 'chung thuc', 'phi'), 'dossiers_received'),
+    (('diem',), (('danh gia', 'tong diem', 'chinh thuc', 'dat duoc'),), ('nhom', 'chi tieu', 'so voi'), 'published_total'),
+)
+
+
+@pytest.mark.parametrize("rid", ["portal-2026", "qd766-2022"])
+def test_header_rules_from_the_rulebook_equal_the_ones_python_held(rid: str) -> None:
+    from chiso.io.columns import header_rules
+
+    assert tuple(header_rules(load_rulebook(rid))) == RULES_BEFORE_THE_MOVE
+
+
+def test_report_headers_follow_renamed_keys(tmp_path: Path) -> None:
+    rb = write(tmp_path, rename(PORTAL, "dossiers_e_result", "kq_dien_tu"))
+    data = "Tên đơn vị;Tổng số hồ sơ nhận trong tháng;Tỷ lệ hồ sơ cấp kết quả điện tử (%)\nXã A;200;25\n"
+    f = load_tabular("bao-cao.csv", data.encode("utf-8"), rb).frame
+    assert f["kq_dien_tu"].tolist() == [50.0]
+
+
+@pytest.mark.parametrize("entry, message", [
+    ('[[headers]]\nall = ["hồ sơ"]\ncount = "nope"\n', "[[headers]] số 22: count «nope» không phải số liệu đã khai báo"),
+    ('[[headers]]\nall = ["hồ sơ"]\ncount = "dossiers_received"\nrate = true\n', "không phải tử số của chỉ tiêu nào"),
+    ('[[headers]]\ncount = "dossiers_received"\n', "cần ít nhất một từ trong «all» hoặc «any»"),
+    ('[[headers]]\nall = ["hồ sơ", ""]\ncount = "dossiers_received"\n', "«all» phải là danh sách từ"),
+    ('[[headers]]\nall = ["hồ sơ"]\ncount = "dossiers_received"\nrate = "có"\n', "«rate» phải là true hoặc false"),
+    ('[[headers]]\nall = ["hồ sơ"]\ncount = "dossiers_received"\nnone_of = ["x"]\n', "khóa «none_of» không có"),
+])
+def test_broken_header_rules_are_refused(tmp_path: Path, entry: str, message: str) -> None:
+    text = PORTAL.replace("# ---------------------------------------------------------------- groups",
+                          entry + "# ---------------------------------------------------------------- groups", 1)
+    with pytest.raises(RulebookError) as info:
+        write(tmp_path, text)
+    assert message in str(info.value)
