@@ -112,6 +112,24 @@ class HeaderRule:
 
 
 @dataclass(frozen=True)
+class PresetRule:
+    """Bring ``lever``'s rate to at least ``min_rate`` for units at ``levels`` whose name contains a text."""
+
+    lever: str
+    min_rate: float  # fraction 0..1 of the lever's denominator
+    levels: tuple[str, ...]
+    name_contains: str = ""
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A named policy offered on the Chính sách page (``[[presets]]``)."""
+
+    name_vi: str
+    rules: tuple[PresetRule, ...]
+
+
+@dataclass(frozen=True)
 class CountRoles:
     """Counts an importer must know by what they mean, not by their key (``[counts]`` in the TOML)."""
 
@@ -139,6 +157,7 @@ class Rulebook:
     valid_until: date | None = None
     counts: CountRoles | None = None
     headers: tuple[HeaderRule, ...] = ()
+    presets: tuple[Preset, ...] = ()
 
     # ---- lookups
     def input(self, key: str) -> Input:
@@ -352,9 +371,12 @@ def _load_file(path: Path, chain: tuple[Path, ...] = ()) -> Rulebook:
 # Every key a rulebook may hold, by table: an unknown one (a typo such as «thresold») is refused, never
 # ignored, since an ignored key silently scores with the default instead of what the author wrote.
 KNOWN_KEYS: dict[str, frozenset[str]] = {
-    "": frozenset({"rulebook", "bands", "inputs", "groups", "indicators", "levers", "counts", "headers"}),
+    "": frozenset({"rulebook", "bands", "inputs", "groups", "indicators", "levers", "counts", "headers",
+                   "presets"}),
     "counts": frozenset({"received", "on_time"}),
     "headers": frozenset({"all", "any", "none", "count", "rate"}),
+    "presets": frozenset({"name_vi", "rules"}),
+    "presets.rules": frozenset({"lever", "min_rate", "levels", "name_contains"}),
     "rulebook": frozenset({"id", "name_vi", "name_en", "description_vi", "description_en", "observed", "extends",
                            "valid_from", "valid_until"}),
     "bands": frozenset({"name_vi", "min"}),
@@ -385,12 +407,18 @@ def _check_known_keys(v: "_Validator", raw: dict) -> None:
     for name in ("rulebook", "counts"):
         if isinstance(raw.get(name), dict):
             check(raw[name], KNOWN_KEYS[name], f"[{name}]")
-    for name in ("bands", "inputs", "groups", "indicators", "levers", "headers"):
-        for n, d in enumerate(raw.get(name) or [], start=1):
-            if isinstance(d, dict):
-                check(d, KNOWN_KEYS[name], f"[[{name}]] số {n}")
-                if name == "indicators" and isinstance(d.get("policy"), dict):
-                    check(d["policy"], KNOWN_KEYS["indicators.policy"], f"[[indicators]] số {n}, policy")
+    for name in ("bands", "inputs", "groups", "indicators", "levers", "headers", "presets"):
+        for n, d in enumerate(_tables(raw.get(name)), start=1):
+            check(d, KNOWN_KEYS[name], f"[[{name}]] số {n}")
+            if name == "indicators" and isinstance(d.get("policy"), dict):
+                check(d["policy"], KNOWN_KEYS["indicators.policy"], f"[[indicators]] số {n}, policy")
+            for m, rule in enumerate(_tables(d.get("rules")) if name == "presets" else [], start=1):
+                check(rule, KNOWN_KEYS["presets.rules"], f"[[presets]] số {n}, quy tắc số {m}")
+
+
+def _tables(value: object) -> list[dict]:
+    """The tables of an array of tables (what is not a table is refused later, by the parser)."""
+    return [d for d in value if isinstance(d, dict)] if isinstance(value, list) else []
 
 
 def parse_rulebook(raw: dict, path: Path, chain: tuple[Path, ...] = ()) -> Rulebook:
@@ -431,6 +459,7 @@ def parse_rulebook(raw: dict, path: Path, chain: tuple[Path, ...] = ()) -> Ruleb
         valid_until=_date(v, head, "valid_until"),
         counts=_parse_counts(v, raw, base, keys),
         headers=_parse_headers(v, raw, base, keys, {i.numerator for i in indicators}),
+        presets=_parse_presets(v, raw, base, {lv.key for lv in levers}),
     )
     _check_structure(v, rb)
     if rb.valid_from and rb.valid_until and rb.valid_until < rb.valid_from:
@@ -501,6 +530,38 @@ def _parse_headers(
             v.fail(f"{where}: cần ít nhất một từ trong «all» hoặc «any» (một quy tắc không có từ nào khớp mọi cột).")
         rules.append(rule)
     return tuple(rules)
+
+
+def _parse_presets(v: "_Validator", raw: dict, base: Rulebook | None, lever_keys: set[str]) -> tuple[Preset, ...]:
+    """``[[presets]]``: named policies, each a list of rules over this rulebook's levers."""
+    if "presets" not in raw:
+        return base.presets if base else ()
+    presets = []
+    for n, d in enumerate(v.array(raw, "presets"), start=1):
+        name = v.text(d, "name_vi", f"[[presets]] số {n}")
+        where = f"[[presets]] «{name}»"
+        rules = d.get("rules")
+        if not isinstance(rules, list) or not rules or not all(isinstance(r, dict) for r in rules):
+            v.fail(f"{where}: «rules» phải là danh sách quy tắc (ít nhất một), đang là {rules!r}.")
+        presets.append(Preset(name, tuple(_parse_preset_rule(v, r, where, lever_keys) for r in rules)))
+    v.unique([p.name_vi for p in presets], "[[presets]] name_vi")
+    return tuple(presets)
+
+
+def _parse_preset_rule(v: "_Validator", d: dict, where: str, lever_keys: set[str]) -> PresetRule:
+    lever = v.text(d, "lever", where)
+    if lever not in lever_keys:
+        v.fail(f"{where}: lever «{lever}» không có trong [[levers]].")
+    rate = v.number(d, "min_rate", where)
+    if not 0.0 <= rate <= 1.0:
+        v.fail(f"{where}: min_rate phải trong khoảng [0, 1] (tỷ lệ, 0,8 = 80%), đang là {rate:g}.")
+    levels = v.words(d, "levels", where)
+    if not levels or any(lvl not in LEVELS for lvl in levels):
+        v.fail(f"{where}: levels phải là danh sách cấp trong {', '.join(LEVELS)}, đang là {list(levels)!r}.")
+    name = d.get("name_contains", "")
+    if not isinstance(name, str):
+        v.fail(f"{where}: «name_contains» phải là chuỗi ký tự, đang là {name!r}.")
+    return PresetRule(lever, rate, levels, name)
 
 
 def _parse_groups(v: "_Validator", raw: dict, base: Rulebook | None) -> tuple[Group, ...]:

@@ -4,7 +4,7 @@ import streamlit as st
 from chiso.errors import ChisoError
 from chiso.io.export import ExportMeta, policy_workbook
 from chiso.fmt import fmt_delta, fmt_int, fmt_points
-from chiso.policy import PRESETS_VI, PolicyRule, apply_policy
+from chiso.policy import PolicyRule, apply_policy, presets_vi
 from chiso.rulebook import LEVEL_NAMES_VI, LEVELS
 from ui.safe_md import md
 from ui.state import rulebook_caption, sidebar
@@ -20,7 +20,7 @@ st.caption("Áp dụng một quy tắc cho cả nhóm đơn vị — mỗi đơn
            "rồi xem điểm mới, ai lên hạng, ai xuống hạng, và mức chung của từng nhóm.")
 
 levers = {lv.key: lv for lv in rb.levers}
-presets = {k: v for k, v in PRESETS_VI.items() if all(r.lever in levers for r in v)}
+presets = presets_vi(rb)  # the rulebook's own, over its own levers
 choice = st.selectbox("Quy tắc", list(presets) + [CUSTOM], key="pol_preset")
 present = [lv for lv in LEVELS if lv in set(data.frame["level"])]
 if choice == CUSTOM:

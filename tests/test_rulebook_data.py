@@ -137,3 +137,45 @@ def test_broken_header_rules_are_refused(tmp_path: Path, entry: str, message: st
     with pytest.raises(RulebookError) as info:
         write(tmp_path, text)
     assert message in str(info.value)
+
+
+# ---------------------------------------------------------------- policy presets ([[presets]])
+
+
+def test_presets_from_the_rulebook_equal_the_ones_python_held() -> None:
+    from chiso.policy import PolicyRule, presets_vi
+
+    before_the_move = {  # chiso/policy.py PRESETS_VI, as it was
+        "Mọi phường đạt ít nhất 80% kết quả điện tử": (PolicyRule("e_results", 0.8, ("commune",), "phường"),),
+        "Không còn hồ sơ quá hạn ở cấp xã": (PolicyRule("overdue_avoided", 1.0, ("commune",)),),
+        "Mọi đơn vị cấp xã số hóa ít nhất 50% hồ sơ": (PolicyRule("digitised", 0.5, ("commune",)),),
+    }
+    for rid in ("portal-2026", "qd766-2022"):
+        assert presets_vi(load_rulebook(rid)) == before_the_move
+        assert list(presets_vi(load_rulebook(rid))) == list(before_the_move)
+
+
+def test_presets_follow_renamed_levers(tmp_path: Path) -> None:
+    from chiso.policy import presets_vi
+
+    rb = write(tmp_path, rename(PORTAL, "e_results", "ket_qua_dien_tu"))
+    assert presets_vi(rb)["Mọi phường đạt ít nhất 80% kết quả điện tử"][0].lever == "ket_qua_dien_tu"
+
+
+PRESET = 'rules = [{ lever = "digitised", min_rate = 0.5, levels = ["commune"] }]'
+
+
+@pytest.mark.parametrize("rules, message", [
+    ('rules = [{ lever = "nope", min_rate = 0.5, levels = ["commune"] }]', "lever «nope» không có trong [[levers]]"),
+    ('rules = [{ lever = "digitised", min_rate = 50, levels = ["commune"] }]', "min_rate phải trong khoảng [0, 1]"),
+    ('rules = [{ lever = "digitised", min_rate = 0.5, levels = ["ward"] }]', "levels phải là danh sách cấp"),
+    ('rules = [{ lever = "digitised", min_rate = 0.5, levels = [] }]', "levels phải là danh sách cấp"),
+    ('rules = []', "«rules» phải là danh sách quy tắc"),
+    ('rules = [{ lever = "digitised", min_rate = 0.5, level = ["commune"] }]',
+     "[[presets]] số 3, quy tắc số 1: khóa «level» không có trong bộ quy tắc"),
+])
+def test_broken_presets_are_refused(tmp_path: Path, rules: str, message: str) -> None:
+    assert PRESET in PORTAL
+    with pytest.raises(RulebookError) as info:
+        write(tmp_path, PORTAL.replace(PRESET, rules, 1))
+    assert message in str(info.value)
