@@ -130,6 +130,14 @@ class Preset:
 
 
 @dataclass(frozen=True)
+class ExampleLevers:
+    """The levers the guide's worked examples are about (``[examples]``)."""
+
+    loss: str  # why a unit lost points: the indicator this lever feeds (e-results on the portal)
+    overdue: str  # the double cost of an overdue dossier: the lever that avoids them
+
+
+@dataclass(frozen=True)
 class CountRoles:
     """Counts an importer must know by what they mean, not by their key (``[counts]`` in the TOML)."""
 
@@ -158,6 +166,7 @@ class Rulebook:
     counts: CountRoles | None = None
     headers: tuple[HeaderRule, ...] = ()
     presets: tuple[Preset, ...] = ()
+    examples: ExampleLevers | None = None
 
     # ---- lookups
     def input(self, key: str) -> Input:
@@ -372,10 +381,11 @@ def _load_file(path: Path, chain: tuple[Path, ...] = ()) -> Rulebook:
 # ignored, since an ignored key silently scores with the default instead of what the author wrote.
 KNOWN_KEYS: dict[str, frozenset[str]] = {
     "": frozenset({"rulebook", "bands", "inputs", "groups", "indicators", "levers", "counts", "headers",
-                   "presets"}),
+                   "presets", "examples"}),
     "counts": frozenset({"received", "on_time"}),
     "headers": frozenset({"all", "any", "none", "count", "rate"}),
     "presets": frozenset({"name_vi", "rules"}),
+    "examples": frozenset({"loss", "overdue"}),
     "presets.rules": frozenset({"lever", "min_rate", "levels", "name_contains"}),
     "rulebook": frozenset({"id", "name_vi", "name_en", "description_vi", "description_en", "observed", "extends",
                            "valid_from", "valid_until"}),
@@ -404,7 +414,7 @@ def _check_known_keys(v: "_Validator", raw: dict) -> None:
             v.fail(f"{where}: khóa «{unknown[0]}» không có trong bộ quy tắc ({why}).")
 
     check(raw, KNOWN_KEYS[""], "Tệp bộ quy tắc")
-    for name in ("rulebook", "counts"):
+    for name in ("rulebook", "counts", "examples"):
         if isinstance(raw.get(name), dict):
             check(raw[name], KNOWN_KEYS[name], f"[{name}]")
     for name in ("bands", "inputs", "groups", "indicators", "levers", "headers", "presets"):
@@ -460,6 +470,7 @@ def parse_rulebook(raw: dict, path: Path, chain: tuple[Path, ...] = ()) -> Ruleb
         counts=_parse_counts(v, raw, base, keys),
         headers=_parse_headers(v, raw, base, keys, {i.numerator for i in indicators}),
         presets=_parse_presets(v, raw, base, {lv.key for lv in levers}),
+        examples=_parse_examples(v, raw, base, {lv.key for lv in levers}),
     )
     _check_structure(v, rb)
     if rb.valid_from and rb.valid_until and rb.valid_until < rb.valid_from:
@@ -530,6 +541,18 @@ def _parse_headers(
             v.fail(f"{where}: cần ít nhất một từ trong «all» hoặc «any» (một quy tắc không có từ nào khớp mọi cột).")
         rules.append(rule)
     return tuple(rules)
+
+
+def _parse_examples(v: "_Validator", raw: dict, base: Rulebook | None, lever_keys: set[str]) -> ExampleLevers | None:
+    """``[examples]``: the levers of the guide's worked examples (without it, those examples are not shown)."""
+    if "examples" not in raw:
+        return base.examples if base else None
+    table = v.table(raw, "examples", "[examples]")
+    levers = {role: v.text(table, role, "[examples]") for role in ("loss", "overdue")}
+    for role, key in levers.items():
+        if key not in lever_keys:
+            v.fail(f"[examples]: {role} «{key}» không có trong [[levers]].")
+    return ExampleLevers(**levers)
 
 
 def _parse_presets(v: "_Validator", raw: dict, base: Rulebook | None, lever_keys: set[str]) -> tuple[Preset, ...]:

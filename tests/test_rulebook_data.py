@@ -179,3 +179,53 @@ def test_broken_presets_are_refused(tmp_path: Path, rules: str, message: str) ->
     with pytest.raises(RulebookError) as info:
         write(tmp_path, PORTAL.replace(PRESET, rules, 1))
     assert message in str(info.value)
+
+
+# ---------------------------------------------------------------- the guide's example levers ([examples])
+
+
+def _units(rb):
+    from chiso.calibration import baseline
+    from chiso.engine import input_matrix
+    from chiso.guide.calc import Units
+    from chiso.samples import available_samples, load_sample
+
+    table = load_sample(available_samples()[0], rb)
+    return Units(baseline(table, rb), input_matrix(table.frame, rb), tuple(table.frame["unit_name"].astype(str)))
+
+
+def test_example_levers_come_from_the_rulebook(tmp_path: Path) -> None:
+    from chiso.guide.examples import example_indicator, overdue_example
+
+    for rid in ("portal-2026", "qd766-2022"):  # what Python named: e_results and overdue_avoided
+        rb = load_rulebook(rid)
+        assert (rb.examples.loss, rb.examples.overdue) == ("e_results", "overdue_avoided")
+        assert example_indicator(rb).code == "ORIGINAL_RESULT_AVAILABLE"
+    renamed = write(tmp_path, rename(rename(PORTAL, "e_results", "kqdt"), "overdue_avoided", "bot_qua_han"))
+    assert example_indicator(renamed).code == "ORIGINAL_RESULT_AVAILABLE"
+    ex = overdue_example(_units(renamed))
+    assert ex is not None and {p.indicator.code for p in ex.parts} == {"PROGRESS_ON_TIME", "DOSSIER_RECEIVING_SATISFACTION"}
+
+
+def test_without_example_levers_the_examples_say_why_they_are_missing(tmp_path: Path) -> None:
+    from chiso.guide.examples import example_indicator, overdue_example, overdue_skip_reason_vi
+    from chiso.guide.exercises import make_exercises
+
+    rb = write(tmp_path, drop_table(PORTAL, "examples"))
+    assert rb.examples is None and example_indicator(rb) is None
+    units = _units(rb)
+    assert overdue_example(units) is None
+    assert "không nêu yếu tố cải thiện nào giảm hồ sơ quá hạn ([examples])" in overdue_skip_reason_vi(units)
+    kinds = {ex.kind for ex in make_exercises(units, seed=1)}
+    assert not kinds & {"need_one_point", "overdue_cost"} and kinds
+
+
+@pytest.mark.parametrize("old, new, message", [
+    ('loss = "e_results"', 'loss = "nope"', "[examples]: loss «nope» không có trong [[levers]]"),
+    ('overdue = "overdue_avoided"\n', "", "[examples]: thiếu trường «overdue»"),
+    ('loss = "e_results"', 'loss = "e_results"\nlos = "x"', "[examples]: khóa «los» không có trong bộ quy tắc"),
+])
+def test_broken_example_levers_are_refused(tmp_path: Path, old: str, new: str, message: str) -> None:
+    with pytest.raises(RulebookError) as info:
+        write(tmp_path, PORTAL.replace(old, new, 1))
+    assert message in str(info.value)
