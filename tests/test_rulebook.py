@@ -219,3 +219,34 @@ def test_a_broken_override_is_refused(tmp_path: Path, entries: str, message: str
     with pytest.raises(RulebookError) as info:
         load_rulebook(str(broken(tmp_path, CHILD_HEAD + entries, "child.toml")))
     assert message in str(info.value)
+
+
+@pytest.mark.parametrize("where, anchor", [
+    ("Tệp bộ quy tắc", "[rulebook]\n"),
+    ("[rulebook]", 'id = "portal-2026"\n'),
+    ("[[bands]] số 1", 'name_vi = "Xuất sắc"\n'),
+    ("[[inputs]] số 1", 'key = "tthc_published_on_time"\n'),
+    ("[counts]", 'received = "dossiers_received"\n'),
+    ("[[headers]] số 1", 'count = "petitions_on_time"\n'),
+    ("[[groups]] số 1", 'code = "TRANSPARENCY"\n'),
+    ("[[indicators]] số 1", 'code = "PUBLISH_ON_TIME"\n'),
+    ("[[levers]] số 1", 'key = "e_results"\n'),
+    ("[examples]", 'loss = "e_results"\n'),
+    ("[[presets]] số 1", 'name_vi = "Mọi phường đạt ít nhất 80% kết quả điện tử"\n'),
+])
+def test_an_unknown_key_is_refused_in_every_table(tmp_path, where, anchor):
+    """Each table of the schema names its keys; a stray one anywhere is refused, in Vietnamese, by name."""
+    assert anchor in PORTAL
+    typo = "ghichu = 1\n"
+    text = typo + PORTAL if where == "Tệp bộ quy tắc" else PORTAL.replace(anchor, anchor + typo, 1)
+    with pytest.raises(RulebookError) as info:
+        load_rulebook(str(broken(tmp_path, text)))
+    assert f"{where}: khóa «ghichu» không có trong bộ quy tắc (các khóa dùng được: " in str(info.value)
+
+
+def test_an_unknown_key_in_an_override_is_refused_naming_the_file(tmp_path: Path) -> None:
+    text = CHILD_HEAD + '[[indicators]]\ncode = "DOSSIER_SYNC"\nconfidance = "guess"\n'
+    with pytest.raises(RulebookError) as info:
+        load_rulebook(str(broken(tmp_path, text, "child.toml")))
+    assert "[[indicators]] số 1: khóa «confidance» không có trong bộ quy tắc" in str(info.value)
+    assert "child.toml" in str(info.value)
