@@ -2,6 +2,11 @@
 
 The file is data only: curve kinds, thresholds and rules are names and numbers; nothing is evaluated.
 Compilation turns the indicators into numpy arrays so the engine never branches per row in Python.
+Everything else that depends on the keys of a version is data too, so that no Python module names an
+input or a lever: the words of report headers (``[[headers]]``), the count roles an importer needs
+(``[counts]``), the policy presets (``[[presets]]``), the guide's example levers (``[examples]``) and the
+days the version is in force (``valid_from`` / ``valid_until``, which let a period pick its rulebook).
+Every table names its keys (``KNOWN_KEYS``): an unknown one is refused in Vietnamese, naming it.
 """
 from __future__ import annotations
 
@@ -382,11 +387,6 @@ def _load_file(path: Path, chain: tuple[Path, ...] = ()) -> Rulebook:
 KNOWN_KEYS: dict[str, frozenset[str]] = {
     "": frozenset({"rulebook", "bands", "inputs", "groups", "indicators", "levers", "counts", "headers",
                    "presets", "examples"}),
-    "counts": frozenset({"received", "on_time"}),
-    "headers": frozenset({"all", "any", "none", "count", "rate"}),
-    "presets": frozenset({"name_vi", "rules"}),
-    "examples": frozenset({"loss", "overdue"}),
-    "presets.rules": frozenset({"lever", "min_rate", "levels", "name_contains"}),
     "rulebook": frozenset({"id", "name_vi", "name_en", "description_vi", "description_en", "observed", "extends",
                            "valid_from", "valid_until"}),
     "bands": frozenset({"name_vi", "min"}),
@@ -396,6 +396,11 @@ KNOWN_KEYS: dict[str, frozenset[str]] = {
                              "threshold", "zero_rule", "policy", "confidence", "source", "report_code", "note_vi"}),
     "indicators.policy": frozenset(LEVELS),
     "levers": frozenset({"key", "name_vi", "unit_vi", "moves", "effort", "note_vi", "remaining_vi"}),
+    "counts": frozenset({"received", "on_time"}),
+    "headers": frozenset({"all", "any", "none", "count", "rate"}),
+    "presets": frozenset({"name_vi", "rules"}),
+    "presets.rules": frozenset({"lever", "min_rate", "levels", "name_contains"}),
+    "examples": frozenset({"loss", "overdue"}),
 }
 # Keys that rulebooks once held, with what to do instead. ``rounding`` (always "half_up_2") was read by
 # nobody: rounding each indicator's points half-up to 2 decimals is the portal's one rule, built into the
