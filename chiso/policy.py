@@ -50,11 +50,12 @@ class PolicyRule:
         return f"{who}: {lever.name_vi.lower()} để đạt ít nhất {fmt_percent(self.min_rate)}"
 
 
-PRESETS_VI: dict[str, tuple[PolicyRule, ...]] = {
-    "Mọi phường đạt ít nhất 80% kết quả điện tử": (PolicyRule("e_results", 0.8, ("commune",), "phường"),),
-    "Không còn hồ sơ quá hạn ở cấp xã": (PolicyRule("overdue_avoided", 1.0, ("commune",)),),
-    "Mọi đơn vị cấp xã số hóa ít nhất 50% hồ sơ": (PolicyRule("digitised", 0.5, ("commune",)),),
-}
+def presets_vi(rb: Rulebook) -> dict[str, tuple[PolicyRule, ...]]:
+    """The rulebook's named policies (``[[presets]]``, levers checked when it was loaded), by name."""
+    return {
+        p.name_vi: tuple(PolicyRule(r.lever, r.min_rate, r.levels, r.name_contains) for r in p.rules)
+        for p in rb.presets
+    }
 
 
 def _norm(text: str) -> str:
@@ -269,11 +270,11 @@ def apply_policy(
 
 __all__ = [
     "LeverMatrix",
-    "PRESETS_VI",
     "PolicyResult",
     "PolicyRule",
     "apply_policy",
     "in_scope",
     "lever_matrix",
+    "presets_vi",
     "rule_deltas",
 ]

@@ -2,12 +2,19 @@
 
 The file is data only: curve kinds, thresholds and rules are names and numbers; nothing is evaluated.
 Compilation turns the indicators into numpy arrays so the engine never branches per row in Python.
+Everything else that depends on the keys of a version is data too, so that no Python module names an
+input or a lever: the words of report headers (``[[headers]]``), the count roles an importer needs
+(``[counts]``), the policy presets (``[[presets]]``), the guide's example levers (``[examples]``) and the
+days the version is in force (``valid_from`` / ``valid_until``, which let a period pick its rulebook).
+Every table names its keys (``KNOWN_KEYS``): an unknown one is refused in Vietnamese, naming it.
 """
 from __future__ import annotations
 
 import math
+import re
 import tomllib
 from dataclasses import dataclass
+from datetime import date
 from functools import cached_property, lru_cache
 from pathlib import Path
 
@@ -99,6 +106,51 @@ class Band:
 
 
 @dataclass(frozen=True)
+class HeaderRule:
+    """A report header that names a count (``[[headers]]``): words as written; the importer folds them."""
+
+    count: str
+    all_of: tuple[str, ...] = ()
+    any_of: tuple[tuple[str, ...], ...] = ()  # one word of each list must appear
+    none_of: tuple[str, ...] = ()
+    rate: bool = False  # the column is a rate (%) of ``count``
+
+
+@dataclass(frozen=True)
+class PresetRule:
+    """Bring ``lever``'s rate to at least ``min_rate`` for units at ``levels`` whose name contains a text."""
+
+    lever: str
+    min_rate: float  # fraction 0..1 of the lever's denominator
+    levels: tuple[str, ...]
+    name_contains: str = ""
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A named policy offered on the Chính sách page (``[[presets]]``)."""
+
+    name_vi: str
+    rules: tuple[PresetRule, ...]
+
+
+@dataclass(frozen=True)
+class ExampleLevers:
+    """The levers the guide's worked examples are about (``[examples]``)."""
+
+    loss: str  # why a unit lost points: the indicator this lever feeds (e-results on the portal)
+    overdue: str  # the double cost of an overdue dossier: the lever that avoids them
+
+
+@dataclass(frozen=True)
+class CountRoles:
+    """Counts an importer must know by what they mean, not by their key (``[counts]`` in the TOML)."""
+
+    received: str  # all dossiers of the period: overdue dossiers are counted out of it, and it is required
+    on_time: str  # dossiers handled on time: received − overdue when a report gives only the overdue ones
+
+
+@dataclass(frozen=True)
 class Rulebook:
     id: str
     name_vi: str
@@ -113,6 +165,13 @@ class Rulebook:
     bands: tuple[Band, ...]
     path: str = ""
     extends: str | None = None
+    # OpenFisca-style: the first and last day (inclusive) on which this version scored; None = open-ended
+    valid_from: date | None = None
+    valid_until: date | None = None
+    counts: CountRoles | None = None
+    headers: tuple[HeaderRule, ...] = ()
+    presets: tuple[Preset, ...] = ()
+    examples: ExampleLevers | None = None
 
     # ---- lookups
     def input(self, key: str) -> Input:
@@ -235,6 +294,54 @@ def _fallback_order(inputs: tuple[Input, ...]) -> list[tuple[str, str]]:
     return order
 
 
+# ---------------------------------------------------------------- which rulebook a period is scored by
+
+_PERIOD = re.compile(r"^(\d{4})(?:-(?:Q([1-4])|(0[1-9]|1[0-2])))?$")  # 2026, 2026-Q3, 2023-02
+
+
+def period_start(period: str) -> date | None:
+    """The first day of a period written 2023-02 (month), 2026-Q3 (quarter) or 2026 (year); None otherwise."""
+    m = _PERIOD.match(str(period).strip().upper())
+    if not m:
+        return None
+    month = int(m[3]) if m[3] else (3 * int(m[2]) - 2 if m[2] else 1)
+    return date(int(m[1]), month, 1)
+
+
+def rulebook_for_period(period: str) -> str:
+    """Id of the shipped rulebook in force on the first day of ``period`` (its valid_from … valid_until).
+
+    As in OpenFisca, a period takes the rules in force at its start. A period before every rulebook gets
+    the oldest one (the index began in 2022: nothing older exists); an empty or unreadable period gets
+    ``DEFAULT_RULEBOOK``, the portal's current rules."""
+    start = period_start(period)
+    if start is None:
+        return DEFAULT_RULEBOOK
+    dated = [rb for rb in map(load_rulebook, available_rulebooks()) if rb.valid_from or rb.valid_until]
+    in_force = [rb for rb in dated if (rb.valid_from or date.min) <= start <= (rb.valid_until or date.max)]
+    if in_force:
+        return max(in_force, key=lambda rb: rb.valid_from or date.min).id
+    oldest = min(dated, key=lambda rb: rb.valid_from or date.min, default=None)
+    if oldest is not None and oldest.valid_from and start < oldest.valid_from:
+        return oldest.id
+    return DEFAULT_RULEBOOK
+
+
+def rulebook_for_periods(periods: list[str]) -> str:
+    """The one rulebook of every period of a file; refused when its periods fall under different versions
+    (a file mixing 2023-02 and 2026-Q3 cannot be scored by one rulebook without a choice by the user)."""
+    first: dict[str, str] = {}  # rulebook id → the first period that picks it (one example each)
+    for p in sorted(str(p).strip() for p in periods):
+        if p:
+            first.setdefault(rulebook_for_period(p), p)
+    ids = sorted(first)
+    if len(ids) > 1:
+        which = "; ".join(f"kỳ {p[:40]} → {r}" for r, p in sorted(first.items(), key=lambda item: item[1]))
+        raise RulebookError(f"Các kỳ trong số liệu thuộc nhiều bộ quy tắc khác nhau ({which}). "
+                            "Hãy tách theo kỳ hoặc chọn một bộ quy tắc.")
+    return ids[0] if ids else DEFAULT_RULEBOOK
+
+
 # ---------------------------------------------------------------- loading and validation
 
 
@@ -278,9 +385,10 @@ def _load_file(path: Path, chain: tuple[Path, ...] = ()) -> Rulebook:
 # Every key a rulebook may hold, by table: an unknown one (a typo such as «thresold») is refused, never
 # ignored, since an ignored key silently scores with the default instead of what the author wrote.
 KNOWN_KEYS: dict[str, frozenset[str]] = {
-    "": frozenset({"rulebook", "bands", "inputs", "groups", "indicators", "levers"}),
-    "rulebook": frozenset({"id", "name_vi", "name_en", "description_vi", "description_en", "observed", "rounding",
-                           "extends"}),
+    "": frozenset({"rulebook", "bands", "inputs", "groups", "indicators", "levers", "counts", "headers",
+                   "presets", "examples"}),
+    "rulebook": frozenset({"id", "name_vi", "name_en", "description_vi", "description_en", "observed", "extends",
+                           "valid_from", "valid_until"}),
     "bands": frozenset({"name_vi", "min"}),
     "inputs": frozenset({"key", "name_vi", "name_en", "portal", "fallback"}),
     "groups": frozenset({"code", "name_vi", "name_en", "max"}),
@@ -288,27 +396,44 @@ KNOWN_KEYS: dict[str, frozenset[str]] = {
                              "threshold", "zero_rule", "policy", "confidence", "source", "report_code", "note_vi"}),
     "indicators.policy": frozenset(LEVELS),
     "levers": frozenset({"key", "name_vi", "unit_vi", "moves", "effort", "note_vi", "remaining_vi"}),
+    "counts": frozenset({"received", "on_time"}),
+    "headers": frozenset({"all", "any", "none", "count", "rate"}),
+    "presets": frozenset({"name_vi", "rules"}),
+    "presets.rules": frozenset({"lever", "min_rate", "levels", "name_contains"}),
+    "examples": frozenset({"loss", "overdue"}),
 }
-ROUNDING = "half_up_2"  # the engine's one rounding: each indicator's points half-up to 2 decimals, as the portal
+# Keys that rulebooks once held, with what to do instead. ``rounding`` (always "half_up_2") was read by
+# nobody: rounding each indicator's points half-up to 2 decimals is the portal's one rule, built into the
+# engine, the planner's integer model (hundredths) and the live bar, so a rulebook cannot choose another.
+RETIRED_KEYS = {
+    "rounding": "chiso luôn làm tròn điểm từng chỉ tiêu đến 2 chữ số thập phân (làm tròn lên khi ở giữa) như "
+                "Cổng DVCQG, không theo bộ quy tắc; hãy xóa dòng này",
+}
 
 
 def _check_known_keys(v: "_Validator", raw: dict) -> None:
     def check(table: dict, allowed: frozenset[str], where: str) -> None:
         unknown = sorted(k for k in table if k not in allowed)
         if unknown:
-            v.fail(f"{where}: khóa «{unknown[0]}» không có trong bộ quy tắc (các khóa dùng được: "
-                   f"{', '.join(sorted(allowed))}).")
+            why = RETIRED_KEYS.get(unknown[0]) or f"các khóa dùng được: {', '.join(sorted(allowed))}"
+            v.fail(f"{where}: khóa «{unknown[0]}» không có trong bộ quy tắc ({why}).")
 
     check(raw, KNOWN_KEYS[""], "Tệp bộ quy tắc")
-    for name in ("rulebook",):
+    for name in ("rulebook", "counts", "examples"):
         if isinstance(raw.get(name), dict):
             check(raw[name], KNOWN_KEYS[name], f"[{name}]")
-    for name in ("bands", "inputs", "groups", "indicators", "levers"):
-        for n, d in enumerate(raw.get(name) or [], start=1):
-            if isinstance(d, dict):
-                check(d, KNOWN_KEYS[name], f"[[{name}]] số {n}")
-                if name == "indicators" and isinstance(d.get("policy"), dict):
-                    check(d["policy"], KNOWN_KEYS["indicators.policy"], f"[[indicators]] số {n}, policy")
+    for name in ("bands", "inputs", "groups", "indicators", "levers", "headers", "presets"):
+        for n, d in enumerate(_tables(raw.get(name)), start=1):
+            check(d, KNOWN_KEYS[name], f"[[{name}]] số {n}")
+            if name == "indicators" and isinstance(d.get("policy"), dict):
+                check(d["policy"], KNOWN_KEYS["indicators.policy"], f"[[indicators]] số {n}, policy")
+            for m, rule in enumerate(_tables(d.get("rules")) if name == "presets" else [], start=1):
+                check(rule, KNOWN_KEYS["presets.rules"], f"[[presets]] số {n}, quy tắc số {m}")
+
+
+def _tables(value: object) -> list[dict]:
+    """The tables of an array of tables (what is not a table is refused later, by the parser)."""
+    return [d for d in value if isinstance(d, dict)] if isinstance(value, list) else []
 
 
 def parse_rulebook(raw: dict, path: Path, chain: tuple[Path, ...] = ()) -> Rulebook:
@@ -316,24 +441,12 @@ def parse_rulebook(raw: dict, path: Path, chain: tuple[Path, ...] = ()) -> Ruleb
     v = _Validator(path.name)
     head = v.table(raw, "rulebook", "[rulebook]")
     _check_known_keys(v, raw)
-    if head.get("rounding", ROUNDING) != ROUNDING:
-        v.fail(f"[rulebook]: rounding «{head.get('rounding')}» chưa được hỗ trợ; chiso làm tròn điểm từng chỉ tiêu "
-               f"lên 2 chữ số thập phân như Cổng DVCQG («{ROUNDING}»).")
     base = _load_base(v, head, path, chain)
     inputs = _parse_inputs(v, raw, base)
     keys = {i.key for i in inputs}
-    groups = tuple(
-        Group(
-            code=v.text(g, "code", f"[[groups]] số {n}"),
-            name_vi=v.text(g, "name_vi", f"[[groups]] số {n}"),
-            name_en=v.text(g, "name_en", f"[[groups]] số {n}"),
-            max=v.number(g, "max", f"[[groups]] số {n}"),
-        )
-        for n, g in enumerate(v.array(raw, "groups"), start=1)
-    )
-    indicators = tuple(
-        _parse_indicator(v, d, n, keys) for n, d in enumerate(v.array(raw, "indicators"), start=1)
-    )
+    groups = _parse_groups(v, raw, base)
+    tables = _indicator_tables(v, raw, base, [g.code for g in groups])
+    indicators = tuple(_parse_indicator(v, d, n, keys) for n, d in enumerate(tables, start=1))
     levers = _parse_levers(v, raw, base, keys)
     bands = (
         tuple(
@@ -357,21 +470,173 @@ def parse_rulebook(raw: dict, path: Path, chain: tuple[Path, ...] = ()) -> Ruleb
         bands=tuple(sorted(bands, key=lambda b: -b.min)),
         path=str(path),
         extends=head.get("extends"),
+        valid_from=_date(v, head, "valid_from"),
+        valid_until=_date(v, head, "valid_until"),
+        counts=_parse_counts(v, raw, base, keys),
+        headers=_parse_headers(v, raw, base, keys, {i.numerator for i in indicators}),
+        presets=_parse_presets(v, raw, base, {lv.key for lv in levers}),
+        examples=_parse_examples(v, raw, base, {lv.key for lv in levers}),
     )
     _check_structure(v, rb)
+    if rb.valid_from and rb.valid_until and rb.valid_until < rb.valid_from:
+        v.fail(f"[rulebook]: valid_until ({rb.valid_until:%d/%m/%Y}) trước valid_from ({rb.valid_from:%d/%m/%Y}).")
     return rb
 
 
+def _date(v: "_Validator", head: dict, key: str) -> date | None:
+    """A TOML date (``valid_from = 2022-06-23``, unquoted); a date-time or a text is refused."""
+    val = head.get(key)
+    if val is not None and (not isinstance(val, date) or hasattr(val, "hour")):
+        v.fail(f"[rulebook]: «{key}» phải là một ngày TOML không có dấu ngoặc kép, ví dụ 2022-06-23; đang là {val!r}.")
+    return val
+
+
 def _load_base(v: "_Validator", head: dict, path: Path, chain: tuple[Path, ...]) -> Rulebook | None:
-    """The rulebook named by ``extends`` (a file next to this one), refusing a cycle of extends."""
+    """The rulebook named by ``extends``: a file next to this one, else the shipped rulebook of that id
+    (so a rulebook of one's own can extend ``portal-2026`` from any folder); a cycle is refused."""
     if not head.get("extends"):
         return None
-    base_path = path.parent / f"{v.text(head, 'extends', '[rulebook]')}.toml"
+    name = v.text(head, "extends", "[rulebook]")
+    base_path = path.parent / f"{name}.toml"
+    if not base_path.exists() and name in available_rulebooks():
+        base_path = RULEBOOK_DIR / f"{name}.toml"
     seen = (*chain, path.resolve())
     if base_path.resolve() in seen:
         loop = (*seen[seen.index(base_path.resolve()):], base_path)
         v.fail(f"Bộ quy tắc kế thừa (extends) vòng tròn: {' → '.join(f'«{p.stem}»' for p in loop)}.")
     return _load_file(base_path, seen)
+
+
+def _parse_counts(v: "_Validator", raw: dict, base: Rulebook | None, keys: set[str]) -> CountRoles | None:
+    """``[counts]``: which input is the total of dossiers and which the on-time ones (optional: without
+    it, a report's overdue column cannot be turned into on-time dossiers and is set aside)."""
+    if "counts" not in raw:
+        return base.counts if base else None
+    table = v.table(raw, "counts", "[counts]")
+    roles = {}
+    for role in ("received", "on_time"):
+        roles[role] = v.text(table, role, "[counts]")
+        if roles[role] not in keys:
+            v.fail(f"[counts]: {role} «{roles[role]}» không phải số liệu đã khai báo trong [[inputs]].")
+    return CountRoles(**roles)
+
+
+def _parse_headers(
+    v: "_Validator", raw: dict, base: Rulebook | None, keys: set[str], numerators: set[str]
+) -> tuple[HeaderRule, ...]:
+    """``[[headers]]``: the words of a report header naming a count (the base's when the file has none)."""
+    if "headers" not in raw:
+        return base.headers if base else ()
+    rules = []
+    for n, d in enumerate(v.array(raw, "headers"), start=1):
+        where = f"[[headers]] số {n}"
+        count = v.text(d, "count", where)
+        rate = d.get("rate", False)
+        if not isinstance(rate, bool):
+            v.fail(f"{where}: «rate» phải là true hoặc false, đang là {rate!r}.")
+        if count not in (numerators if rate else keys):
+            what = "tử số của chỉ tiêu nào (tỷ lệ cần mẫu số)" if rate else "số liệu đã khai báo trong [[inputs]]"
+            v.fail(f"{where}: count «{count}» không phải {what}.")
+        any_of = d.get("any", [])
+        if not isinstance(any_of, list):
+            v.fail(f"{where}: «any» phải là danh sách các danh sách từ, đang là {any_of!r}.")
+        rule = HeaderRule(count, v.words(d, "all", where), tuple(v.words({"any": g}, "any", where) for g in any_of),
+                          v.words(d, "none", where), rate)
+        if not rule.all_of and not any(rule.any_of):
+            v.fail(f"{where}: cần ít nhất một từ trong «all» hoặc «any» (một quy tắc không có từ nào khớp mọi cột).")
+        rules.append(rule)
+    return tuple(rules)
+
+
+def _parse_examples(v: "_Validator", raw: dict, base: Rulebook | None, lever_keys: set[str]) -> ExampleLevers | None:
+    """``[examples]``: the levers of the guide's worked examples (without it, those examples are not shown)."""
+    if "examples" not in raw:
+        return base.examples if base else None
+    table = v.table(raw, "examples", "[examples]")
+    levers = {role: v.text(table, role, "[examples]") for role in ("loss", "overdue")}
+    for role, key in levers.items():
+        if key not in lever_keys:
+            v.fail(f"[examples]: {role} «{key}» không có trong [[levers]].")
+    return ExampleLevers(**levers)
+
+
+def _parse_presets(v: "_Validator", raw: dict, base: Rulebook | None, lever_keys: set[str]) -> tuple[Preset, ...]:
+    """``[[presets]]``: named policies, each a list of rules over this rulebook's levers."""
+    if "presets" not in raw:
+        return base.presets if base else ()
+    presets = []
+    for n, d in enumerate(v.array(raw, "presets"), start=1):
+        name = v.text(d, "name_vi", f"[[presets]] số {n}")
+        where = f"[[presets]] «{name}»"
+        rules = d.get("rules")
+        if not isinstance(rules, list) or not rules or not all(isinstance(r, dict) for r in rules):
+            v.fail(f"{where}: «rules» phải là danh sách quy tắc (ít nhất một), đang là {rules!r}.")
+        presets.append(Preset(name, tuple(_parse_preset_rule(v, r, where, lever_keys) for r in rules)))
+    v.unique([p.name_vi for p in presets], "[[presets]] name_vi")
+    return tuple(presets)
+
+
+def _parse_preset_rule(v: "_Validator", d: dict, where: str, lever_keys: set[str]) -> PresetRule:
+    lever = v.text(d, "lever", where)
+    if lever not in lever_keys:
+        v.fail(f"{where}: lever «{lever}» không có trong [[levers]].")
+    rate = v.number(d, "min_rate", where)
+    if not 0.0 <= rate <= 1.0:
+        v.fail(f"{where}: min_rate phải trong khoảng [0, 1] (tỷ lệ, 0,8 = 80%), đang là {rate:g}.")
+    levels = v.words(d, "levels", where)
+    if not levels or any(lvl not in LEVELS for lvl in levels):
+        v.fail(f"{where}: levels phải là danh sách cấp trong {', '.join(LEVELS)}, đang là {list(levels)!r}.")
+    name = d.get("name_contains", "")
+    if not isinstance(name, str):
+        v.fail(f"{where}: «name_contains» phải là chuỗi ký tự, đang là {name!r}.")
+    return PresetRule(lever, rate, levels, name)
+
+
+def _parse_groups(v: "_Validator", raw: dict, base: Rulebook | None) -> tuple[Group, ...]:
+    """This file's groups (the whole list: a version regroups), or the base's when it lists none."""
+    if "groups" not in raw and base is not None:
+        return base.groups
+    return tuple(
+        Group(
+            code=v.text(g, "code", f"[[groups]] số {n}"),
+            name_vi=v.text(g, "name_vi", f"[[groups]] số {n}"),
+            name_en=v.text(g, "name_en", f"[[groups]] số {n}"),
+            max=v.number(g, "max", f"[[groups]] số {n}"),
+        )
+        for n, g in enumerate(v.array(raw, "groups"), start=1)
+    )
+
+
+def _indicator_tables(v: "_Validator", raw: dict, base: Rulebook | None, group_order: list[str]) -> list[dict]:
+    """The indicator tables to parse: this file's, or, under ``extends``, the base's with this file's
+    entries laid over them key by key (an entry names its ``code``; a code the base lacks is a new
+    indicator). Indicators are then ordered by their group, keeping the base's order inside a group, so
+    that an indicator moved to another group sits where a reader of that group expects it."""
+    if base is None:
+        return v.array(raw, "indicators")
+    entries = raw.get("indicators", [])
+    if not isinstance(entries, list) or not all(isinstance(d, dict) for d in entries):
+        v.fail("[[indicators]] phải là danh sách các bảng.")
+    codes = [v.text(d, "code", f"[[indicators]] số {n}") for n, d in enumerate(entries, start=1)]
+    v.unique(codes, "[[indicators]] code")
+    tables = {ind.code: _indicator_table(ind) for ind in base.indicators}
+    for code, d in zip(codes, entries):
+        tables[code] = {**tables.get(code, {}), **d}
+    rank = {g: n for n, g in enumerate(group_order)}
+    return sorted(tables.values(), key=lambda d: rank.get(d.get("group"), len(rank)))
+
+
+def _indicator_table(ind: Indicator) -> dict:
+    """An indicator as the TOML table it was read from (the base of an ``extends`` override)."""
+    table = {
+        "code": ind.code, "group": ind.group, "name_vi": ind.name_vi, "name_en": ind.name_en, "max": ind.max,
+        "numerator": ind.numerator, "denominator": ind.denominator, "curve": ind.curve,
+        "zero_rule": ind.zero_rule, "policy": dict(ind.policy), "confidence": ind.confidence,
+        "source": ind.source, "report_code": ind.report_code, "note_vi": ind.note_vi,
+    }
+    if ind.curve == "threshold":
+        table["threshold"] = ind.threshold
+    return table
 
 
 def _parse_inputs(v: "_Validator", raw: dict, base: Rulebook | None) -> tuple[Input, ...]:
@@ -547,6 +812,13 @@ class _Validator:
         if val not in allowed:
             self.fail(f"{where}: «{key}» phải là một trong {', '.join(allowed)}, đang là {val!r}.")
         return val
+
+    def words(self, d: dict, key: str, where: str) -> tuple[str, ...]:
+        """A list of non-empty words (absent: none)."""
+        val = d.get(key, [])
+        if not isinstance(val, list) or not all(isinstance(w, str) and w.strip() for w in val):
+            self.fail(f"{where}: «{key}» phải là danh sách từ (chuỗi ký tự không rỗng), đang là {val!r}.")
+        return tuple(val)
 
     def unique(self, values: list[str], what: str) -> None:
         seen: set[str] = set()

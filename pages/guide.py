@@ -18,7 +18,7 @@ from chiso.guide.text import (
 )
 from chiso.guide.calc import Units
 from chiso.guide.cheatsheet import cheatsheet_html
-from chiso.guide.examples import E_RESULT_LEVER, lever_indicator
+from chiso.guide.examples import example_indicator
 from chiso.rulebook import LEVEL_NAMES_VI, available_rulebooks, load_rulebook
 from ui import address
 from ui.charts import PLOTLY_CONFIG
@@ -138,7 +138,7 @@ def curves() -> None:
         "Chọn một chỉ tiêu và một đơn vị: biểu đồ bên trái cho thấy điểm theo tỷ lệ, biểu đồ bên phải cho thấy "
         "điểm thay đổi thế nào khi đơn vị có thêm hoặc bớt hồ sơ (mẫu số giữ nguyên). Đường nét đứt là ngưỡng đủ điểm."
     )
-    first = lever_indicator(rb, E_RESULT_LEVER)  # by default, the indicator of the first worked example
+    first = example_indicator(rb)  # by default, the indicator of the first worked example
     keep = remembered("guide_curve_ind", rb.indicator_codes, first.code if first else None)
     a, b = st.columns(2)
     with a:

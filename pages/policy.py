@@ -6,7 +6,7 @@ from chiso.errors import ChisoError
 from chiso.explain import HELD_NOTE_VI, HELD_VI
 from chiso.io.export import ExportMeta, policy_workbook
 from chiso.fmt import fmt_delta, fmt_int, fmt_points
-from chiso.policy import PRESETS_VI, PolicyRule, apply_policy
+from chiso.policy import PolicyRule, apply_policy, presets_vi
 from chiso.rulebook import LEVEL_NAMES_VI, LEVELS
 from ui import address
 from ui.safe_md import md
@@ -23,7 +23,7 @@ st.caption("Áp dụng một quy tắc cho cả nhóm đơn vị — mỗi đơn
            "rồi xem điểm mới, ai lên hạng, ai xuống hạng, và mức chung của từng nhóm.")
 
 levers = {lv.key: lv for lv in rb.levers}
-presets = {k: v for k, v in PRESETS_VI.items() if all(r.lever in levers for r in v)}
+presets = presets_vi(rb)  # the rulebook's own, over its own levers
 address.restore_choice("rule", "pol_preset", {address.slug(k): k for k in [*presets, CUSTOM]})
 choice = st.selectbox("Quy tắc", list(presets) + [CUSTOM], key="pol_preset")
 address.put(rule=address.slug(choice))

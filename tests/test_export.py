@@ -13,7 +13,7 @@ from chiso.engine import input_matrix, level_index
 from chiso.explain import PARTIAL_NOTE_VI
 from chiso.fmt import fmt_int
 from chiso.io.export import COUNT, POINTS, RANK, ExportMeta, UnitReport, UnitScenario, policy_workbook, safe_text, unit_summary_html, unit_workbook
-from chiso.policy import PRESETS_VI, apply_policy
+from chiso.policy import apply_policy, presets_vi
 from chiso.rulebook import load_rulebook
 from chiso.samples import available_samples, load_sample
 from chiso.scenario import lever_rooms, score_scenarios
@@ -95,7 +95,7 @@ def test_policy_workbook(report):
     table = load_sample(available_samples()[0], RB)
     base = baseline(table, RB)
     x = input_matrix(table.frame, RB)
-    res = apply_policy(PRESETS_VI["Không còn hồ sơ quá hạn ở cấp xã"], x, level_index(table.frame["level"]),
+    res = apply_policy(presets_vi(RB)["Không còn hồ sơ quá hạn ở cấp xã"], x, level_index(table.frame["level"]),
                        table.frame["unit_name"].to_numpy(object), table.frame["unit_code"].to_numpy(object), base, RB)
     wb = openpyxl.load_workbook(io.BytesIO(policy_workbook(res, ExportMeta(RB, "Mẫu"))))
     assert wb.sheetnames == ["Tóm tắt", "Đơn vị", "Nhóm chỉ số", "Yếu tố cải thiện"]

@@ -13,8 +13,7 @@ from chiso.calibration import baseline
 from chiso.engine import ZERO_DEN_FULL, input_matrix, score
 from chiso.guide.calc import Units
 from chiso.guide.examples import (
-    E_RESULT_LEVER,
-    lever_indicator,
+    example_indicator,
     loss_example,
     nearest_double_cost,
     overdue_example,
@@ -67,7 +66,7 @@ def indicator_after(units: Units, frame: pd.DataFrame, i: int, code: str, **chan
 def test_loss_example_picks_the_commune_that_loses_most(data):
     units, frame = data
     rb = units.rb
-    ind = lever_indicator(rb, E_RESULT_LEVER)
+    ind = example_indicator(rb)
     ex = loss_example(units, ind.code)
     k = rb.indicator_codes.index(ind.code)
     started = (units.base.level == COMMUNE) & units.decided(k) & (units.base.numerator[:, k] > 0)
@@ -150,7 +149,7 @@ def test_tay_ninh_report_phuong_1():
     rb = load_rulebook("qd766-2022")
     table = load_paths([path], rb)
     units = Units(baseline(table, rb), input_matrix(table.frame, rb), tuple(table.frame["unit_name"].astype(str)))
-    ex = loss_example(units, lever_indicator(rb, E_RESULT_LEVER).code)
+    ex = loss_example(units, example_indicator(rb).code)
     assert ex.unit_name == "UBND Phường 1"
     assert "= 2,78%." in ex.steps_vi[1]
     assert ex.lost == pytest.approx(6 - ex.points) and ex.lost > 5.8
@@ -221,7 +220,7 @@ def test_every_expected_answer_is_the_engines(data, seed):
             code = ex.key.split(":")[1]
             assert ex.answer == indicator_after(units, frame, i, code)
         elif ex.kind == "need_one_point":
-            key = rb.lever(E_RESULT_LEVER).moves[0]
+            key = rb.lever(rb.examples.loss).moves[0]
             now = total_after(units, frame, i)
             k = int(ex.answer)
             assert total_after(units, frame, i, **{key: k}) - now >= 1 - 1e-9

@@ -9,7 +9,7 @@ import pytest
 from chiso.calibration import baseline
 from chiso.engine import input_matrix, level_index
 from chiso.errors import DataError
-from chiso.policy import PRESETS_VI, PolicyRule, apply_policy, in_scope, lever_matrix, rule_deltas
+from chiso.policy import PolicyRule, apply_policy, in_scope, lever_matrix, presets_vi, rule_deltas
 from chiso.rulebook import LEVELS, load_rulebook
 from chiso.samples import available_samples, load_sample
 from chiso.scenario import lever_rooms, simulate
@@ -38,7 +38,7 @@ def test_lever_matrix_equals_lever_rooms_for_every_unit(sample):
 
 def test_min_rate_rule_brings_wards_to_80_percent(sample):
     table, x, lvl, base = sample
-    rule = PRESETS_VI["Mọi phường đạt ít nhất 80% kết quả điện tử"][0]
+    rule = presets_vi(RB)["Mọi phường đạt ít nhất 80% kết quả điện tử"][0]
     names = table.frame["unit_name"].to_numpy(object)
     d = rule_deltas(rule, x, lvl, names, RB)
     k = [lv.key for lv in RB.levers].index("e_results")
@@ -57,7 +57,7 @@ def test_min_rate_rule_brings_wards_to_80_percent(sample):
 
 def test_no_overdue_rule_and_rescoring(sample):
     table, x, lvl, base = sample
-    rules = PRESETS_VI["Không còn hồ sơ quá hạn ở cấp xã"]
+    rules = presets_vi(RB)["Không còn hồ sơ quá hạn ở cấp xã"]
     names = table.frame["unit_name"].to_numpy(object)
     codes = table.frame["unit_code"].to_numpy(object)
     res = apply_policy(rules, x, lvl, names, codes, base, RB)
@@ -99,7 +99,7 @@ def _tay_ninh_policy(preset: str):
     table = load_sample(s, rb)
     base = baseline(table, rb)
     names = table.frame["unit_name"].to_numpy(object)
-    return apply_policy(PRESETS_VI[preset], input_matrix(table.frame, rb), level_index(table.frame["level"]),
+    return apply_policy(presets_vi(rb)[preset], input_matrix(table.frame, rb), level_index(table.frame["level"]),
                         names, base.codes, base, rb)
 
 
@@ -116,7 +116,7 @@ def test_units_that_fell_behind_say_whether_their_score_rose():
     assert any(r.change > 0 for r in down.itertuples())
 
 
-@pytest.mark.parametrize("preset", list(PRESETS_VI))
+@pytest.mark.parametrize("preset", list(presets_vi(RB)))
 def test_policy_figures_have_the_portals_two_decimals(preset):
     res = _tay_ninh_policy(preset)
     frames = [res.cohorts(), res.groups(), res.units()]
@@ -132,7 +132,7 @@ def test_a_group_without_data_has_no_mean_never_zero():
     out of the other means."""
     from chiso.explain import held_groups
 
-    res = _tay_ninh_policy(next(iter(PRESETS_VI)))
+    res = _tay_ninh_policy("Mọi phường đạt ít nhất 80% kết quả điện tử")
     grp = res.groups()
     held = held_groups(res.base)
     for row in grp.itertuples():

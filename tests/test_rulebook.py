@@ -152,7 +152,101 @@ def test_an_unknown_key_is_refused_naming_it_not_silently_ignored(tmp_path, wher
     assert f"khóa «{key}» không có trong bộ quy tắc" in str(info.value) and where in str(info.value)
 
 
-def test_a_rounding_other_than_the_engines_is_refused(tmp_path):
-    text = PORTAL.replace('rounding = "half_up_2"', 'rounding = "bankers"', 1)
-    with pytest.raises(RulebookError, match="rounding «bankers» chưa được hỗ trợ"):
+@pytest.mark.parametrize("value", ["half_up_2", "bankers"])
+def test_rounding_is_not_a_rulebook_key(tmp_path, value):
+    """Rounding is the portal's one rule, built into the engine, the planner's integer model and the live
+    bar; a key that could hold one value only was read by nobody, so a file that still sets it is told so."""
+    assert "rounding" not in PORTAL
+    text = PORTAL.replace("[rulebook]\n", f'[rulebook]\nrounding = "{value}"\n', 1)
+    with pytest.raises(RulebookError) as info:
         load_rulebook(str(broken(tmp_path, text)))
+    assert "[rulebook]: khóa «rounding» không có trong bộ quy tắc" in str(info.value)
+    assert "luôn làm tròn điểm từng chỉ tiêu đến 2 chữ số thập phân" in str(info.value)
+
+
+# ---------------------------------------------------------------- extends: override single indicators
+
+FULL_QD766 = Path(__file__).parent / "fixtures" / "rulebooks" / "qd766-2022-full.toml"
+# What a rulebook was before the data moved into it: every field a test of today's file can compare.
+CONTENT = ("id", "name_vi", "name_en", "description_vi", "description_en", "observed", "extends",
+           "inputs", "groups", "indicators", "levers", "bands")
+
+
+def _content(rb) -> dict:
+    return {name: getattr(rb, name) for name in CONTENT}
+
+
+def test_qd766_as_overrides_is_the_same_rulebook_as_written_in_full(tmp_path: Path) -> None:
+    """The shipped qd766-2022 (only what differs from portal-2026) equals the old file written in full."""
+    (tmp_path / "portal-2026.toml").write_text(PORTAL, encoding="utf-8")
+    full_path = tmp_path / "qd766-2022.toml"
+    full_path.write_text(FULL_QD766.read_text(encoding="utf-8"), encoding="utf-8")
+    full = load_rulebook(str(full_path))
+    shipped = load_rulebook("qd766-2022")
+    assert _content(shipped) == _content(full)
+    assert [i.code for i in shipped.indicators] == [i.code for i in full.indicators]  # order included
+    assert shipped.compiled.group_idx.tolist() == full.compiled.group_idx.tolist()
+
+
+CHILD_HEAD = '[rulebook]\nid = "child"\nname_vi = "Bộ con"\nname_en = "Child"\nextends = "portal-2026"\n'
+
+
+def test_an_override_changes_only_the_keys_it_names(tmp_path: Path) -> None:
+    """From any folder, ``extends`` finds the shipped base; the other 20 indicators stay the base's."""
+    text = CHILD_HEAD + '[[indicators]]\ncode = "REUSED_DIGITIZED_DATA"\nthreshold = 0.5\nconfidence = "guess"\n'
+    child = load_rulebook(str(broken(tmp_path, text, "child.toml")))
+    portal = load_rulebook("portal-2026")
+    ind = child.indicator("REUSED_DIGITIZED_DATA")
+    assert (ind.threshold, ind.confidence, ind.curve, ind.max) == (0.5, "guess", "threshold", 2)
+    assert [i for i in child.indicators if i.code != ind.code] == [i for i in portal.indicators if i.code != ind.code]
+    assert (child.groups, child.inputs, child.levers, child.bands) == (portal.groups, portal.inputs, portal.levers,
+                                                                       portal.bands)
+
+
+def test_a_new_code_under_extends_is_a_new_indicator_checked_in_full(tmp_path: Path) -> None:
+    text = CHILD_HEAD + '[[indicators]]\ncode = "NEW_ONE"\ngroup = "PROGRESS"\nmax = 1\n'
+    with pytest.raises(RulebookError) as info:
+        load_rulebook(str(broken(tmp_path, text, "child.toml")))
+    assert "[[indicators]] «NEW_ONE»" in str(info.value) and "child.toml" in str(info.value)
+
+
+@pytest.mark.parametrize("entries, message", [
+    ('[[indicators]]\nconfidence = "guess"\n', "[[indicators]] số 1: thiếu trường «code»"),
+    ('[[indicators]]\ncode = "DOSSIER_SYNC"\n[[indicators]]\ncode = "DOSSIER_SYNC"\n', "code «DOSSIER_SYNC» bị trùng"),
+    ('[[indicators]]\ncode = "DOSSIER_SYNC"\nmax = 7\n', "tổng điểm các chỉ tiêu là 19"),
+])
+def test_a_broken_override_is_refused(tmp_path: Path, entries: str, message: str) -> None:
+    with pytest.raises(RulebookError) as info:
+        load_rulebook(str(broken(tmp_path, CHILD_HEAD + entries, "child.toml")))
+    assert message in str(info.value)
+
+
+@pytest.mark.parametrize("where, anchor", [
+    ("Tệp bộ quy tắc", "[rulebook]\n"),
+    ("[rulebook]", 'id = "portal-2026"\n'),
+    ("[[bands]] số 1", 'name_vi = "Xuất sắc"\n'),
+    ("[[inputs]] số 1", 'key = "tthc_published_on_time"\n'),
+    ("[counts]", 'received = "dossiers_received"\n'),
+    ("[[headers]] số 1", 'count = "petitions_on_time"\n'),
+    ("[[groups]] số 1", 'code = "TRANSPARENCY"\n'),
+    ("[[indicators]] số 1", 'code = "PUBLISH_ON_TIME"\n'),
+    ("[[levers]] số 1", 'key = "e_results"\n'),
+    ("[examples]", 'loss = "e_results"\n'),
+    ("[[presets]] số 1", 'name_vi = "Mọi phường đạt ít nhất 80% kết quả điện tử"\n'),
+])
+def test_an_unknown_key_is_refused_in_every_table(tmp_path, where, anchor):
+    """Each table of the schema names its keys; a stray one anywhere is refused, in Vietnamese, by name."""
+    assert anchor in PORTAL
+    typo = "ghichu = 1\n"
+    text = typo + PORTAL if where == "Tệp bộ quy tắc" else PORTAL.replace(anchor, anchor + typo, 1)
+    with pytest.raises(RulebookError) as info:
+        load_rulebook(str(broken(tmp_path, text)))
+    assert f"{where}: khóa «ghichu» không có trong bộ quy tắc (các khóa dùng được: " in str(info.value)
+
+
+def test_an_unknown_key_in_an_override_is_refused_naming_the_file(tmp_path: Path) -> None:
+    text = CHILD_HEAD + '[[indicators]]\ncode = "DOSSIER_SYNC"\nconfidance = "guess"\n'
+    with pytest.raises(RulebookError) as info:
+        load_rulebook(str(broken(tmp_path, text, "child.toml")))
+    assert "[[indicators]] số 1: khóa «confidance» không có trong bộ quy tắc" in str(info.value)
+    assert "child.toml" in str(info.value)

@@ -9,7 +9,7 @@ import streamlit as st
 from chiso.fmt import fmt_percent, fmt_points
 from chiso.guide.calc import Units
 from chiso.guide.examples import (
-    E_RESULT_LEVER, lever_indicator, loss_example, overdue_example, overdue_skip_reason_vi, petition_example,
+    example_indicator, loss_example, overdue_example, overdue_skip_reason_vi, petition_example,
     petition_skip_reason_vi,
 )
 from chiso.guide.exercise_sheet import exercise_sheet_html
@@ -29,7 +29,7 @@ GUIDE_TAB_KEY = "guide_tab"  # the open tab's label, in session state
 def worked_examples(rb: Rulebook, units: Units) -> None:
     st.markdown("Ba ví dụ tính trực tiếp từ dữ liệu đang mở; đơn vị được chọn bằng tính toán, không gõ tay.")
 
-    ind_e = lever_indicator(rb, E_RESULT_LEVER)
+    ind_e = example_indicator(rb)
     loss = loss_example(units, ind_e.code) if ind_e is not None else None
     st.subheader("1. Vì sao mất điểm ở kết quả điện tử?")
     if loss is None:

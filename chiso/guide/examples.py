@@ -24,9 +24,23 @@ from chiso.guide.calc import (
 )
 from chiso.rulebook import LEVEL_NAMES_VI, LEVELS, Indicator, Rulebook
 
-E_RESULT_LEVER = "e_results"
-OVERDUE_LEVER = "overdue_avoided"
 PREFERRED_LEVEL = "commune"  # trainees are mostly commune and ward officials
+
+
+def loss_lever(rb: Rulebook) -> str | None:
+    """The lever of the first worked example (the rulebook's ``[examples] loss``), None when it names none."""
+    return rb.examples.loss if rb.examples else None
+
+
+def overdue_lever(rb: Rulebook) -> str | None:
+    """The lever that avoids overdue dossiers (the rulebook's ``[examples] overdue``), None when it names none."""
+    return rb.examples.overdue if rb.examples else None
+
+
+def example_indicator(rb: Rulebook) -> Indicator | None:
+    """The indicator the first worked example explains, and the guide opens on (e-results on the portal)."""
+    key = loss_lever(rb)
+    return lever_indicator(rb, key) if key else None
 
 
 def _prefer_level(units: Units, candidates: np.ndarray) -> np.ndarray:
@@ -216,8 +230,11 @@ def overdue_drops(units: Units) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     satisfied dossier fewer.
     """
     rb, b = units.rb, units.base
-    fed = _fed(rb, OVERDUE_LEVER)
-    move = _moves_row(rb, OVERDUE_LEVER)
+    lever = overdue_lever(rb)
+    if lever is None:
+        return np.zeros(0, dtype=np.int64), np.zeros((0, 0)), np.zeros(0)
+    fed = _fed(rb, lever)
+    move = _moves_row(rb, lever)
     moved = move > 0
     ok = np.all([units.decided(k) for k in fed], axis=0) & np.all(units.x[:, moved] >= 1, axis=1)
     idx = np.flatnonzero(ok)
@@ -231,7 +248,8 @@ def overdue_drops(units: Units) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 def overdue_example(units: Units, i: int | None = None) -> OverdueExample | None:
     """What one more overdue dossier costs unit ``i`` (default: a commune where it costs twice, the most)."""
     rb = units.rb
-    if OVERDUE_LEVER not in {lv.key for lv in rb.levers}:
+    lever = overdue_lever(rb)
+    if lever is None:
         return None
     idx, drops, cost = overdue_drops(units)
     if i is None:  # the example's point is the double cost: only a unit that pays it now can show it
@@ -241,8 +259,8 @@ def overdue_example(units: Units, i: int | None = None) -> OverdueExample | None
         cands = _prefer_level(units, twice)
         costs = cost[np.searchsorted(idx, cands)]
         i = int(cands[np.argmax(costs)])
-    fed = _fed(rb, OVERDUE_LEVER)
-    after = rescore(units, i, (units.x[i] - _moves_row(rb, OVERDUE_LEVER))[None, :])
+    fed = _fed(rb, lever)
+    after = rescore(units, i, (units.x[i] - _moves_row(rb, lever))[None, :])
     b = units.base
     parts = tuple(
         Part(rb.indicators[k], float(b.rate[i, k]), float(after.rate[0, k]), float(b.points[i, k]), float(after.points[0, k]))
@@ -267,7 +285,9 @@ def overdue_example(units: Units, i: int | None = None) -> OverdueExample | None
 def nearest_double_cost(units: Units) -> tuple[int, int] | None:
     """(more overdue dossiers, unit) for the unit closest to paying twice per overdue dossier."""
     idx, _, _ = overdue_drops(units)
-    fed = _fed(units.rb, OVERDUE_LEVER)
+    if not len(idx):
+        return None
+    fed = _fed(units.rb, overdue_lever(units.rb))
     steps = [(_until_all_hit(units, int(i), fed), int(i)) for i in _prefer_level(units, idx)]
     steps = [(n, i) for n, i in steps if n]
     return min(steps) if steps else None
@@ -275,6 +295,9 @@ def nearest_double_cost(units: Units) -> tuple[int, int] | None:
 
 def overdue_skip_reason_vi(units: Units) -> str:
     """Why the double-cost example is not shown on the loaded data (the nearest unit, when there is one)."""
+    if overdue_lever(units.rb) is None:
+        return (f"Bộ quy tắc «{units.rb.id}» không nêu yếu tố cải thiện nào giảm hồ sơ quá hạn ([examples]), "
+                "nên không có ví dụ này.")
     idx, drops, _ = overdue_drops(units)
     if not len(idx):
         return "Dữ liệu đang mở không đủ số liệu tiến độ và mức độ hài lòng để tính ví dụ này."
@@ -290,7 +313,7 @@ def overdue_skip_reason_vi(units: Units) -> str:
 
 def _until_all_hit(units: Units, i: int, fed: list[int]) -> int | None:
     """How many more overdue dossiers it takes before every indicator they feed loses points."""
-    move = _moves_row(units.rb, OVERDUE_LEVER)
+    move = _moves_row(units.rb, overdue_lever(units.rb))
     hi = int(np.min(units.x[i, move > 0]))
     base = units.base.points[i, fed]
 
@@ -302,10 +325,11 @@ def _until_all_hit(units: Units, i: int, fed: list[int]) -> int | None:
 
 
 def _total_none_overdue(units: Units, i: int) -> float:
-    room = lever_room(units, i, OVERDUE_LEVER)
+    lever = overdue_lever(units.rb)
+    room = lever_room(units, i, lever)
     if np.isnan(room) or room <= 0:
         return float("nan")
-    return float(lever_totals(units, i, OVERDUE_LEVER, np.array([room]))[0])
+    return float(lever_totals(units, i, lever, np.array([room]))[0])
 
 
 def _overdue_steps(ex: OverdueExample) -> tuple[str, ...]:

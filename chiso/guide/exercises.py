@@ -17,10 +17,10 @@ from chiso.fmt import fmt_count, fmt_number, fmt_percent, fmt_points, parse_vn_n
 from chiso.guide.text import curve_vi, fmt_max
 from chiso.guide.calc import Units, indicator_points, lever_room, lever_totals, steps_for_gain
 from chiso.guide.examples import (
-    E_RESULT_LEVER,
     PREFERRED_LEVEL,
     count_word,
-    lever_indicator,
+    example_indicator,
+    loss_lever,
     overdue_drops,
     overdue_example,
     petition_example,
@@ -155,30 +155,30 @@ def ex_points_at(units: Units, rng: random.Random) -> Exercise | None:
 
 
 def ex_need_one_point(units: Units, rng: random.Random) -> Exercise | None:
-    """How many more e-results for +1 point on the total score?"""
+    """How many more steps of the example lever (e-results on the portal) for +1 point on the total score?"""
     rb = units.rb
-    ind = lever_indicator(rb, E_RESULT_LEVER)
-    if ind is None:
+    ind, key = example_indicator(rb), loss_lever(rb)
+    if ind is None or key is None:
         return None
     k = rb.indicator_codes.index(ind.code)
     cands = np.flatnonzero(units.decided(k) & (units.base.lost[:, k] >= 1.0))
-    i = _pick(rng, units, cands, lambda j: _max_gain(units, j, E_RESULT_LEVER) >= 1.0)
+    i = _pick(rng, units, cands, lambda j: _max_gain(units, j, key) >= 1.0)
     if i is None:
         return None
-    steps = steps_for_gain(units, i, E_RESULT_LEVER, 1.0)
+    steps = steps_for_gain(units, i, key, 1.0)
     if steps is None:
         return None
-    lever = rb.lever(E_RESULT_LEVER)
+    lever = rb.lever(key)
     b = units.base
     num, den = b.numerator[i, k], b.denominator[i, k]
-    gain = lever_totals(units, i, E_RESULT_LEVER, np.array([0.0, steps - 1, steps]))
+    gain = lever_totals(units, i, key, np.array([0.0, steps - 1, steps]))
     return Exercise(
-        key=f"need_one_point:{E_RESULT_LEVER}:{i}",
+        key=f"need_one_point:{key}:{i}",
         kind="need_one_point",
         question_vi=(
-            f"{units.name(i)} có {fmt_count(num)}/{fmt_count(den)} hồ sơ có kết quả điện tử ({fmt_percent(num / den)}), "
-            f"tổng điểm {fmt_points(b.total[i])}. Cần {lever.name_vi.lower()} cho ít nhất bao nhiêu {lever.unit_vi} "
-            f"nữa để tổng điểm tăng thêm 1 điểm?"
+            f"{units.name(i)}: «{rb.input(ind.numerator).name_vi}» là {fmt_count(num)}/{fmt_count(den)} "
+            f"({fmt_percent(num / den)}), tổng điểm {fmt_points(b.total[i])}. Cần {lever.name_vi.lower()} cho ít "
+            f"nhất bao nhiêu {lever.unit_vi} nữa để tổng điểm tăng thêm 1 điểm?"
         ),
         answer=float(steps),
         unit_vi=lever.unit_vi,

@@ -5,8 +5,9 @@ from the engine: identity, one column per ``Rulebook.inputs`` (header = ``name_v
 and group scores. Internal names (``dossiers_received``) are accepted as headers too.
 
 Monthly report tables use other words ("Tổng số hồ sơ nhận trong tháng", "Tỷ lệ hồ sơ cấp kết quả điện
-tử (%)"). Those are recognised by keyword rules on the folded header (see ``chiso.io.cells.fold``), and
-rates are turned into counts later (``rate:<input key>`` targets). Anything else is returned to the
+tử (%)"). Those are recognised by keyword rules on the folded header (see ``chiso.io.cells.fold``): the
+identity rules here, and the rulebook's ``[[headers]]`` for its counts (this module knows no input key by
+name); rates are turned into counts later (``rate:<input key>`` targets). Anything else is returned to the
 caller as an unmapped column, which the user can map with ``column_map``.
 """
 from __future__ import annotations
@@ -225,12 +226,12 @@ _ID_ALIASES = {
 
 Rule = tuple[tuple[str, ...], tuple[tuple[str, ...], ...], tuple[str, ...], str]
 RATE_WORDS = ("ty le", "%", "muc do")
-ON_TIME = ("dung han", "truoc han")
 PAKN = ("pakn", "phan anh")
 
 
-def _rules() -> list[Rule]:
-    """(all of, groups of which one word each must appear, none of, target); first match wins."""
+def _identity_rules() -> list[Rule]:
+    """(all of, groups of which one word each must appear, none of, target): the fields that are not counts
+    of a rulebook (identity, overdue dossiers, change since last period), tried before the rulebook's."""
     r = RATE_WORDS
     return [
         (("so voi",), (("truoc",),), (), TOTAL_DELTA),
@@ -243,51 +244,42 @@ def _rules() -> list[Rule]:
         # overdue dossiers: the portal's (notified) overdue count feeds the index; the MCĐT one is informative
         ((), (("qua han", "tre han"),), r + PAKN + ("mcdt", "mot cua"), OVERDUE),
         ((), (("qua han", "tre han"),), r + PAKN, OVERDUE_MCDT),
-        ((), (PAKN, ON_TIME, r), (), RATE_PREFIX + "petitions_on_time"),
-        ((), (PAKN, ON_TIME), (), "petitions_on_time"),
-        (("hai long",), (PAKN, r), (), RATE_PREFIX + "petitions_satisfied"),
-        (("hai long",), (PAKN,), (), "petitions_satisfied"),
-        ((), (PAKN,), r, "petitions_received"),
-        (("hai long",), (r,), (), RATE_PREFIX + "dossiers_satisfied"),
-        (("ho so",), (ON_TIME, r), (), RATE_PREFIX + "dossiers_on_time"),
-        (("ho so",), (ON_TIME,), (), "dossiers_on_time"),
-        (("truc tuyen", "nop"), (r,), ("thanh toan",), RATE_PREFIX + "dossiers_online"),
-        (("truc tuyen", "nop", "ho so"), (), ("thanh toan",), "dossiers_online"),
-        (("ket qua dien tu",), (r,), (), RATE_PREFIX + "dossiers_e_result"),
-        (("ket qua dien tu",), (), (), "dossiers_e_result"),
-        (("so hoa",), (("tai su dung", "khai thac"), r), (), RATE_PREFIX + "dossiers_reused"),
-        (("so hoa",), (r,), ("chia se", "ket noi"), RATE_PREFIX + "dossiers_digitised"),
-        (("so ho so", "so hoa"), (), ("chia se", "ket noi", "tai su dung", "khai thac"), "dossiers_digitised"),
-        (("chung thuc", "dien tu"), (), r, "e_certified_copies"),
-        (("chung thuc",), (("tong so", "ban sao"),), ("dien tu",) + r, "certified_copies_total"),
-        (("thanh toan truc tuyen",), (r,), ("tthc", "thu tuc"), RATE_PREFIX + "dossiers_paid_online"),
-        (("thanh toan truc tuyen",), (), ("tthc", "thu tuc") + r, "dossiers_paid_online"),
-        (("ho so", "phi"), (("phat sinh", "nghia vu", "co thu"),), ("thanh toan",) + r, "dossiers_fee_bearing"),
-        (
-            ("ho so",),
-            (("tong so ho so", "so ho so tiep nhan", "ho so nhan", "ho so tiep nhan"),),
-            r + ("qua han", "tre han", "truc tuyen", "dien tu", "so hoa", "thanh toan", "chung thuc", "phi"),
-            "dossiers_received",
-        ),
-        (
-            ("diem",),
-            (("danh gia", "tong diem", "chinh thuc", "dat duoc"),),
-            ("nhom", "chi tieu", "so voi"),
-            PUBLISHED_TOTAL,
-        ),
     ]
 
 
-_RULES = _rules()
+# The official total, tried last: a count's words («tổng số hồ sơ») must win over «tổng điểm»-like ones.
+_TOTAL_RULE: Rule = (
+    ("diem",), (("danh gia", "tong diem", "chinh thuc", "dat duoc"),), ("nhom", "chi tieu", "so voi"), PUBLISHED_TOTAL,
+)
+_IDENTITY_RULES = _identity_rules()
+_RULES_CACHE: dict[tuple[str, str], list[Rule]] = {}
 
 
-def _rule_match(key: str) -> str | None:
+def header_rules(rb: Rulebook) -> list[Rule]:
+    """Every keyword rule in the order tried: identity, then the rulebook's ``[[headers]]`` (its words
+    folded like the headers they are compared with), then the official total; first match wins."""
+    cached = _RULES_CACHE.get((rb.id, rb.path))
+    if cached is not None:
+        return cached
+
+    def words(ws: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(fold(w) for w in ws)
+
+    own = [
+        (words(h.all_of), tuple(words(g) for g in h.any_of), words(h.none_of), (RATE_PREFIX if h.rate else "") + h.count)
+        for h in rb.headers
+    ]
+    rules = _RULES_CACHE[(rb.id, rb.path)] = [*_IDENTITY_RULES, *own, _TOTAL_RULE]
+    return rules
+
+
+def _rule_match(key: str, rules: list[Rule]) -> str | None:
     padded = f" {key} "
 
     def has(word: str) -> bool:
         return "%" in padded if word == "%" else f" {word} " in padded
 
-    for all_of, groups, none_of, target in _RULES:
+    for all_of, groups, none_of, target in rules:
         if (
             all(has(w) for w in all_of)
             and all(any(has(w) for w in g) for g in groups)
@@ -305,8 +297,9 @@ def match_header(parts: list[str], rb: Rulebook) -> str | None:
     for key in folded:
         if key in vocab:
             return vocab[key]
+    rules = header_rules(rb)
     for key in folded:
-        target = _rule_match(key)
+        target = _rule_match(key, rules)
         if target is not None and (target in (STT, IGNORE) or is_target(rb, target)):
             return target
     return None

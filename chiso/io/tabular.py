@@ -377,16 +377,22 @@ def _check_required(layout: _Layout, rb: Rulebook, loc: Location, warnings: list
     targets = {c.target for c in layout.cols}
     if C.UNIT_NAME not in targets and C.UNIT_CODE not in targets:
         raise DataError(f"Thiếu cột bắt buộc «{C.ID_HEADERS[C.UNIT_NAME]}» (hoặc «{C.ID_HEADERS[C.UNIT_CODE]}»).", loc)
+    received = rb.counts.received if rb.counts else None  # the total of dossiers, by its role in the rulebook
     for col in layout.cols:
         t = col.target or ""
         if not (t.startswith(C.RATE_PREFIX) or t == C.OVERDUE):
             continue
-        den = "dossiers_received" if t == C.OVERDUE else C.rate_denominator(rb, t[len(C.RATE_PREFIX):])
+        if t == C.OVERDUE and received is None:
+            warnings.append(f"Cột «{col.header}» là số hồ sơ quá hạn, nhưng bộ quy tắc «{rb.id}» không khai báo "
+                            "tổng số hồ sơ và số hồ sơ đúng hạn ([counts]) nên chưa dùng được cột này.")
+            col.target = None
+            continue
+        den = received if t == C.OVERDUE else C.rate_denominator(rb, t[len(C.RATE_PREFIX):])
         chain = _fallback_chain(rb, den) if den else []
         if any(k in targets for k in chain):
             continue
-        if chain and chain[-1] == "dossiers_received":
-            total = rb.input("dossiers_received").name_vi
+        if chain and chain[-1] == received:
+            total = rb.input(received).name_vi
             raise DataError(f"Thiếu cột bắt buộc «{total}»: cần để suy ra số hồ sơ từ cột «{col.header}».", loc)
         warnings.append(
             f"Cột «{col.header}» là tỷ lệ trên «{rb.input(chain[0]).name_vi if chain else 'mẫu số'}», "
@@ -661,22 +667,26 @@ class _RowParser:
                 fill = have
             counts[key] = np.where(fill, derived, counts[key])
             prov[key] = np.where(fill & ~np.isnan(derived), DERIVED, prov[key])
-        if C.OVERDUE in data:
-            overdue = np.asarray(data[C.OVERDUE], dtype=float)
-            received = counts.get("dossiers_received", np.full(self.n, np.nan))
-            col = self.layout.col(C.OVERDUE)
-            self.check(
-                overdue > received,
-                col,
-                lambda p: f"Số hồ sơ quá hạn ({_vn(overdue[p])}) lớn hơn tổng số hồ sơ ({_vn(received[p])}).",
-            )
-            no_total = "Thiếu tổng số hồ sơ nên không tính được số hồ sơ đúng hạn."
-            self.check(~np.isnan(overdue) & np.isnan(received), col, lambda p: no_total)
-            on_time = counts.get("dossiers_on_time", np.full(self.n, np.nan))
-            fill = np.isnan(on_time) & ~np.isnan(overdue)
-            counts["dossiers_on_time"] = np.where(fill, received - overdue, on_time)
-            before = prov.get("dossiers_on_time", np.full(self.n, "", dtype=object))
-            prov["dossiers_on_time"] = np.where(fill, DERIVED, before)
+        if C.OVERDUE in data and rb.counts:  # without count roles the column was set aside (_check_required)
+            self._on_time_from_overdue(counts, prov, np.asarray(data[C.OVERDUE], dtype=float))
+
+    def _on_time_from_overdue(self, counts, prov, overdue: np.ndarray) -> None:
+        """On time = received − overdue, where the file has no on-time count (the rulebook's [counts])."""
+        roles = self.rb.counts
+        received = counts.get(roles.received, np.full(self.n, np.nan))
+        col = self.layout.col(C.OVERDUE)
+        self.check(
+            overdue > received,
+            col,
+            lambda p: f"Số hồ sơ quá hạn ({_vn(overdue[p])}) lớn hơn tổng số hồ sơ ({_vn(received[p])}).",
+        )
+        no_total = "Thiếu tổng số hồ sơ nên không tính được số hồ sơ đúng hạn."
+        self.check(~np.isnan(overdue) & np.isnan(received), col, lambda p: no_total)
+        on_time = counts.get(roles.on_time, np.full(self.n, np.nan))
+        fill = np.isnan(on_time) & ~np.isnan(overdue)
+        counts[roles.on_time] = np.where(fill, received - overdue, on_time)
+        before = prov.get(roles.on_time, np.full(self.n, "", dtype=object))
+        prov[roles.on_time] = np.where(fill, DERIVED, before)
 
     def _resolved(self, counts: dict[str, np.ndarray], key: str) -> np.ndarray:
         """A count with the rulebook's fallbacks applied (what the engine will divide by)."""

@@ -14,7 +14,7 @@ from chiso.guide.cheatsheet import cheatsheet_html
 from chiso.fmt import fmt_number, fmt_points
 from chiso.guide.text import diff_rulebooks, rulebook_guide
 from chiso.guide.calc import Units
-from chiso.guide.examples import E_RESULT_LEVER, lever_indicator, loss_example, overdue_example, petition_example
+from chiso.guide.examples import example_indicator, loss_example, overdue_example, petition_example
 from chiso.guide.exercises import make_exercises
 from chiso.rulebook import RULEBOOK_DIR, load_rulebook
 from ui.safe_md import md
@@ -162,7 +162,7 @@ def test_curves_are_drawn_from_the_engine_for_the_chosen_unit(sample):
 def test_worked_examples_are_the_domain_computations(sample):
     at = open_page(PAGE)
     units = units_of(sample)
-    loss = loss_example(units, lever_indicator(sample.rb, E_RESULT_LEVER).code)
+    loss = loss_example(units, example_indicator(sample.rb).code)
     over, pet = overdue_example(units), petition_example(units)
     open_tab(at, GUIDE_TAB_KEY, GUIDE_TABS[2])
     text = markdown_text(at)
@@ -238,7 +238,7 @@ def test_hostile_unit_names_are_shown_as_plain_text(sample):
     """Unit names are user data: a name carrying markdown, HTML or LaTeX is escaped wherever the guide shows it."""
     path = RULEBOOK_DIR.parents[1] / "sample_data" / "canonical" / "phu-tho-2026-q3.csv"
     units = units_of(sample)
-    victim = loss_example(units, lever_indicator(sample.rb, E_RESULT_LEVER).code).unit_name
+    victim = loss_example(units, example_indicator(sample.rb).code).unit_name
     hostile = "[Xã Độc](https://evil.example) <img src=x onerror=alert(1)> $x^2$ **đậm**"
     data = path.read_text(encoding="utf-8-sig").replace(victim, hostile).encode("utf-8-sig")
     at = open_page(PAGE)

@@ -6,7 +6,7 @@ import io
 import openpyxl
 
 from chiso.fmt import fmt_int
-from chiso.policy import PRESETS_VI, PolicyRule, apply_policy
+from chiso.policy import PolicyRule, apply_policy, presets_vi
 
 from conftest import metric, open_page
 
@@ -22,7 +22,7 @@ def test_preset_rescoring_every_unit(sample, downloads):
     at = open_page(PAGE)
     preset = "Không còn hồ sơ quá hạn ở cấp xã"
     at.selectbox(key="pol_preset").set_value(preset).run()
-    res = run_policy(sample, PRESETS_VI[preset])
+    res = run_policy(sample, presets_vi(sample.rb)[preset])
     units = res.units()
     assert metric(at, "Số đơn vị được nâng điểm").value == fmt_int(int((units["change"] != 0).sum()))
     assert metric(at, "Tăng hạng").value == fmt_int(int((units["rank_change"] > 0).sum()))

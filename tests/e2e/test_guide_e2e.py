@@ -16,7 +16,7 @@ from chiso.engine import input_matrix
 from chiso.fmt import fmt_number, fmt_points
 from chiso.guide.text import indicator_numbers
 from chiso.guide.calc import Units
-from chiso.guide.examples import E_RESULT_LEVER, lever_indicator, loss_example, overdue_example, petition_example
+from chiso.guide.examples import example_indicator, loss_example, overdue_example, petition_example
 from chiso.guide.exercises import make_exercises
 from chiso.rulebook import available_rulebooks, load_rulebook
 from chiso.samples import available_samples, load_sample
@@ -64,7 +64,7 @@ def test_guide_tabs_in_the_browser(tall, server_url, units, artifacts):
     pg, rb = tall, units.rb
     open_guide(pg, server_url)
     expect(pg.get_by_text(f"Bộ quy tắc tính điểm (phiên bản): {rb.id}").first).to_be_visible()
-    e_result = lever_indicator(rb, E_RESULT_LEVER)
+    e_result = example_indicator(rb)
     title = f"{indicator_numbers(rb)[e_result.code]}. {e_result.name_vi}"
     exp = pg.locator('[data-testid="stExpander"]').filter(has=pg.locator("summary", has_text=title))
     exp.locator("summary").click()
@@ -82,7 +82,7 @@ def test_guide_tabs_in_the_browser(tall, server_url, units, artifacts):
     shot(pg, artifacts, "duong-cong")
 
     pg.get_by_role("tab", name=re.compile("Ví dụ minh họa")).click()
-    loss = loss_example(units, lever_indicator(rb, E_RESULT_LEVER).code)
+    loss = loss_example(units, example_indicator(rb).code)
     for ex in (loss, overdue_example(units), petition_example(units)):
         expect(pg.get_by_text(ex.unit_name).first).to_be_visible()
     expect(pg.locator('[data-testid="stMetricValue"]').filter(has_text=fmt_points(loss.lost)).first).to_be_visible()
@@ -135,7 +135,7 @@ def test_tay_ninh_report_worked_example(tall, server_url, artifacts):
     rb = load_rulebook(tn.rulebook)
     t = load_sample(tn, rb)
     units = Units(baseline(t, rb), input_matrix(t.frame, rb), tuple(t.frame["unit_name"].astype(str)))
-    loss = loss_example(units, lever_indicator(rb, E_RESULT_LEVER).code)
+    loss = loss_example(units, example_indicator(rb).code)
     pg = tall
     open_guide(pg, server_url)
     pg.locator('[data-testid="stSidebar"]').get_by_role("combobox", name="Nguồn dữ liệu").click()
