@@ -4,9 +4,10 @@ from __future__ import annotations
 import streamlit as st
 
 from chiso.errors import ChisoError
-from chiso.rulebook import DEFAULT_RULEBOOK, available_rulebooks, load_rulebook
+from chiso.rulebook import DEFAULT_RULEBOOK, available_rulebooks, load_rulebook, rulebook_for_periods
 from chiso.samples import available_samples, sample
 from chiso.scenario import Scenario
+from chiso.source_key import SourceKey
 from ui import address, upload_panel
 from ui.data_source import LAST, UPLOAD, AppData, load
 from ui.datasets import stored_sources
@@ -42,7 +43,7 @@ def sidebar() -> AppData:
     address.read()
     source = _source_picker()
     files = upload_panel.uploaded_files() if source == UPLOAD else None
-    rb_id = _rulebook_picker(source)
+    rb_id = _rulebook_picker(source, files)
     try:
         data = _period_picker(source, rb_id, files)
     except ChisoError as exc:
@@ -81,21 +82,35 @@ def _source_picker() -> str:
     )
 
 
-def _rulebook_picker(source: str) -> str:
+def _rulebook_picker(source: str, files) -> str:
+    """A newly chosen source (or a new upload) opens under the rulebook of its period (a sample: the one it
+    was published with); the user's choice stands until the source changes."""
     ss = st.session_state
     rulebooks = available_rulebooks()
-    is_sample = source in {s.key for s in available_samples()}
-    if ss.get(LAST_SOURCE) != source:  # a newly chosen sample opens under the rulebook it was published with
-        ss[LAST_SOURCE] = source
-        if is_sample and RULEBOOK in ss:
-            ss[RULEBOOK] = sample(source).rulebook
+    ident = source if files is None else str(SourceKey.upload(files))
+    if ss.get(LAST_SOURCE) != ident:
+        ss[LAST_SOURCE] = ident
+        if RULEBOOK in ss:
+            ss[RULEBOOK] = _rulebook_of(source, files)
     pending = ss.get(PENDING_SCENARIO)
     if isinstance(pending, Scenario) and pending.rulebook in rulebooks:
         ss[RULEBOOK] = pending.rulebook  # a plan or upload names its rulebook: follow it
     if ss.get(RULEBOOK) not in rulebooks:
-        ss[RULEBOOK] = sample(source).rulebook if is_sample else DEFAULT_RULEBOOK
+        ss[RULEBOOK] = _rulebook_of(source, files)
     return bound_selectbox(st.sidebar, "Bộ quy tắc tính điểm (phiên bản)", rulebooks, RULEBOOK,
                            format_func=rulebook_label)
+
+
+def _rulebook_of(source: str, files) -> str:
+    """The rulebook in force in the source's period (chiso.rulebook.rulebook_for_periods): Tây Ninh 02/2023
+    opens under qd766-2022, Phú Thọ 2026-Q3 under portal-2026. Periods under two versions, or data that does
+    not load: the default (the sidebar then says what is wrong)."""
+    if source in {s.key for s in available_samples()}:
+        return sample(source).rulebook
+    try:
+        return rulebook_for_periods(list(load(source, DEFAULT_RULEBOOK, files, None).table.periods))
+    except ChisoError:
+        return DEFAULT_RULEBOOK
 
 
 def _period_picker(source: str, rb_id: str, files) -> AppData:

@@ -58,3 +58,23 @@ def test_projector_view_from_the_link_hides_sidebar_notes_and_enlarges_type():
     at = open_page("pages/guide.py", query={"src": "tay-ninh", "view": "projector"})
     assert at.sidebar.toggle(key="_w_projector").value is True
     assert not [e for e in at.sidebar.expander if e.label.startswith("Ghi chú khi đọc")]
+
+
+def test_an_upload_opens_under_the_rulebook_of_its_period():
+    """Issue 23: the period picks the rulebook. Tây Ninh's report of 02/2023 uploaded as a file opens under
+    qd766-2022 (no choice by hand), a Phú Thọ 2026-Q3 file under portal-2026."""
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    from conftest import APP
+
+    root = Path(APP).parent / "sample_data"
+    for path, expected in ((root / "bao-cao-thang" / "tay-ninh-2023-02.xlsx", "qd766-2022"),
+                           (root / "canonical" / "phu-tho-2026-q3.csv", "portal-2026")):
+        at = AppTest.from_file(str(APP), default_timeout=90)
+        at.session_state["data_source"] = "__upload__"
+        at.run()
+        at.sidebar.file_uploader(key="uploader").upload(path.name, path.read_bytes(), "application/octet-stream").run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert at.session_state["rulebook_choice"] == expected, path.name
