@@ -3,7 +3,7 @@
 TP. Tây Ninh 02/2023 (a monthly report: many counts missing), UBND Phường 1. Open the link a colleague sent,
 pick the ward, type the missing total of certified copies beside its dead lever, go to Lập kế hoạch (the ward
 and the data stay), plan to «Khá» (70): not reachable until the missing counts are entered in the planner's
-boxes; enter them, plan again, apply, save the scenario, then F5 on every page. After each step: nothing cut,
+boxes; enter them, plan again, apply, save the scenario, then F5 on every page, then the back button. After each step: nothing cut,
 nothing in English, nothing lost (source, unit, target, levers).
 """
 from __future__ import annotations
@@ -148,6 +148,11 @@ def test_a_ward_chair_plans_tay_ninh_ward_1_to_kha(browser, tmp_path, artifacts)
                 expect(page.locator(".st-key-plan_target_kind input")).to_have_value(re.compile("Khá"))
             clean(page, f"{heading} sau F5")
             page.screenshot(path=str(artifacts / f"journey-f5-{path or 'overview'}.png"))
+        page.go_back()  # the browser's back button: the previous page, with its view
+        settled(page, "Kịch bản chính sách")
+        assert "src=tay-ninh" in page.url and f"unit={WARD}" in page.url, page.url
+        expect(page.locator('[data-testid="stSidebar"]')).to_contain_text("Tây Ninh")
+        clean(page, "Kịch bản chính sách sau khi quay lại")
     finally:
         ctx.close()
         stop_server(proc)
