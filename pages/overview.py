@@ -9,6 +9,7 @@ from chiso.history import total_changes
 from chiso.rulebook import LEVEL_NAMES_VI, LEVELS
 from ui.safe_md import md
 from ui.history_view import period_picker, previous_period
+from ui.html_table import html_table
 from ui.state import UNIT_KEY, UNIT_PAGE, rulebook_caption, sidebar
 from ui.tables import formatted, grid_height
 
@@ -21,14 +22,23 @@ prev = previous_period(data)
 
 # ---- cohort context: departments and communes are ranked separately
 stats = data.cohort_stats()
-cols = st.columns(len(stats))
-for col, (c, s) in zip(cols, stats.items()):
-    with col.container(border=True):
-        st.markdown(f"**{LEVEL_NAMES_VI[LEVELS[c]]}** · {fmt_int(s.size)} đơn vị")
-        a, b, d = st.columns(3)
-        a.metric("Trung vị", fmt_points(s.median))
-        b.metric("P75", fmt_points(s.p75))
-        d.metric("Cao nhất", fmt_points(s.best))
+with st.container(key="wide_only_ov_cohorts"):  # one card per cohort, side by side
+    cols = st.columns(len(stats))
+    for col, (c, s) in zip(cols, stats.items()):
+        with col.container(border=True):
+            st.markdown(f"**{LEVEL_NAMES_VI[LEVELS[c]]}** · {fmt_int(s.size)} đơn vị")
+            a, b, d = st.columns(3)
+            a.metric("Trung vị", fmt_points(s.median))
+            b.metric("P75", fmt_points(s.p75))
+            d.metric("Cao nhất", fmt_points(s.best))
+with st.container(key="narrow_only_ov_cohorts"):  # a phone: the stacked cards took two screens before the table
+    st.html(html_table(pd.DataFrame({
+        "Nhóm": [LEVEL_NAMES_VI[LEVELS[c]] for c in stats],
+        "Số đơn vị": [fmt_int(s.size) for s in stats.values()],
+        "Trung vị": [fmt_points(s.median) for s in stats.values()],
+        "P75": [fmt_points(s.p75) for s in stats.values()],
+        "Cao nhất": [fmt_points(s.best) for s in stats.values()],
+    }), numeric=("Số đơn vị", "Trung vị", "P75", "Cao nhất")))
 
 table = ranking_table(data.base, data.frame, data.level_idx, data.official)
 change_col = None

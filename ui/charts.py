@@ -11,6 +11,7 @@ from chiso.explain import HELD_VI, group_values
 from chiso.history import PeriodScore
 from chiso.fmt import fmt_delta, fmt_points
 from chiso.rulebook import Rulebook
+from ui.projector import chart_scale
 
 # plotly's toolbar is English (zoom, pan, "Download plot as a png"): hidden; the charts are read, not explored
 PLOTLY_CONFIG = {"displayModeBar": False, "displaylogo": False, "locale": "vi"}
@@ -24,16 +25,29 @@ def plot_text(text: object) -> str:
     return html.escape("" if text is None else str(text), quote=False)
 
 
+def fit_reader(fig: go.Figure, height: int) -> go.Figure:
+    """Font and height of ``fig`` for the reader. In the projector view the text is larger (title, axes,
+    ticks, legend, labels, annotations) and the chart taller to hold it; Streamlit's chart theme sets the
+    ticks' and legend's size itself, so they are named here, not left to follow the figure's font."""
+    s = chart_scale()
+    size = round(FONT["size"] * s)
+    fig.update_layout(font=dict(FONT, size=size), height=round(height * (1 + (s - 1) / 2)))
+    if s != 1:
+        title = fig.layout.title.font.size
+        fig.update_layout(legend_font_size=size, **({"title_font_size": round(title * s)} if title else {}))
+        fig.update_xaxes(tickfont_size=size, title_font_size=size)
+        fig.update_yaxes(tickfont_size=size, title_font_size=size)
+    return fig
+
+
 def _layout(fig: go.Figure, height: int, **kw) -> go.Figure:
     fig.update_layout(
         separators=",.",  # decimal ",", thousands "." — the Vietnamese way
-        height=height,
         margin=dict(l=10, r=30, t=40, b=10),
-        font=FONT,
         showlegend=kw.pop("showlegend", False),
         **kw,
     )
-    return fig
+    return fit_reader(fig, height)
 
 
 def waterfall(rb: Rulebook, base: Scores, scen: Scores, i: int = 0) -> go.Figure:

@@ -71,7 +71,8 @@ def unit_editor(data: AppData, i: int) -> None:
         table.drop(columns=["_missing"]),
         hide_index=True, width="stretch", num_rows="fixed",
         disabled=["Số liệu", "Giá trị hiện có", "Nguồn"],
-        column_order=["Số liệu", "Giá trị hiện có", "Nguồn", "Giá trị mới"],
+        # the editable column first: a phone shows it beside the start of the name (last, it was off-screen)
+        column_order=["Giá trị mới", "Số liệu", "Giá trị hiện có", "Nguồn"],
         column_config={"Giá trị mới": st.column_config.TextColumn("Giá trị mới", help="Để trống: không đổi.")},
     )
     pending_note(key)
@@ -90,9 +91,12 @@ def table_editor(data: AppData) -> None:
     """The whole table as a grid (paste a block from Excel straight in); saved all or nothing."""
     rb = data.rb
     before = grid_frame(data.table, rb)
-    # Mã and Tên stay in view while the counts scroll sideways: a paste must land on units the user can see
-    config = {"unit_code": st.column_config.TextColumn("Mã đơn vị", disabled=True, pinned=True),
-              "unit_name": st.column_config.TextColumn("Tên đơn vị", disabled=True, pinned=True)}
+    # Mã and Tên stay in view while the counts scroll sideways: a paste must land on units the user can see.
+    # Their widths are set: sized to their content, the pinned pair filled a phone's grid and no count column
+    # could be reached. Set, they fit the longest code and most names; below Streamlit's limit (pinned columns
+    # wider than 60 % of the grid, i.e. a phone) they scroll with the rest instead.
+    config = {"unit_code": st.column_config.TextColumn("Mã đơn vị", disabled=True, pinned=True, width=100),
+              "unit_name": st.column_config.TextColumn("Tên đơn vị", disabled=True, pinned=True, width=200)}
     for key in editable_keys(rb):
         config[key] = st.column_config.TextColumn(key_name_vi(rb, key), help=key)
     key = f"grid_editor_{data.edit_key}_{rb.id}_{generation()}"

@@ -30,7 +30,14 @@ def stored_sources() -> dict[str, str]:
         infos = ws.datasets()
     except ChisoError:
         return {}
-    return {f"{PREFIX}{d.id}": f"Đã lưu: {d.source_label or d.source} — kỳ {d.period}" for d in infos}
+    return {f"{PREFIX}{d.id}": stored_label(d) for d in infos}
+
+
+def stored_label(d: DatasetInfo) -> str:
+    """«Đã lưu: kỳ 2026-Q3 · Cổng DVCQG · Phú Thọ»: the period (and «giả lập») first, where the sidebar's
+    one-line box never cuts them; a long source name ends in «…» there, whole in the list and the caption."""
+    synthetic = " (giả lập)" if d.synthetic else ""
+    return f"Đã lưu: kỳ {d.period}{synthetic} · {d.source_label or d.source}"
 
 
 def dataset_id(source: str) -> int | None:

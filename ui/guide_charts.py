@@ -13,8 +13,8 @@ import plotly.graph_objects as go
 from chiso.fmt import fmt_int, fmt_percent
 from chiso.guide.calc import Units, count_grid, indicator_points, rate_curve
 from chiso.rulebook import Rulebook
+from ui.charts import fit_reader
 
-FONT = dict(family="DejaVu Sans, Arial, sans-serif", size=13)
 LINE = "#2f6db5"
 MARK = "#b3261e"
 THRESH = "#0a7d2c"
@@ -23,9 +23,7 @@ THRESH = "#0a7d2c"
 def _layout(fig: go.Figure, title: str, x_title: str, y_max: float) -> go.Figure:
     fig.update_layout(
         separators=",.",  # decimal ",", thousands "." — the Vietnamese way
-        height=340,
         margin=dict(l=10, r=20, t=50, b=10),
-        font=FONT,
         title=dict(text=title, font=dict(size=15)),
         showlegend=True,
         legend=dict(orientation="h", y=-0.25),
@@ -33,7 +31,7 @@ def _layout(fig: go.Figure, title: str, x_title: str, y_max: float) -> go.Figure
     )
     fig.update_yaxes(title_text="Điểm", range=[0, y_max * 1.1 if y_max > 0 else 1], rangemode="tozero")
     fig.update_xaxes(title_text=x_title)
-    return fig
+    return fit_reader(fig, 340)  # larger in the projector view
 
 
 def rate_figure(rb: Rulebook, code: str, level: str = "commune", rate: float | None = None) -> go.Figure:

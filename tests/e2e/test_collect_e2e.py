@@ -35,7 +35,7 @@ def test_collect_from_the_fake_portal_shows_progress_and_opens_in_tong_quan(brow
             assert fake.max_in_flight == 1 and len(fake.requests) == 6
             page.get_by_role("link", name="Tổng quan").click()
             source = page.locator(".st-key-_w_data_source")
-            expect(source.locator("input")).to_have_value(re.compile("^Đã lưu: Cổng DVCQG"))
+            expect(source.locator("input")).to_have_value(re.compile("^Đã lưu: kỳ 2026-Q3 · Cổng DVCQG"))
             expect(page.get_by_role("heading", name="Tổng quan", exact=True)).to_be_visible()
             expect(page.locator('[data-testid="stDataFrame"]').first).to_be_visible()
             expect(page.get_by_text("2026-Q3").first).to_be_visible()

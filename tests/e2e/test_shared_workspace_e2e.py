@@ -129,8 +129,8 @@ def test_the_unit_editor_refuses_a_count_saved_meanwhile_and_shows_it_after_a_re
     for page in (b, a):
         expect(page.locator('[data-testid="stDataFrame"] [data-testid="data-grid-canvas"]')).to_be_visible()
         idle(page)
-    type_cell(b, 0, "3", pending=1, right=3)  # «Giá trị mới», typed, not saved
-    type_cell(a, 0, "2", pending=1, right=3)
+    type_cell(b, 0, "3", pending=1, right=0)  # «Giá trị mới» (the first column), typed, not saved
+    type_cell(a, 0, "2", pending=1, right=0)
     a.get_by_role("button", name="Lưu các giá trị mới").click()
     expect(a.get_by_text("Đã lưu 1 giá trị nhập tay")).to_be_visible()
     b.get_by_role("button", name="Lưu các giá trị mới").click()
