@@ -2,7 +2,7 @@
 import streamlit as st
 
 from chiso.memory import keep_freed_memory
-from ui import signin
+from ui import address, signin
 
 keep_freed_memory()  # engine temporaries stay in the process between reruns (see chiso/memory.py)
 
@@ -27,3 +27,4 @@ if signin.ready():
 else:
     nav = st.navigation(signin.sign_in_pages(PAGES), position="hidden")
 nav.run()
+address.flush()  # the page's view into the address bar, in one change (one history entry)

@@ -53,9 +53,9 @@ if not signed_in():  # with accounts, «Người nhập» is the signed-in accou
 
 # only the open tab is built: the whole table's grid is 2,1 MB for the national sample (A/B, interleaved, median
 # of 8: new session 3,49 → 3,29 s, returning visitor 2,08 → 1,66 s); unsaved edits survive (ui.kept_editor)
-address.restore_tab(DATA_TAB_KEY, DATA_TABS)
+address.restore_tab("data_tab", DATA_TAB_KEY, DATA_TABS)
 one, grid, revs = st.tabs(DATA_TABS, key=DATA_TAB_KEY, on_change="rerun")
-address.put_tab(DATA_TAB_KEY, DATA_TABS)
+address.put_tab("data_tab", DATA_TAB_KEY, DATA_TABS)
 if one.open:
     with one:
         i = unit_picker(data, key="unit_pick_data")

@@ -46,9 +46,9 @@ st.session_state["guide_last_rb"] = rb.id
 # only the open tab is built: the curves' two plotly charts (4,7 MB of script) kept the page busy for ~3 s
 # after its text showed, and the examples, exercises and cheat sheet cost a returning visitor ~0,2 s more.
 # A trainee's typed answers and the chosen indicator survive a closed tab (ui.state.remembered).
-address.restore_tab(GUIDE_TAB_KEY, GUIDE_TABS)
+address.restore_tab("guide_tab", GUIDE_TAB_KEY, GUIDE_TABS)
 tab_book, tab_curve, tab_examples, tab_ex, tab_sheet = st.tabs(GUIDE_TABS, key=GUIDE_TAB_KEY, on_change="rerun")
-address.put_tab(GUIDE_TAB_KEY, GUIDE_TABS)
+address.put_tab("guide_tab", GUIDE_TAB_KEY, GUIDE_TABS)
 
 # ================================================================ the rulebook, indicator by indicator
 with tab_book:

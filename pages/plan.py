@@ -85,8 +85,9 @@ with one:
         ss["plan_target_text"] = fmt_number(presets[NEXT_BAND].value if NEXT_BAND in presets else min(100.0, score))
     restore_target(kinds)
     a, b, go = st.columns([4, 2, 1.5], vertical_alignment="bottom")  # the button in view at 1366×768
+    default_kind = NEXT_BAND if NEXT_BAND in kinds else CUSTOM
     kind = a.selectbox("Mục tiêu", kinds, format_func=target_label, key="plan_target_kind",
-                       index=kinds.index(NEXT_BAND) if NEXT_BAND in kinds else len(kinds) - 1)
+                       index=kinds.index(default_kind))
     target = None
     if kind == CUSTOM:
         text = b.text_input("Điểm mục tiêu", key="plan_target_text", placeholder="Ví dụ: 70 hoặc 72,5")
@@ -98,7 +99,7 @@ with one:
         target = presets[kind].value
         b.markdown(f"Mục tiêu: **{fmt_points(target)} điểm**")
 
-    address.put(target=kind if kind != CUSTOM else ss["plan_target_text"])
+    address.put_choice("target", kind if kind != CUSTOM else ss["plan_target_text"], default_kind)
     sig = (data.source_label, data.period, rb.id, code, score, target, options)
     last = ss.get("plan_last")
     if go.button("Lập kế hoạch", type="primary", key="plan_solve", disabled=target is None, width="stretch"):

@@ -26,7 +26,7 @@ levers = {lv.key: lv for lv in rb.levers}
 presets = presets_vi(rb)  # the rulebook's own, over its own levers
 address.restore_choice("rule", "pol_preset", {address.slug(k): k for k in [*presets, CUSTOM]})
 choice = st.selectbox("Quy tắc", list(presets) + [CUSTOM], key="pol_preset")
-address.put(rule=address.slug(choice))
+address.put_choice("rule", address.slug(choice), address.slug(next(iter([*presets, CUSTOM]))))
 present = [lv for lv in LEVELS if lv in set(data.frame["level"])]
 if choice == CUSTOM:
     a, b = st.columns([3, 1])

@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Mapping
 
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from chiso.errors import ChisoError
 from chiso.rulebook import available_rulebooks
@@ -21,16 +22,18 @@ from chiso.samples import available_samples
 from chiso.scenario import Scenario, scenario_from_query, scenario_to_query
 from ui.data_source import AppData
 from ui.datasets import PREFIX as DATASET_PREFIX
+from ui.routing import entered_through_legacy_pages
 from ui.safe_md import md
 from ui.session import LAST_SOURCE, PENDING_SCENARIO, RULEBOOK, SIM, SOURCE, UNIT_KEY
 
 VIEW_KEYS = ("src", "rb", "period", "unit")  # the shared view, on every page
 SCENARIO_KEYS = ("name", "lv", "file")  # the simulator's scenario (chiso.scenario.scenario_to_query) and its data
-PAGE_KEYS = ("tab", "target", "rule")  # one main choice per page
+PAGE_KEYS = ("data_tab", "guide_tab", "target", "rule")  # one main choice per page, written only when not the default
 ALL_KEYS = VIEW_KEYS + SCENARIO_KEYS + PAGE_KEYS
 
 _WRITTEN = "_address_written"  # our keys of the query string, as this session last wrote them
-_OPENED = "_address_opened"  # the address opened in this run (empty when nothing changed outside the app)
+_OPENED = "_address_opened"
+_PLANNED = "_address_planned"  # the keys this run wants in the address, written once by ``flush``  # the address opened in this run (empty when nothing changed outside the app)
 LINK_PARAMS = "_link_params"  # a scenario link, applied by the simulator once the data is loaded
 
 
@@ -42,6 +45,7 @@ def read() -> None:
     """Take the address's values as the session's choices when it changed outside the app (called first by
     the sidebar, on every run of every page)."""
     ss = st.session_state
+    ss[_PLANNED] = {}
     params = _ours(st.query_params.to_dict())
     if params == ss.get(_WRITTEN):
         ss[_OPENED] = {}
@@ -67,16 +71,26 @@ def opened(key: str) -> str | None:
 
 
 def put(**values: str | None) -> None:
-    """Write these keys into the address bar (None removes one); the query string changes only if a value
-    differs, so a rerun that changes nothing sends nothing to the browser."""
-    qp = st.query_params
-    for key, value in values.items():
-        if value is None:
-            if key in qp:
-                del qp[key]
-        elif qp.get(key) != value:
-            qp[key] = value
-    st.session_state[_WRITTEN] = _ours(qp.to_dict())
+    """Plan these keys of the address (None removes one). The address changes once, at the end of the run
+    (``flush``, called by app.py after the page): the browser adds a history entry for each change, so a
+    run that wrote three keys one by one would take three presses of «back» to undo. A fragment's rerun
+    (the simulator's levers) has no end of run in app.py: its keys go at once."""
+    planned = st.session_state.setdefault(_PLANNED, {})
+    planned.update(values)
+    ctx = get_script_run_ctx()
+    if (ctx is not None and ctx.fragment_ids_this_run) or entered_through_legacy_pages():
+        flush()  # a page file run on its own (Streamlit's AppTest) has no app.py after it either
+
+
+def flush() -> None:
+    """Write the planned keys into the address bar, in one change, and only if something differs."""
+    planned = st.session_state.get(_PLANNED) or {}
+    now = st.query_params.to_dict()
+    new = {k: v for k, v in {**now, **planned}.items() if v is not None}
+    if new != now:
+        st.query_params.from_dict(new)
+    st.session_state[_WRITTEN] = _ours(new)
+    st.session_state[_PLANNED] = {}
 
 
 def put_view(data: AppData, source: str | None, code: str | None) -> None:
@@ -131,14 +145,19 @@ def restore_choice(key: str, state_key: str, choices: Mapping[str, object]) -> N
         st.session_state[state_key] = choices[value]
 
 
-def restore_tab(state_key: str, labels: list[str]) -> None:
+def restore_tab(key: str, state_key: str, labels: list[str]) -> None:
     """Before ``st.tabs(labels, key=state_key)``: open the tab an address just opened names."""
-    restore_choice("tab", state_key, {slug(label): label for label in labels})
+    restore_choice(key, state_key, {slug(label): label for label in labels})
 
 
-def put_tab(state_key: str, labels: list[str]) -> None:
-    """After ``st.tabs``: the open tab goes into the address."""
-    put(tab=slug(st.session_state.get(state_key) or labels[0]))
+def put_tab(key: str, state_key: str, labels: list[str]) -> None:
+    """After ``st.tabs``: the open tab goes into the address (nothing for the first tab, the default: a page
+    opened through the menu then leaves the address as it was, and «back» takes one press)."""
+    put_choice(key, slug(st.session_state.get(state_key) or labels[0]), slug(labels[0]))
+
+
+def put_choice(key: str, value: str, default: str) -> None:
+    put(**{key: None if value == default else value})
 
 
 def link_source(data: AppData) -> dict[str, str]:

@@ -85,7 +85,7 @@ def test_the_planner_keeps_tay_ninh_ward_and_target():
 def test_the_open_tab_is_in_the_address():
     at = tay_ninh_ward("pages/data.py")
     at = open_tab(at, "data_tab", "Cả bảng")
-    assert at.query_params["tab"] == "ca-bang"
+    assert at.query_params["data_tab"] == "ca-bang"
     again = open_address("pages/data.py", dict(at.query_params))
     assert again.session_state["data_tab"] == "Cả bảng"
 
@@ -128,3 +128,13 @@ def test_another_unit_drops_the_levers_from_the_address(sample):
     at.switch_page("pages/unit.py").run()
     at.selectbox(key="unit_pick_unit").set_value(other).run()
     assert at.query_params["unit"] == other and "lv" not in at.query_params
+
+
+@pytest.mark.parametrize("page", ["pages/data.py", "pages/guide.py", "pages/plan.py", "pages/policy.py"])
+def test_a_page_at_its_default_choice_leaves_the_address_as_the_menu_left_it(page):
+    """The browser adds a history entry for each change of the address: a page opened through the menu at its
+    default tab/target/rule writes nothing of its own, so one press of «back» leaves it."""
+    at = tay_ninh_ward("pages/unit.py")
+    before = dict(at.query_params)
+    at.switch_page(page).run()
+    assert dict(at.query_params) == before
