@@ -6,10 +6,11 @@ Why it happened: Streamlit's grid drops a click's new selection while it believe
 the grid (it learns otherwise from a pointer move, one render later). Clicking «Lưu bảng» takes the pointer
 out; a click that comes straight back (no move drawn over the grid in between: a scroll, a quick hand, a
 test's click) selected nothing, and the keys went to the old cell. ui.kept_editor now draws the grid anew
-on «Lưu bảng», with every typed cell, so the grid starts again knowing nothing of the pointer.
+on «Lưu bảng», with every typed cell, and a new grid starts believing the pointer is over it.
 
 Phú Thọ (the default sample), 1366×768: the rows are the province, then its departments and wards; the
-first count column is a numerator whose denominator (the next column) is 54 in every row used here."""
+first count column is a numerator (0 in the rows used here, so typing 0 puts a cell back) whose
+denominator, the next column, is 54."""
 from __future__ import annotations
 
 import tempfile
@@ -70,17 +71,21 @@ def cell(page, col: int, row: int):
 
 def type_cell(page, row: int, value: str, pending: int) -> None:
     """As a user does: click the unit's code in ``row``, move right to the first count, Enter opens the cell
-    editor, type, Enter. Waits for the app's «N ô đã sửa, chưa lưu» and the end of the run."""
+    editor, type, Enter. Waits for the grid to select each cell before the next key, then for the app's
+    «N ô đã sửa, chưa lưu» (``pending`` must differ from the count before: it proves the server has the
+    cell before the next click; Streamlit sends a typed cell 150 ms after Enter)."""
     expect(cell(page, 0, row)).to_be_attached()  # the grid (maybe drawn anew) has the row
     grid = canvas(page)
     grid.scroll_into_view_if_needed()
     box = grid.bounding_box()
     page.mouse.click(box["x"] + 30, box["y"] + 36 + row * 35 + 17)  # header 36 px, rows 35 px
+    expect(cell(page, 0, row)).to_have_attribute("aria-selected", "true")  # the click selected the clicked unit
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowRight")
+    expect(cell(page, COL, row)).to_have_attribute("aria-selected", "true")
     page.keyboard.press("Enter")
     editor = page.locator("textarea.gdg-input")
-    expect(editor).to_be_visible()
+    expect(editor).to_be_editable()
     editor.fill(value)
     page.keyboard.press("Enter")
     expect(page.get_by_text(f"{pending} ô đã sửa, chưa lưu.")).to_be_visible()
@@ -106,7 +111,7 @@ def stored(db: str) -> dict[tuple[str, str], float | None]:
 
 def test_after_a_refused_save_the_next_click_selects_the_clicked_unit_and_the_refused_cells_stay(grid_page):
     page, db = grid_page
-    codes = {row: cell(page, 0, row).inner_text() for row in (1, 4, 6)}
+    codes = {row: cell(page, 0, row).inner_text() for row in (4, 8)}
     type_cell(page, 1, "-5", pending=1)
     save(page)
     refused(page, "không được âm")
@@ -116,16 +121,18 @@ def test_after_a_refused_save_the_next_click_selects_the_clicked_unit_and_the_re
     type_cell(page, 4, "40", pending=2)  # the first click after the refusal: another unit's row
     expect(cell(page, COL, 4)).to_have_text("40")
     expect(cell(page, COL, 1)).to_have_text("-5")
+    type_cell(page, 1, "0", pending=1)  # the refused cell fixed: back to its value
 
-    type_cell(page, 1, "60", pending=2)  # fixed into another refusal: more than the denominator (54)
+    type_cell(page, 6, "60", pending=2)  # more than its denominator (54)
     save(page)
     refused(page, "lớn hơn mẫu số")
-    type_cell(page, 6, "7", pending=3)
-    expect(cell(page, COL, 6)).to_have_text("7")
+    type_cell(page, 8, "7", pending=3)
+    expect(cell(page, COL, 8)).to_have_text("7")
+    expect(cell(page, COL, 6)).to_have_text("60")
     expect(cell(page, COL, 4)).to_have_text("40")
+    type_cell(page, 6, "0", pending=2)
 
-    type_cell(page, 1, "5", pending=3)
-    assert stored(db) == {}, "nothing was stored by the refused saves"
+    assert stored(db) == {}, "the refused saves stored nothing"
     save(page)
-    expect(page.get_by_text("Đã lưu 3 giá trị nhập tay")).to_be_visible()
-    assert stored(db) == {(codes[1], COUNT): 5.0, (codes[4], COUNT): 40.0, (codes[6], COUNT): 7.0}
+    expect(page.get_by_text("Đã lưu 2 giá trị nhập tay")).to_be_visible()
+    assert stored(db) == {(codes[4], COUNT): 40.0, (codes[8], COUNT): 7.0}
