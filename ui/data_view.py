@@ -14,7 +14,7 @@ from chiso.io.canonical import canonical_frame, to_csv_bytes, to_xlsx_bytes
 from chiso.units import PROVENANCE_VI, PUBLISHED_TOTAL
 from ui import edits_store
 from ui.entry import generation, save_edits
-from ui.kept_editor import kept_editor, shown_table
+from ui.kept_editor import kept_editor, renew, shown_table, typed_cells
 from ui.safe_md import md
 from ui.state import AppData
 
@@ -103,7 +103,7 @@ def table_editor(data: AppData) -> None:
     after = kept_editor("data_grid", key, before,  # see above
                         hide_index=True, num_rows="fixed", column_config=config, height=420)
     pending_note(key)
-    if st.button("Lưu bảng", type="primary", key="grid_save",
+    if st.button("Lưu bảng", type="primary", key="grid_save", on_click=renew, args=("data_grid",),  # see renew
                  help="Kiểm tra mọi ô đã sửa; nếu có ô sai thì không lưu ô nào."):
         try:  # only the cells this user typed, against the table they were shown
             edits = grid_edits(shown_table("data_grid", key, before), after)
@@ -117,10 +117,9 @@ def table_editor(data: AppData) -> None:
 
 
 def pending_note(key: str) -> None:
-    """«N ô đã sửa, chưa lưu»: typed cells are not stored until the button, and the user should know."""
-    state = st.session_state.get(key)
-    rows = state.get("edited_rows", {}) if isinstance(state, dict) else {}
-    n = sum(len(cells) for cells in rows.values())
+    """«N ô đã sửa, chưa lưu»: typed cells are not stored until the button, and the user should know (a
+    refused save keeps them in the grid drawn anew, so they are counted from the kept tables)."""
+    n = typed_cells(key)
     if n:
         st.caption(f"{fmt_int(n)} ô đã sửa, chưa lưu.")
 
