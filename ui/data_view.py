@@ -77,7 +77,7 @@ def unit_editor(data: AppData, i: int) -> None:
     )
     pending_note(key)
     shown = shown_table("data_unit", key, table)
-    if st.button("Lưu các giá trị mới", type="primary", key="unit_editor_save"):
+    if st.button("Lưu các giá trị mới", type="primary", key="unit_editor_save", on_click=renew, args=("data_unit",)):
         seen = dict(zip(shown["key"], shown["Giá trị hiện có"]))  # what the user saw, checked by the save
         edits = [Edit(code, r["key"], r["Giá trị mới"], base=_base(seen.get(r["key"]))) for _, r in edited.iterrows()
                  if str(r["Giá trị mới"] or "").strip()]
