@@ -107,7 +107,9 @@ def _lever_index(rb: Rulebook) -> list[tuple[np.ndarray, np.ndarray]]:
     if hit is None or hit[0] is not rb:
         pos = {k: n for n, k in enumerate(rb.input_keys)}
         index = [
-            (np.array([k for k, ind in enumerate(rb.indicators) if ind.numerator in lv.moves], dtype=np.int64),
+            # key-major: the first indicator listed is one its first count feeds (the lever's rate)
+            (np.array([k for m in lv.moves for k, ind in enumerate(rb.indicators) if ind.numerator == m],
+                      dtype=np.int64),
              np.array([pos[m] for m in lv.moves], dtype=np.int64))
             for lv in rb.levers
         ]
@@ -133,6 +135,69 @@ def lever_limits(x: np.ndarray, level_idx: np.ndarray, rb: Rulebook) -> tuple[np
         ok = s.any(axis=1) & ~(s & np.isnan(cp)).any(axis=1)
         room[:, k] = np.where(ok, np.maximum(r, 0.0), np.nan)
     return np.nan_to_num(floor, nan=0.0), room
+
+
+@dataclass(frozen=True)
+class LeverBounds:
+    """How far every lever of every unit can move (N, L): the one home of the rule.
+
+    A lever's count never exceeds the denominator of any indicator it feeds that the unit's level scores
+    from its own counts, and never drops below 0. The room is NaN when the level scores none of them
+    (``scored`` False) or one of their counts is unknown; the floor is 0 when one of its counts is unknown.
+    """
+
+    current: np.ndarray  # the lever's first count now
+    denominator: np.ndarray  # denominator of the first indicator its first count feeds (for rates)
+    floor: np.ndarray  # most negative delta
+    room: np.ndarray  # largest delta, NaN when unknown
+    movable: np.ndarray  # bool: the room is known
+    scored: np.ndarray  # bool: the level scores at least one indicator it feeds from the unit's counts
+
+    @property
+    def steps_up(self) -> np.ndarray:
+        """Whole steps up: the last one may be partial (clamped to the exact room when applied)."""
+        with np.errstate(invalid="ignore"):
+            return np.where(np.isnan(self.room), 0.0, np.ceil(self.room - _EPS))
+
+    @property
+    def steps_down(self) -> np.ndarray:
+        """Whole steps down (≤ 0), the last one possibly partial (counts stop at 0)."""
+        return -np.ceil(-self.floor - _EPS)
+
+    def clamp(self, deltas: np.ndarray) -> np.ndarray:
+        """Deltas (N, L) or (R, L) for one unit, clamped to the exact floor and room."""
+        return clamp_to_room(np.atleast_2d(np.asarray(deltas, dtype=float)), self.floor, self.room)
+
+
+def clamp_to_room(delta, floor, room):
+    """A delta clamped to what is possible: whole-dossier steps beyond a fractional room stop exactly at the
+    denominator (or at 0), never past it; an unknown room does not bound it (nothing is scored from it)."""
+    return np.clip(np.nan_to_num(delta), np.minimum(floor, 0.0), np.where(np.isnan(room), np.inf, room))
+
+
+def lever_bounds(x: np.ndarray, level_idx: np.ndarray, rb: Rulebook) -> LeverBounds:
+    """The bounds of every lever of every unit (``x`` fallback-resolved counts (N, I), ``level_idx`` (N,))."""
+    c = rb.compiled
+    x = np.atleast_2d(np.asarray(x, dtype=float))
+    cap = x[:, c.den_idx] - x[:, c.num_idx]  # (N, K) what each indicator can still take
+    scored_k = c.policy[np.asarray(level_idx, dtype=np.int64)] == 0  # POLICIES[0] == "computed"
+    n, nl = x.shape[0], len(rb.levers)
+    nan = np.full((n, nl), np.nan)
+    current, den, floor, room = nan.copy(), nan.copy(), np.zeros((n, nl)), nan.copy()
+    scored = np.zeros((n, nl), dtype=bool)
+    for k, (fed, moves) in enumerate(_lever_index(rb)):
+        current[:, k] = x[:, moves[0]]
+        floor[:, k] = np.nan_to_num(-x[:, moves].min(axis=1), nan=0.0)
+        if not len(fed):
+            continue
+        den[:, k] = x[:, c.den_idx[fed[0]]]
+        s, cp = scored_k[:, fed], cap[:, fed]
+        with np.errstate(invalid="ignore"):
+            r = np.where(s, cp, np.inf).min(axis=1)
+        scored[:, k] = s.any(axis=1)
+        ok = scored[:, k] & ~(s & np.isnan(cp)).any(axis=1)
+        room[:, k] = np.where(ok, np.maximum(r, 0.0), np.nan)
+    return LeverBounds(current, den, floor + 0.0, room, ~np.isnan(room), scored)
 
 
 def clamp_deltas(x: np.ndarray, level_idx: np.ndarray, rb: Rulebook, deltas: np.ndarray) -> np.ndarray:
