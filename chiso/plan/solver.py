@@ -29,7 +29,7 @@ from chiso.fmt import fmt_delta, fmt_int, fmt_number, fmt_percent, fmt_points
 from chiso.lever_text import as_counted
 from chiso.plan.model import Problem, Solution, best, cents, half, need_cents
 from chiso.rulebook import LEVELS, Lever, Rulebook, effort_problem
-from chiso.scenario import LeverRoom, Scenario, count_after, lever_limits, lever_rooms, move_matrix
+from chiso.scenario import LeverBounds, LeverRoom, Scenario, count_after, lever_bounds, move_matrix
 from chiso.units import UnitTable
 
 OBJECTIVES = ("levers", "effort")
@@ -251,18 +251,15 @@ class _Unit:
     rooms: list[LeverRoom]
     upper: np.ndarray  # (L,) largest delta per lever after locks and caps
     weight: np.ndarray  # (L,) effort per step
+    bounds: LeverBounds  # (1, L): the last whole step may be partial, clamped to the exact room
     moves: np.ndarray = field(init=False)  # (L, I)
-    lo: np.ndarray = field(init=False)  # (L,) exact floor of each lever
-    hi: np.ndarray = field(init=False)  # (L,) exact room (inf when unknown): the last whole step may be partial
 
     def __post_init__(self) -> None:
         self.moves = move_matrix(self.rb)
-        floor, room = lever_limits(self.x[None, :], np.array([LEVELS.index(self.level)]), self.rb)
-        self.lo, self.hi = np.minimum(floor[0], 0.0), np.where(np.isnan(room[0]), np.inf, room[0])
 
     def scores(self, deltas: np.ndarray) -> Scores:
         """Engine scores of the unit after each row of ``deltas`` (R, L), clamped as the simulator does."""
-        d = np.clip(np.atleast_2d(deltas).astype(float), self.lo, self.hi)
+        d = self.bounds.clamp(deltas)
         xs = self.x[None, :] + d @ self.moves
         lv = np.full(len(d), LEVELS.index(self.level))
         return score_matrix(xs, lv, self.rb, held=np.full(len(d), self.held))
@@ -350,7 +347,8 @@ def _unit(x, level, rb, held, caps, locks, weights) -> _Unit:
         if problem:
             raise DataError(f"Công sức mỗi bước của «{key}» {problem}.")
     _check_linear_levers(rb)
-    rooms = lever_rooms(x, level, rb)
+    bounds = lever_bounds(x[None, :], np.array([LEVELS.index(level)]), rb)
+    rooms = bounds.rooms(0, rb)
     upper = np.array(
         [
             # whole steps; the last may be partial (a derived count's room is fractional), clamped in scores()
@@ -360,7 +358,7 @@ def _unit(x, level, rb, held, caps, locks, weights) -> _Unit:
         ]
     )
     weight = np.array([float(weights.get(lv.key, lv.effort)) for lv in rb.levers])
-    return _Unit(rb, x, level, held, rooms, upper, weight)
+    return _Unit(rb, x, level, held, rooms, upper, weight, bounds)
 
 
 def _check_linear_levers(rb: Rulebook) -> None:
