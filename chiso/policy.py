@@ -18,7 +18,7 @@ from chiso.engine import Scores
 from chiso.errors import DataError
 from chiso.fmt import fmt_percent, fmt_points
 from chiso.rulebook import LEVEL_NAMES_VI, LEVELS, Rulebook
-from chiso.scenario import lever_bounds, simulate
+from chiso.scenario import lever_bounds, rate_deltas, simulate
 
 
 @dataclass(frozen=True)
@@ -68,17 +68,13 @@ def in_scope(rule: PolicyRule, level_idx: np.ndarray, names: np.ndarray) -> np.n
 
 
 def rule_deltas(rule: PolicyRule, x: np.ndarray, level_idx: np.ndarray, names: np.ndarray, rb: Rulebook) -> np.ndarray:
-    """(N, L) deltas that bring every unit in scope up to the rule's rate, within its room."""
+    """(N, L) deltas that bring every unit in scope up to the rule's rate (never down), within its room."""
     rule.validate(rb)
     k = [lv.key for lv in rb.levers].index(rule.lever)
-    m = lever_bounds(x, level_idx, rb)
-    den, cur, room = m.denominator[:, k], m.current[:, k], m.room[:, k]
-    with np.errstate(invalid="ignore"):
-        target = np.ceil(rule.min_rate * den - 1e-9)
-        need = np.clip(target - cur, 0.0, room)
-    ok = in_scope(rule, level_idx, names) & m.movable[:, k] & ~np.isnan(need)
+    b = lever_bounds(x, level_idx, rb)
+    ok = in_scope(rule, level_idx, names) & b.movable[:, k]
     deltas = np.zeros((x.shape[0], len(rb.levers)))
-    deltas[:, k] = np.where(ok, need, 0.0)
+    deltas[:, k] = np.where(ok, np.maximum(rate_deltas(b, k, rule.min_rate), 0.0), 0.0)
     return deltas
 
 

@@ -335,10 +335,22 @@ def delta_for_count(room: LeverRoom, count: float) -> int:
 
 
 def delta_for_rate(room: LeverRoom, rate: float) -> int:
-    """The smallest whole-step delta whose rate (count / denominator) reaches ``rate`` (a fraction)."""
-    if not room.denominator or math.isnan(room.denominator) or math.isnan(room.current):
-        return 0
-    return _clip_steps(room, math.ceil(rate * room.denominator - room.current - _EPS))
+    """The smallest whole-step delta whose rate reaches ``rate`` (a fraction): the simulator's typed rate."""
+    return int(rate_step(room.current, room.denominator, room.steps_down, room.steps_up, rate))
+
+
+def rate_deltas(b: LeverBounds, k: int, rate: float) -> np.ndarray:
+    """(N,) delta of lever ``k`` of every unit that reaches ``rate`` (see ``rate_step``)."""
+    return rate_step(b.current[:, k], b.denominator[:, k], b.steps_down[:, k], b.steps_up[:, k], rate)
+
+
+def rate_step(current, denominator, steps_down, steps_up, rate: float):
+    """The smallest whole-step delta whose rate (count / denominator) reaches ``rate`` (a fraction), within
+    the lever's steps; 0 where the denominator is 0 or unknown. Scalars or arrays: the one rule."""
+    with np.errstate(invalid="ignore"):
+        d = np.clip(np.ceil(rate * denominator - current - _EPS), steps_down, steps_up)
+    known = (denominator != 0) & ~np.isnan(denominator) & ~np.isnan(current)
+    return np.where(known, d, 0.0)
 
 
 def rate_after(room: LeverRoom, delta: float) -> float:
@@ -482,6 +494,8 @@ __all__ = [
     "fixed_reason_vi",
     "marginal",
     "rate_after",
+    "rate_deltas",
+    "rate_step",
     "scenario_from_dict",
     "scenario_from_query",
     "scenario_to_query",
