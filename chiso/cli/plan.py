@@ -8,6 +8,7 @@ import sys
 from chiso.calibration import baseline
 from chiso.cli.common import add_rulebook_option
 from chiso.errors import DataError
+from chiso.fmt import parse_vn_number
 from chiso.io.load import load_paths
 from chiso.plan.solver import OBJECTIVES, plan_unit, quiet_stdout_fd
 from chiso.rulebook import load_rulebook
@@ -85,7 +86,7 @@ def resolve_target(text: str, base, code: str) -> float:
             raise DataError(f"Không có mục tiêu «{text}» cho đơn vị «{code}» (đã ở mức cao nhất).")
         return presets[key].value
     try:
-        return float(text.strip().replace(",", "."))
+        return parse_vn_number(text)  # the app's grammar: 70,5 · 70.5
     except ValueError:
         raise DataError(
             f"Mục tiêu «{text}» không hợp lệ: nhập số điểm hoặc {NEXT_BAND}, {MEDIAN}, {P75}, {OVERTAKE}."
@@ -97,7 +98,7 @@ def _pairs(items: list[str], option: str) -> dict[str, float]:
     for item in items:
         key, sep, value = item.partition("=")
         try:
-            out[key.strip()] = float(value.replace(",", "."))
+            out[key.strip()] = parse_vn_number(value)
         except ValueError:
             sep = ""
         if not sep:

@@ -17,10 +17,11 @@ import numpy as np
 import pandas as pd
 
 from chiso.errors import DataError, Location
+from chiso.fmt import fmt_int, fmt_number
 from chiso.identifiers import clean_code, code_problem, name_problem, sentence
 from chiso.io import columns as C
 from chiso.io.cells import NumberError, clean_text, column_letter, decide_decimal, fold, parse_number, unquote_formula
-from chiso.io.limits import MAX_GRID_ROWS, MAX_UNITS, check_file_size, vn_int
+from chiso.io.limits import MAX_GRID_ROWS, MAX_UNITS, check_file_size
 from chiso.io.textgrid import read_text
 from chiso.io.xlsx import Sheet, is_xlsx, read_xlsx
 from chiso.rulebook import Rulebook
@@ -328,7 +329,7 @@ def _build(sh: Sheet, layout: _Layout, rb: Rulebook, file: str, period: str, war
         raise DataError("Tệp không có dòng số liệu nào dưới dòng tiêu đề.", loc)
     if len(kept) > MAX_ROWS:
         raise DataError(
-            f"Tệp có {vn_int(len(kept))} dòng số liệu, vượt giới hạn {vn_int(MAX_ROWS)} dòng (đơn vị) của một tệp; "
+            f"Tệp có {fmt_int(len(kept))} dòng số liệu, vượt giới hạn {fmt_int(MAX_ROWS)} dòng (đơn vị) của một tệp; "
             "hãy chia nhỏ tệp.",
             loc,
         )
@@ -729,8 +730,7 @@ def _vn(x: float) -> str:
     """A number for a message, the Vietnamese way (1.234,5)."""
     if np.isnan(x):
         return "trống"
-    text = f"{x:,.4f}".rstrip("0").rstrip(".")
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return fmt_number(x, 4)
 
 
 def period_from_name(file: str) -> str:
