@@ -37,6 +37,7 @@ from ui.datasets import dataset_id, label_of, read_table, save_upload_button, st
 
 from ui.fit import FIT_CSS
 from ui.html_table import TABLE_CSS
+from chiso.notes import REFERENCE_VI as REFERENCE_NOTE, SYNTHETIC_VI as SYNTHETIC_NOTE
 from ui.projector import projector_toggle, projector_view
 from ui.routing import enter_through_app
 from ui.safe_md import md
@@ -44,8 +45,6 @@ from ui.upload_help import upload_help
 
 UPLOAD = "__upload__"
 LAST = "__last__"
-REFERENCE_NOTE = "Số liệu tham khảo, không thay thế số liệu chính thức trên Cổng DVCQG."
-SYNTHETIC_NOTE = "Dữ liệu mô phỏng, không phải số liệu chính thức."
 
 UNIT_KEY = "unit_code"
 PENDING_SCENARIO = "pending_scenario"

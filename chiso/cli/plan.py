@@ -9,6 +9,7 @@ from chiso.calibration import baseline
 from chiso.cli.common import add_rulebook_option
 from chiso.errors import DataError
 from chiso.fmt import parse_vn_number
+from chiso.notes import REFERENCE_VI
 from chiso.io.load import load_paths
 from chiso.plan.solver import OBJECTIVES, plan_unit, quiet_stdout_fd
 from chiso.rulebook import load_rulebook
@@ -30,8 +31,7 @@ JSON: {"unit", "baseline", "target", "feasible", "final_score", "best_reachable"
 cao nhất có thể đạt và blocked_by nêu nguyên nhân. When unreachable: feasible is false, the steps
 reach the best reachable score and blocked_by names what blocks the rest.
 
-Số liệu tham khảo, không thay thế số liệu chính thức trên Cổng DVCQG.
-"""
+""" + REFERENCE_VI + "\n"
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:

@@ -23,14 +23,13 @@ from chiso.engine import STATUS_VI, Scores
 from chiso.explain import FIXED_AT_LEVEL_VI, missing_groups
 from chiso.fmt import fmt_delta, fmt_int, fmt_percent, fmt_points
 from chiso.lever_text import as_counted, change_label_vi
+from chiso.notes import REFERENCE_VI, SYNTHETIC_VI
 from chiso.plan.setup import SUMMARY_HEADERS_VI, counts, lever_totals, status_vi
 from chiso.plan.solver import OBJECTIVE_VI, Plan
 from chiso.policy import PolicyResult
 from chiso.rulebook import LEVEL_NAMES_VI, Rulebook
 from chiso.scenario import LeverRoom, count_after, rate_after
 
-REFERENCE_NOTE = "Số liệu tham khảo, không thay thế số liệu chính thức trên Cổng DVCQG."
-SYNTHETIC_NOTE = "Dữ liệu mô phỏng, không phải số liệu chính thức."
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 POINTS, RATE, COUNT, RANK = "0.00", "0.00%", "#,##0", "0"
 # a count derived from a published rate × total (290,6508) is not a whole number: shown with its decimals
@@ -71,7 +70,7 @@ class ExportMeta:
 
     @property
     def notes(self) -> list[str]:
-        return ([SYNTHETIC_NOTE] if self.synthetic else []) + [REFERENCE_NOTE]
+        return ([SYNTHETIC_VI] if self.synthetic else []) + [REFERENCE_VI]
 
 
 @dataclass(frozen=True)
@@ -525,8 +524,6 @@ def _signed(d: float) -> str:
 
 __all__ = [
     "ExportMeta",
-    "REFERENCE_NOTE",
-    "SYNTHETIC_NOTE",
     "UnitReport",
     "UnitScenario",
     "plans_workbook",

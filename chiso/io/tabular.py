@@ -24,6 +24,7 @@ from chiso.io.cells import NumberError, clean_text, column_letter, decide_decima
 from chiso.io.limits import MAX_GRID_ROWS, MAX_UNITS, check_file_size
 from chiso.io.textgrid import read_text
 from chiso.io.xlsx import Sheet, is_xlsx, read_xlsx
+from chiso.notes import SYNTHETIC_IMPORT_VI
 from chiso.rulebook import Rulebook
 from chiso.units import (
     ASSUMED,
@@ -801,4 +802,4 @@ def _flag_synthetic(table: UnitTable, file: str, frame: pd.DataFrame) -> None:
     name = fold(file)
     if marked or "gia lap" in name or "synthetic" in name:
         table.synthetic = True
-        table.warnings.insert(0, "Dữ liệu giả lập (mô phỏng), không phải số liệu chính thức.")
+        table.warnings.insert(0, SYNTHETIC_IMPORT_VI)
