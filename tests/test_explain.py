@@ -6,6 +6,8 @@ import pandas as pd
 
 from chiso.engine import score
 from chiso.explain import indicator_rows, small_denominator_vi
+from chiso.notes import SYNTHETIC_IMPORT_VI
+from chiso.reasons import IndicatorWarning, TableNote
 from chiso.rulebook import load_rulebook
 from chiso.units import empty_provenance
 
@@ -33,3 +35,18 @@ def test_small_denominator_threshold():
     assert small_denominator_vi(0, 20, 1.0) == ""
     assert small_denominator_vi(np.nan, 20, 1.0) == ""
     assert "(tới 6,00 điểm)" in small_denominator_vi(1, 6, 0.9)
+
+
+def test_each_warning_has_a_code_that_says_what_it_is():
+    """Code branches on ``warning`` (reasons.IndicatorWarning), never on the first words of ``warning_vi``."""
+    frame = pd.DataFrame([{"unit_code": "X", "level": "commune", "dossiers_received": 4.0, "dossiers_on_time": 3.0}])
+    rows = indicator_rows(score(frame, RB), 0).set_index("indicator")
+    assert rows.loc["PROGRESS_ON_TIME", "warning"] == IndicatorWarning.SMALL_DENOMINATOR
+    assert rows.loc["ONLINE_SUBMISSION", "warning"] == IndicatorWarning.MISSING_DATA
+    said = rows["warning_vi"] != ""
+    assert ((rows["warning"] != IndicatorWarning.NONE) == said).all()
+
+
+def test_a_table_note_is_known_by_its_code():
+    assert TableNote.of(SYNTHETIC_IMPORT_VI) is TableNote.SYNTHETIC
+    assert TableNote.of("Dữ liệu giả lập nhưng là một ghi chú khác.") is None

@@ -26,6 +26,8 @@ from chiso.edits import apply_revisions
 from chiso.errors import ChisoError
 from chiso.io.columns import mapping_targets
 from chiso.io.limits import MAX_JSON_BYTES, MAX_TABLE_BYTES, check_file_size
+from chiso.notes import REFERENCE_VI as REFERENCE_NOTE, SYNTHETIC_VI as SYNTHETIC_NOTE
+from chiso.reasons import TableNote
 from chiso.rulebook import DEFAULT_RULEBOOK, LEVEL_NAMES_VI, LEVELS, Rulebook, available_rulebooks, load_rulebook
 from chiso.samples import available_samples, load_sample, sample
 from chiso.scenario import Scenario, scenario_from_query
@@ -37,7 +39,6 @@ from ui.datasets import dataset_id, label_of, read_table, save_upload_button, st
 
 from ui.fit import FIT_CSS
 from ui.html_table import TABLE_CSS
-from chiso.notes import REFERENCE_VI as REFERENCE_NOTE, SYNTHETIC_VI as SYNTHETIC_NOTE
 from ui.projector import projector_toggle, projector_view
 from ui.routing import enter_through_app
 from ui.safe_md import md
@@ -299,7 +300,7 @@ def _short_rulebook_name(rb_id: str) -> str:
 def import_notes(data: AppData) -> list[str]:
     """The importer's notes worth showing: the synthetic-data note is already the sidebar's warning."""
     synthetic = data.table.synthetic
-    return [m for m in data.table.warnings if not (synthetic and m.startswith("Dữ liệu giả lập"))]
+    return [m for m in data.table.warnings if not (synthetic and TableNote.of(m) is TableNote.SYNTHETIC)]
 
 
 def _import_notes(data: AppData, bundled: bool) -> None:
