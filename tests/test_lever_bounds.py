@@ -18,7 +18,7 @@ from chiso.plan.solver import _unit
 from chiso.reasons import LeverFixed
 from chiso.rulebook import LEVELS, load_rulebook
 from chiso.samples import available_samples, load_sample
-from chiso.scenario import apply_deltas, clamp_to_room, effective_delta, lever_bounds, lever_rooms, move_matrix
+from chiso.scenario import apply_deltas, effective_delta, lever_bounds, lever_rooms, move_matrix
 
 RULEBOOKS = {name: load_rulebook(name) for name in ("portal-2026", "qd766-2022")}
 DELTAS = (-1e9, -2.5, 0.0, 1.0, 3.0, 1e9)
