@@ -25,6 +25,7 @@ from chiso.reasons import LeverFixed
 from chiso.rulebook import LEVELS, Lever, Rulebook
 
 SCHEMA_VERSION = 1
+ArrayOrFloat = np.ndarray | float  # the scalar views (one lever of one unit) share the vectorised rules
 MAX_SCENARIO_BYTES = 64 * 1024
 
 
@@ -132,7 +133,7 @@ class LeverBounds:
         ]
 
 
-def clamp_to_room(delta, floor, room):
+def clamp_to_room(delta: ArrayOrFloat, floor: ArrayOrFloat, room: ArrayOrFloat) -> np.ndarray:
     """A delta clamped to what is possible: whole-dossier steps beyond a fractional room stop exactly at the
     denominator (or at 0), never past it; an unknown room does not bound it (nothing is scored from it)."""
     return np.clip(np.nan_to_num(delta), np.minimum(floor, 0.0), np.where(np.isnan(room), np.inf, room))
@@ -344,7 +345,8 @@ def rate_deltas(b: LeverBounds, k: int, rate: float) -> np.ndarray:
     return rate_step(b.current[:, k], b.denominator[:, k], b.steps_down[:, k], b.steps_up[:, k], rate)
 
 
-def rate_step(current, denominator, steps_down, steps_up, rate: float):
+def rate_step(current: ArrayOrFloat, denominator: ArrayOrFloat, steps_down: ArrayOrFloat, steps_up: ArrayOrFloat,
+              rate: float) -> np.ndarray:
     """The smallest whole-step delta whose rate (count / denominator) reaches ``rate`` (a fraction), within
     the lever's steps; 0 where the denominator is 0 or unknown. Scalars or arrays: the one rule."""
     with np.errstate(invalid="ignore"):

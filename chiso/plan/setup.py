@@ -227,23 +227,9 @@ _SCREEN_ORDER = ("unit_code", "unit_name", "baseline", "target", "status", "fina
 
 def plan_record(p: Plan, name: str = "") -> dict[str, object]:
     """The summary row of one plan, raw values under the keys of ``SUMMARY_HEADERS_VI``: the screen's table
-    (``summary_vi``) and the Excel export's «Đơn vị» sheet both read it."""
-    return {
-        "unit_code": p.unit_code,
-        "unit_name": name,
-        "level": LEVEL_NAMES_VI.get(p.level, p.level),
-        "baseline": p.baseline,
-        "target": p.target,
-        "status": status_vi(p),
-        "final_score": p.final_score,
-        "best_reachable": p.best_reachable,
-        "levers_changed": p.levers_changed,
-        "effort": p.effort,
-        "rank_before": p.rank_before,
-        "rank_after": p.rank_after,
-        "plan_vi": "; ".join(s.instruction_vi for s in p.steps),
-        "blocked_vi": "; ".join(b.message_vi for b in p.blocked_by),
-    }
+    (``summary_vi``) and the Excel export's «Đơn vị» sheet both read it; ``Plan.summary`` in words."""
+    r = p.summary()
+    return {**r, "unit_name": name, "level": LEVEL_NAMES_VI.get(p.level, p.level), "status": status_vi(p)}
 
 
 def summary_vi(plans: list[Plan], names: Mapping[str, str]) -> pd.DataFrame:

@@ -33,6 +33,8 @@ from chiso.scenario import LeverBounds, LeverRoom, Scenario, count_after, lever_
 from chiso.units import UnitTable
 
 OBJECTIVES = ("levers", "effort")
+SUMMARY_KEYS = ("unit_code", "level", "baseline", "target", "feasible", "final_score", "best_reachable", "levers_changed",
+                "effort", "rank_before", "rank_after", "plan_vi", "blocked_vi")
 OBJECTIVE_VI = {"levers": "Ít yếu tố cải thiện nhất", "effort": "Ít công sức nhất"}
 _MAX_TIGHTEN = 4  # re-solves after an engine re-check miss before the monotone repair
 
@@ -172,6 +174,16 @@ class Plan:
             f"Không thể đạt {target} điểm. Điểm cao nhất có thể đạt: {fmt_number(self.best_reachable, 2)}"
             + (" (kế hoạch dưới đây đạt mức này)." if self.steps else ".")
         )
+
+    def summary(self) -> dict[str, object]:
+        """The plan's summary row, raw values (``SUMMARY_KEYS``): what every summary table and sheet reads."""
+        return {
+            "unit_code": self.unit_code, "level": self.level, "baseline": self.baseline, "target": self.target,
+            "feasible": self.feasible, "final_score": self.final_score, "best_reachable": self.best_reachable,
+            "levers_changed": self.levers_changed, "effort": self.effort, "rank_before": self.rank_before,
+            "rank_after": self.rank_after, "plan_vi": "; ".join(s.instruction_vi for s in self.steps),
+            "blocked_vi": "; ".join(b.message_vi for b in self.blocked_by),
+        }
 
     def to_scenario(self, name: str | None = None, period: str = "") -> Scenario:
         """The plan as a what-if scenario (Áp dụng vào mô phỏng)."""
@@ -712,23 +724,7 @@ def plan_table(
 
 def summary_frame(plans: list[Plan]) -> pd.DataFrame:
     """One row per plan: the many-units summary table (feasible, levers, effort, scores)."""
-    return pd.DataFrame(
-        {
-            "unit_code": [p.unit_code for p in plans],
-            "level": [p.level for p in plans],
-            "baseline": [p.baseline for p in plans],
-            "target": [p.target for p in plans],
-            "feasible": [p.feasible for p in plans],
-            "final_score": [p.final_score for p in plans],
-            "best_reachable": [p.best_reachable for p in plans],
-            "levers_changed": [p.levers_changed for p in plans],
-            "effort": [p.effort for p in plans],
-            "rank_before": [p.rank_before for p in plans],
-            "rank_after": [p.rank_after for p in plans],
-            "plan_vi": ["; ".join(s.instruction_vi for s in p.steps) for p in plans],
-            "blocked_vi": ["; ".join(b.message_vi for b in p.blocked_by) for p in plans],
-        }
-    )
+    return pd.DataFrame([p.summary() for p in plans], columns=list(SUMMARY_KEYS))
 
 
 # ---------------------------------------------------------------- HiGHS stray output
@@ -755,6 +751,7 @@ __all__ = [
     "Blocker",
     "IndicatorMove",
     "OBJECTIVES",
+    "SUMMARY_KEYS",
     "Plan",
     "Step",
     "instruction_vi",
