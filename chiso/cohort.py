@@ -42,6 +42,13 @@ def rank_among(value: float, others: np.ndarray) -> int:
     return int(np.sum(o[~np.isnan(o)] > _key(np.array([value]))[0]) + 1)
 
 
+def rank_in_cohort(totals: np.ndarray, cohort: np.ndarray, i: int, total: float | None = None) -> tuple[int, int]:
+    """(rank, cohort size) of unit ``i`` in its cohort, ``total`` replacing its own total when given."""
+    same = np.asarray(cohort) == cohort[i]
+    mine = totals[i] if total is None else total
+    return rank_among(mine, np.delete(totals, i)[np.delete(same, i)]), int(same.sum())
+
+
 @dataclass(frozen=True)
 class CohortStats:
     size: int
@@ -78,6 +85,7 @@ __all__ = [
     "competition_rank",
     "filter_units",
     "rank_among",
+    "rank_in_cohort",
     "ranking_table",
     "stats_by_cohort",
 ]

@@ -334,13 +334,6 @@ def apply_revisions(table: UnitTable, rb: Rulebook, revisions: list[Revision]) -
     return replace(table, frame=frame, provenance=prov)
 
 
-def entered_mask(table: UnitTable, key: str) -> np.ndarray:
-    """(N,) bool: which units' ``key`` was typed in the app."""
-    if key not in table.provenance:
-        return np.zeros(len(table.frame), dtype=bool)
-    return (table.provenance[key] == ENTERED).to_numpy()
-
-
 # ---------------------------------------------------------------- what to ask for where data is missing
 
 

@@ -141,17 +141,6 @@ class Scores:
             raise DataError(f"Không có đơn vị mã «{code}» trong dữ liệu.")
         return int(hits[0])
 
-    def group_frame(self) -> pd.DataFrame:
-        """One row per unit: group points, recomputed total, held points, total, band."""
-        rb = self.rulebook
-        df = pd.DataFrame(self.group_points, columns=rb.group_codes)
-        df.insert(0, "unit_code", self.codes)
-        df["computed_total"] = self.computed_total
-        df["held"] = self.held
-        df["total"] = self.total
-        df["band"] = [rb.band(t) for t in self.total]
-        return df
-
     def explain(self, i: int) -> pd.DataFrame:
         """Every indicator of unit ``i``: counts, rate, threshold, points, max, lost and the rule applied."""
         rb = self.rulebook

@@ -13,6 +13,7 @@ import pandas as pd
 
 from chiso.engine import MISSING, Scores
 from chiso.fmt import fmt_delta, fmt_int, fmt_number, fmt_points
+from chiso.reasons import IndicatorWarning
 from chiso.units import PROVENANCE_VI
 
 SMALL_DENOMINATOR = 10  # up to this many dossiers, one dossier moves the rate by 10 points or more
@@ -34,10 +35,10 @@ def small_denominator_vi(den: float, max_points: float, threshold: float) -> str
 
 
 def indicator_rows(scores: Scores, i: int, provenance: pd.DataFrame | None = None) -> pd.DataFrame:
-    """``Scores.explain(i)`` plus ``rule_text``, ``provenance_vi`` and ``warning_vi`` columns."""
+    """``Scores.explain(i)`` plus ``rule_text``, ``provenance_vi``, ``warning_vi`` and ``warning`` columns."""
     rb = scores.rulebook
     ex = scores.explain(i)
-    rules, prov, warn = [], [], []
+    rules, prov, warn, code = [], [], [], []
     prow = provenance.iloc[i] if provenance is not None and len(provenance) > i else None
     for k, ind in enumerate(rb.indicators):
         parts = [ex.rule_vi[k]]
@@ -48,12 +49,15 @@ def indicator_rows(scores: Scores, i: int, provenance: pd.DataFrame | None = Non
         rules.append(". ".join(parts) + ".")
         prov.append(_provenance(prow, ind.numerator, ind.denominator))
         w = small_denominator_vi(ex.denominator[k], ex.max_points[k], ex.threshold[k]) if ex.movable[k] else ""
+        c = IndicatorWarning.SMALL_DENOMINATOR if w else IndicatorWarning.NONE
         if int(ex.status[k]) == MISSING:
-            w = "Thiếu số liệu: điểm của chỉ tiêu được giữ nguyên theo điểm chính thức (nếu có)."
+            w, c = "Thiếu số liệu: điểm của chỉ tiêu được giữ nguyên theo điểm chính thức (nếu có).", IndicatorWarning.MISSING_DATA
         warn.append(w)
+        code.append(c)
     ex["rule_text"] = rules
     ex["provenance_vi"] = prov
     ex["warning_vi"] = warn
+    ex["warning"] = code  # what code branches on (reasons.IndicatorWarning); warning_vi is what is said
     return ex
 
 

@@ -1,8 +1,14 @@
-"""Vietnamese number and time formatting (thousands ".", decimals ","; UTC+7), used only at display/export time."""
+"""Vietnamese numbers and times (thousands ".", decimals ","; UTC+7): the one formatter, used only at display and
+export time, and the one number grammar that reads them back (``parse_vn_number``, also behind the importers'
+``chiso.io.cells.parse_number``).
+"""
 from __future__ import annotations
 
 import math
+import re
 from datetime import datetime, timedelta, timezone
+
+import numpy as np
 
 DASH = "—"
 
@@ -21,8 +27,8 @@ def fmt_number(x: float | int | None, decimals: int = 2, trim: bool = True) -> s
     text = f"{float(x):,.{decimals}f}"
     if trim and "." in text:
         text = text.rstrip("0").rstrip(".")
-    if text in ("-0", "-0.0"):
-        text = "0"
+    if text.startswith("-") and not text.strip("-0.,"):
+        text = text[1:]  # -0,004 shows as 0,00: no negative zero
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
@@ -64,16 +70,47 @@ def fmt_percent(rate: float | None, decimals: int = 2) -> str:
     return f"{fmt_number(float(rate) * 100, decimals)}%"
 
 
-def parse_vn_number(text: str) -> float:
-    """"1.234,5" → 1234.5; "91,48" → 91.48; "1234.5" (one dot, ≠ 3 decimals) → 1234.5. Raises ValueError."""
-    s = str(text).strip().replace("\u00a0", "").replace(" ", "").rstrip("%")
-    if not s.isascii() or not any(c.isdigit() for c in s):  # float() also takes ５０, ٥٠, "nan" and "inf"
-        raise ValueError(s)
-    if "," in s:
-        s = s.replace(".", "").replace(",", ".")
-    elif s.count(".") > 1 or (s.count(".") == 1 and len(s.split(".")[1]) == 3 and s.split(".")[0].lstrip("-+")):
-        s = s.replace(".", "")  # thousands dots: "1.234" is one thousand two hundred thirty-four
-    return float(s)
+def fmt_exact(x: float, decimal: str = ",") -> str:
+    """The shortest exact text of a number, without thousands separators: 1234.5 → "1234,5", 12.0 → "12".
+    For cells that must read back to the same float (CSV exports, messages quoting a file's value)."""
+    if math.isfinite(x) and x == int(x) and abs(x) < 1e15:
+        return str(int(x))
+    return np.format_float_positional(float(x), trim="-").replace(".", decimal)  # never 1e-05: it reads back
+
+
+# the grammar: an optional sign (the minus «−» this module prints included), ASCII digits, one decimal mark
+_SIGN = r"[+-]?"
+_VI_GROUPED = re.compile(_SIGN + r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", re.ASCII)
+_EN_GROUPED = re.compile(_SIGN + r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", re.ASCII)
+_PLAIN_COMMA = re.compile(_SIGN + r"(?:\d*,\d+|\d+,?)", re.ASCII)
+_PLAIN_DOT = re.compile(_SIGN + r"(?:\d*\.\d+|\d+\.?)", re.ASCII)
+
+
+def parse_vn_number(text: str, decimal: str = ",", percent: bool = True) -> float:
+    """The one number grammar. "1.234,5" → 1234.5; "91,48" → 91.48; "−0,50" → -0.5; "1234.5" (one dot, not
+    three decimals) → 1234.5; "1.234" → 1234 (thousands); "91,48 %" → 91.48 (``percent``). With ``decimal="."``
+    a file written with a decimal point: "1,234.5" → 1234.5. Spaces (also no-break) are ignored.
+
+    Refused (ValueError): "nan", "inf", "1e3", "1_000", digits other than 0–9 (``float`` takes all of them),
+    "1,234.5" in a Vietnamese text and two decimal marks."""
+    t = str(text).strip().replace("\u2212", "-").replace("\u00a0", "").replace(" ", "")
+    if percent and t.endswith("%"):
+        t = t[:-1]
+    if decimal == ",":
+        if _VI_GROUPED.fullmatch(t):
+            return float(t.replace(".", "").replace(",", "."))
+        if _PLAIN_COMMA.fullmatch(t) and t.strip("+-,"):
+            return float(t.replace(",", "."))
+        if _PLAIN_DOT.fullmatch(t) and t.strip("+-."):
+            return float(t)  # "74.6" typed with a point
+    else:
+        if _EN_GROUPED.fullmatch(t):
+            return float(t.replace(",", ""))
+        if _PLAIN_DOT.fullmatch(t) and t.strip("+-."):
+            return float(t)
+        if _PLAIN_COMMA.fullmatch(t) and t.strip("+-,"):
+            return float(t.replace(",", "."))
+    raise ValueError(f"not a number: {text!r}")
 
 
 def fmt_small(x: float | None, digits: int = 2) -> str:

@@ -17,9 +17,6 @@ from dataclasses import dataclass, field
 from chiso.errors import ChisoError
 
 QUEUED, RUNNING, DONE, FAILED, CANCELLED = "queued", "running", "done", "failed", "cancelled"
-STATE_VI = {
-    QUEUED: "Đang chờ", RUNNING: "Đang chạy", DONE: "Xong", FAILED: "Lỗi", CANCELLED: "Đã hủy",
-}
 
 
 class Cancelled(ChisoError):

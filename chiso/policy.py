@@ -18,10 +18,8 @@ from chiso.engine import Scores
 from chiso.errors import DataError
 from chiso.explain import held_groups
 from chiso.fmt import fmt_percent, fmt_points
-from chiso.rulebook import LEVEL_NAMES_VI, LEVELS, POLICIES, Rulebook
-from chiso.scenario import simulate
-
-_COMPUTED = POLICIES.index("computed")
+from chiso.rulebook import LEVEL_NAMES_VI, LEVELS, Rulebook
+from chiso.scenario import lever_bounds, rate_deltas, simulate
 
 
 @dataclass(frozen=True)
@@ -71,55 +69,14 @@ def in_scope(rule: PolicyRule, level_idx: np.ndarray, names: np.ndarray) -> np.n
     return mask
 
 
-@dataclass(frozen=True)
-class LeverMatrix:
-    """Every lever of every unit: its count, rate denominator and bounds (vectorised lever_rooms)."""
-
-    current: np.ndarray  # (N, L)
-    denominator: np.ndarray  # (N, L)
-    floor: np.ndarray  # (N, L) most negative delta
-    room: np.ndarray  # (N, L) largest delta, NaN when unknown
-    movable: np.ndarray  # (N, L) bool
-
-
-def lever_matrix(x: np.ndarray, level_idx: np.ndarray, rb: Rulebook) -> LeverMatrix:
-    """The same bounds as chiso.scenario.lever_rooms, for N units at once."""
-    c = rb.compiled
-    pos = {k: n for n, k in enumerate(rb.input_keys)}
-    cap = x[:, c.den_idx] - x[:, c.num_idx]  # (N, K) what each indicator can still take
-    scored = c.policy[level_idx] == _COMPUTED  # (N, K)
-    n, L = x.shape[0], len(rb.levers)
-    out = {name: np.full((n, L), np.nan) for name in ("current", "denominator", "floor", "room")}
-    movable = np.zeros((n, L), dtype=bool)
-    for k, lv in enumerate(rb.levers):
-        fed = [i for i, ind in enumerate(rb.indicators) if ind.numerator in lv.moves]
-        s = np.zeros_like(scored)
-        s[:, fed] = scored[:, fed]
-        has = s.any(axis=1)
-        unknown = (s & np.isnan(cap)).any(axis=1)
-        room = np.where(s, cap, np.inf).min(axis=1)
-        ok = has & ~unknown
-        out["room"][:, k] = np.where(ok, np.maximum(room, 0.0), np.nan)
-        movable[:, k] = ok
-        floor = -np.min(x[:, [pos[m] for m in lv.moves]], axis=1)
-        out["floor"][:, k] = np.nan_to_num(floor, nan=0.0)
-        out["current"][:, k] = x[:, pos[lv.moves[0]]]
-        out["denominator"][:, k] = x[:, c.den_idx[fed[0]]] if fed else np.nan
-    return LeverMatrix(movable=movable, **out)
-
-
 def rule_deltas(rule: PolicyRule, x: np.ndarray, level_idx: np.ndarray, names: np.ndarray, rb: Rulebook) -> np.ndarray:
-    """(N, L) deltas that bring every unit in scope up to the rule's rate, within its room."""
+    """(N, L) deltas that bring every unit in scope up to the rule's rate (never down), within its room."""
     rule.validate(rb)
     k = [lv.key for lv in rb.levers].index(rule.lever)
-    m = lever_matrix(x, level_idx, rb)
-    den, cur, room = m.denominator[:, k], m.current[:, k], m.room[:, k]
-    with np.errstate(invalid="ignore"):
-        target = np.ceil(rule.min_rate * den - 1e-9)
-        need = np.clip(target - cur, 0.0, room)
-    ok = in_scope(rule, level_idx, names) & m.movable[:, k] & ~np.isnan(need)
+    b = lever_bounds(x, level_idx, rb)
+    ok = in_scope(rule, level_idx, names) & b.movable[:, k]
     deltas = np.zeros((x.shape[0], len(rb.levers)))
-    deltas[:, k] = np.where(ok, need, 0.0)
+    deltas[:, k] = np.where(ok, np.maximum(rate_deltas(b, k, rule.min_rate), 0.0), 0.0)
     return deltas
 
 
@@ -269,12 +226,10 @@ def apply_policy(
 
 
 __all__ = [
-    "LeverMatrix",
     "PolicyResult",
     "PolicyRule",
     "apply_policy",
     "in_scope",
-    "lever_matrix",
     "presets_vi",
     "rule_deltas",
 ]

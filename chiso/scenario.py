@@ -21,9 +21,11 @@ from chiso.engine import Scores, apply_fallbacks, score_matrix
 from chiso.errors import DataError, Location
 from chiso.io.limits import check_json_bounds
 from chiso.io.userjson import loads_strict
+from chiso.reasons import LeverFixed
 from chiso.rulebook import LEVELS, Lever, Rulebook
 
 SCHEMA_VERSION = 1
+ArrayOrFloat = np.ndarray | float  # the scalar views (one lever of one unit) share the vectorised rules
 MAX_SCENARIO_BYTES = 64 * 1024
 
 
@@ -39,63 +41,34 @@ def move_matrix(rb: Rulebook) -> np.ndarray:
 
 @dataclass(frozen=True)
 class LeverRoom:
-    """What one unit can do with one lever."""
+    """What one unit can do with one lever: its row of ``LeverBounds`` (see ``lever_rooms``)."""
 
     lever: Lever
     current: float  # value of the lever's first count now
     floor: float  # most negative delta (counts cannot go below 0)
     room: float  # largest delta (NaN when a denominator is unknown)
-    movable: bool  # feeds at least one indicator scored from this unit's own counts
+    movable: bool  # feeds at least one indicator scored from this unit's own counts, all of them known
     denominator: float  # denominator of the first indicator it feeds (for rates)
-    reason_vi: str = ""
+    steps_up: int  # whole steps up: the last one may be partial (clamped to the exact room when applied)
+    steps_down: int  # whole steps down (≤ 0), the last one possibly partial (counts stop at 0)
+    reason: LeverFixed | None = None  # why it cannot move, when it cannot
 
     @property
     def bounded(self) -> bool:
         return not math.isnan(self.room)
 
     @property
-    def steps_up(self) -> int:
-        """Whole steps up: the last one may be partial (clamped to the exact room when applied)."""
-        return math.ceil(self.room - _EPS) if self.bounded else 0
-
-    @property
-    def steps_down(self) -> int:
-        """Whole steps down (≤ 0), the last one possibly partial (counts stop at 0)."""
-        return -math.ceil(-self.floor - _EPS)
+    def reason_vi(self) -> str:
+        return self.reason.value if self.reason else ""
 
 
 _EPS = 1e-9  # absorbs binary noise (0,8 × 1578, 365 − 10,147 − 354,853)
 
 
 def lever_rooms(x: np.ndarray, level: str, rb: Rulebook) -> list[LeverRoom]:
-    """Room of every lever for one unit, from its (fallback-resolved) row of counts ``x``."""
-    pos = {k: n for n, k in enumerate(rb.input_keys)}
-    rooms = []
-    for lv in rb.levers:
-        fed = [ind for key in lv.moves for ind in rb.indicators_fed_by(key)]
-        scored = [ind for ind in fed if ind.movable_at(level)]
-        caps = [x[pos[ind.denominator]] - x[pos[ind.numerator]] for ind in scored]
-        current = x[pos[lv.moves[0]]]
-        floor = -min(x[pos[k]] for k in lv.moves)
-        den = x[pos[fed[0].denominator]] if fed else float("nan")
-        reason = ""
-        if not scored:
-            reason = "Ở cấp này chỉ tiêu không tính theo số liệu của đơn vị: thay đổi không làm đổi điểm."
-        elif any(math.isnan(c) for c in caps):
-            reason = "Thiếu số liệu (tử số hoặc mẫu số) trong tệp: cần nhập để mô phỏng."
-        room = min(caps) if scored and not any(math.isnan(c) for c in caps) else float("nan")
-        rooms.append(
-            LeverRoom(
-                lever=lv,
-                current=float(current),
-                floor=float(floor) if not math.isnan(floor) else 0.0,
-                room=max(0.0, float(room)) if not math.isnan(room) else room,
-                movable=bool(scored) and not math.isnan(room),
-                denominator=float(den),
-                reason_vi=reason,
-            )
-        )
-    return rooms
+    """Room of every lever for one unit, from its (fallback-resolved) row of counts ``x``: the per-unit
+    view of ``lever_bounds``."""
+    return lever_bounds(np.asarray(x, dtype=float)[None, :], np.array([LEVELS.index(level)]), rb).rooms(0, rb)
 
 
 _LEVER_INDEX: dict[int, tuple[Rulebook, list[tuple[np.ndarray, np.ndarray]]]] = {}
@@ -107,7 +80,9 @@ def _lever_index(rb: Rulebook) -> list[tuple[np.ndarray, np.ndarray]]:
     if hit is None or hit[0] is not rb:
         pos = {k: n for n, k in enumerate(rb.input_keys)}
         index = [
-            (np.array([k for k, ind in enumerate(rb.indicators) if ind.numerator in lv.moves], dtype=np.int64),
+            # key-major: the first indicator listed is one its first count feeds (the lever's rate)
+            (np.array([k for m in lv.moves for k, ind in enumerate(rb.indicators) if ind.numerator == m],
+                      dtype=np.int64),
              np.array([pos[m] for m in lv.moves], dtype=np.int64))
             for lv in rb.levers
         ]
@@ -115,32 +90,83 @@ def _lever_index(rb: Rulebook) -> list[tuple[np.ndarray, np.ndarray]]:
     return hit[1]
 
 
-def lever_limits(x: np.ndarray, level_idx: np.ndarray, rb: Rulebook) -> tuple[np.ndarray, np.ndarray]:
-    """(N, L) exact floor and room of every lever of every unit, as ``lever_rooms`` computes them
-    (room NaN where a denominator is unknown or the level does not score the lever)."""
+@dataclass(frozen=True)
+class LeverBounds:
+    """How far every lever of every unit can move (N, L): the one home of the rule.
+
+    A lever's count never exceeds the denominator of any indicator it feeds that the unit's level scores
+    from its own counts, and never drops below 0. The room is NaN when the level scores none of them
+    (``scored`` False) or one of their counts is unknown; the floor is 0 when one of its counts is unknown.
+    """
+
+    current: np.ndarray  # the lever's first count now
+    denominator: np.ndarray  # denominator of the first indicator its first count feeds (for rates)
+    floor: np.ndarray  # most negative delta
+    room: np.ndarray  # largest delta, NaN when unknown
+    movable: np.ndarray  # bool: the room is known
+    scored: np.ndarray  # bool: the level scores at least one indicator it feeds from the unit's counts
+
+    @property
+    def steps_up(self) -> np.ndarray:
+        """Whole steps up: the last one may be partial (clamped to the exact room when applied)."""
+        with np.errstate(invalid="ignore"):
+            return np.where(np.isnan(self.room), 0.0, np.ceil(self.room - _EPS))
+
+    @property
+    def steps_down(self) -> np.ndarray:
+        """Whole steps down (≤ 0), the last one possibly partial (counts stop at 0)."""
+        return -np.ceil(-self.floor - _EPS)
+
+    def clamp(self, deltas: np.ndarray) -> np.ndarray:
+        """Deltas (N, L) or (R, L) for one unit, clamped to the exact floor and room."""
+        return clamp_to_room(np.atleast_2d(np.asarray(deltas, dtype=float)), self.floor, self.room)
+
+    def rooms(self, i: int, rb: Rulebook) -> list[LeverRoom]:
+        """Unit ``i``'s levers one by one, with why a lever cannot move."""
+        up, down = self.steps_up[i], self.steps_down[i]
+        return [
+            LeverRoom(lv, float(self.current[i, k]), float(self.floor[i, k]), float(self.room[i, k]),
+                      bool(self.movable[i, k]), float(self.denominator[i, k]), int(up[k]), int(down[k]),
+                      None if self.movable[i, k] else
+                      LeverFixed.MISSING_COUNTS if self.scored[i, k] else LeverFixed.NOT_SCORED_HERE)
+            for k, lv in enumerate(rb.levers)
+        ]
+
+
+def clamp_to_room(delta: ArrayOrFloat, floor: ArrayOrFloat, room: ArrayOrFloat) -> np.ndarray:
+    """A delta clamped to what is possible: whole-dossier steps beyond a fractional room stop exactly at the
+    denominator (or at 0), never past it; an unknown room does not bound it (nothing is scored from it)."""
+    return np.clip(np.nan_to_num(delta), np.minimum(floor, 0.0), np.where(np.isnan(room), np.inf, room))
+
+
+def lever_bounds(x: np.ndarray, level_idx: np.ndarray, rb: Rulebook) -> LeverBounds:
+    """The bounds of every lever of every unit (``x`` fallback-resolved counts (N, I), ``level_idx`` (N,))."""
     c = rb.compiled
+    x = np.atleast_2d(np.asarray(x, dtype=float))
     cap = x[:, c.den_idx] - x[:, c.num_idx]  # (N, K) what each indicator can still take
-    scored = c.policy[np.asarray(level_idx, dtype=np.int64)] == 0  # POLICIES[0] == "computed"
+    scored_k = c.policy[np.asarray(level_idx, dtype=np.int64)] == 0  # POLICIES[0] == "computed"
     n, nl = x.shape[0], len(rb.levers)
-    floor, room = np.zeros((n, nl)), np.full((n, nl), np.nan)
+    nan = np.full((n, nl), np.nan)
+    current, den, floor, room = nan.copy(), nan.copy(), np.zeros((n, nl)), nan.copy()
+    scored = np.zeros((n, nl), dtype=bool)
     for k, (fed, moves) in enumerate(_lever_index(rb)):
-        floor[:, k] = -x[:, moves].min(axis=1)
+        current[:, k] = x[:, moves[0]]
+        floor[:, k] = np.nan_to_num(-x[:, moves].min(axis=1), nan=0.0)
         if not len(fed):
             continue
-        s, cp = scored[:, fed], cap[:, fed]
+        den[:, k] = x[:, c.den_idx[fed[0]]]
+        s, cp = scored_k[:, fed], cap[:, fed]
         with np.errstate(invalid="ignore"):
             r = np.where(s, cp, np.inf).min(axis=1)
-        ok = s.any(axis=1) & ~(s & np.isnan(cp)).any(axis=1)
+        scored[:, k] = s.any(axis=1)
+        ok = scored[:, k] & ~(s & np.isnan(cp)).any(axis=1)
         room[:, k] = np.where(ok, np.maximum(r, 0.0), np.nan)
-    return np.nan_to_num(floor, nan=0.0), room
+    return LeverBounds(current, den, floor + 0.0, room, ~np.isnan(room), scored)
 
 
 def clamp_deltas(x: np.ndarray, level_idx: np.ndarray, rb: Rulebook, deltas: np.ndarray) -> np.ndarray:
-    """Deltas clamped to what is possible: whole-dossier steps beyond a fractional room stop exactly at
-    the denominator (or at 0), never past it."""
-    d = np.nan_to_num(np.atleast_2d(np.asarray(deltas, dtype=float)))
-    floor, room = lever_limits(x, level_idx, rb)
-    return np.clip(d, np.minimum(floor, 0.0), np.where(np.isnan(room), np.inf, room))
+    """Deltas clamped to each unit's exact floor and room (``LeverBounds.clamp``)."""
+    return lever_bounds(x, level_idx, rb).clamp(deltas)
 
 
 def apply_deltas(x: np.ndarray, deltas: np.ndarray, rb: Rulebook, level_idx: np.ndarray | None = None) -> np.ndarray:
@@ -276,8 +302,7 @@ def fit_levers(asked: dict[str, int], rooms: list[LeverRoom]) -> dict[str, int]:
 
 def effective_delta(room: LeverRoom, delta: float) -> float:
     """What a whole-step delta really adds: clamped to the exact floor and room."""
-    hi = room.room if room.bounded else 0.0
-    return float(min(max(delta, min(room.floor, 0.0)), hi))
+    return float(clamp_to_room(delta, room.floor, room.room))
 
 
 def count_after(room: LeverRoom, delta: float) -> float:
@@ -311,10 +336,23 @@ def delta_for_count(room: LeverRoom, count: float) -> int:
 
 
 def delta_for_rate(room: LeverRoom, rate: float) -> int:
-    """The smallest whole-step delta whose rate (count / denominator) reaches ``rate`` (a fraction)."""
-    if not room.denominator or math.isnan(room.denominator) or math.isnan(room.current):
-        return 0
-    return _clip_steps(room, math.ceil(rate * room.denominator - room.current - _EPS))
+    """The smallest whole-step delta whose rate reaches ``rate`` (a fraction): the simulator's typed rate."""
+    return int(rate_step(room.current, room.denominator, room.steps_down, room.steps_up, rate))
+
+
+def rate_deltas(b: LeverBounds, k: int, rate: float) -> np.ndarray:
+    """(N,) delta of lever ``k`` of every unit that reaches ``rate`` (see ``rate_step``)."""
+    return rate_step(b.current[:, k], b.denominator[:, k], b.steps_down[:, k], b.steps_up[:, k], rate)
+
+
+def rate_step(current: ArrayOrFloat, denominator: ArrayOrFloat, steps_down: ArrayOrFloat, steps_up: ArrayOrFloat,
+              rate: float) -> np.ndarray:
+    """The smallest whole-step delta whose rate (count / denominator) reaches ``rate`` (a fraction), within
+    the lever's steps; 0 where the denominator is 0 or unknown. Scalars or arrays: the one rule."""
+    with np.errstate(invalid="ignore"):
+        d = np.clip(np.ceil(rate * denominator - current - _EPS), steps_down, steps_up)
+    known = (denominator != 0) & ~np.isnan(denominator) & ~np.isnan(current)
+    return np.where(known, d, 0.0)
 
 
 def rate_after(room: LeverRoom, delta: float) -> float:
@@ -328,7 +366,7 @@ def fixed_reason_vi(room: LeverRoom, rb: Rulebook | None = None) -> str:
     """Why a lever offers nothing to move for this unit ("" when it can move); with ``rb``, the notes
     of the indicators it feeds are added (e.g. "communes always get the 2 points")."""
     if not room.movable:
-        if rb is None or not room.reason_vi.startswith("Ở cấp này"):
+        if rb is None or room.reason is not LeverFixed.NOT_SCORED_HERE:
             return room.reason_vi
         notes = [i.note_vi for k in room.lever.moves for i in rb.indicators_fed_by(k) if i.note_vi]
         return " ".join([room.reason_vi, *dict.fromkeys(notes)])
@@ -449,13 +487,17 @@ __all__ = [
     "count_after",
     "count_bounds",
     "effective_delta",
-    "lever_limits",
+    "LeverBounds",
+    "clamp_to_room",
+    "lever_bounds",
     "shown_count",
     "delta_for_count",
     "delta_for_rate",
     "fixed_reason_vi",
     "marginal",
     "rate_after",
+    "rate_deltas",
+    "rate_step",
     "scenario_from_dict",
     "scenario_from_query",
     "scenario_to_query",

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from chiso.calibration import baseline
+from chiso.notes import SYNTHETIC_IMPORT_VI
 from chiso.rulebook import Rulebook
 from chiso.units import UnitTable, empty_provenance
 
@@ -148,7 +149,7 @@ def synthetic_table(rb: Rulebook, seed: int = DEFAULT_SEED, scale: float = 1.0) 
         if key not in frame:
             frame[key] = np.nan
     table = UnitTable(frame, empty_provenance(frame, rb.input_keys), source="dữ liệu giả lập", synthetic=True)
-    table.warnings.append("Dữ liệu giả lập (mô phỏng), không phải số liệu chính thức.")
+    table.warnings.append(SYNTHETIC_IMPORT_VI)
     return table
 
 

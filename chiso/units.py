@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from chiso.errors import ChisoError
-from chiso.rulebook import LEVEL_NAMES_VI, LEVELS, Rulebook
+from chiso.rulebook import LEVELS, Rulebook
 
 ID_COLUMNS = ["unit_code", "unit_name", "level", "parent_code", "period"]
 PUBLISHED_TOTAL = "published_total"
@@ -106,10 +106,6 @@ def inherit_from_province(table: UnitTable, rb: Rulebook) -> UnitTable:
             frame[k] = frame.get(k, pd.Series(np.nan, index=frame.index)).where(~fill, from_parent)
             prov[k] = prov.get(k, pd.Series("", index=frame.index)).where(~fill, INHERITED)
     return replace(table, frame=frame, provenance=prov)
-
-
-def level_label(level: str) -> str:
-    return LEVEL_NAMES_VI.get(level, level)
 
 
 __all__ = [

@@ -6,6 +6,7 @@ import streamlit as st
 from chiso.calibration import NOT_RATED_VI, published_group_points
 from chiso.explain import FIXED_AT_LEVEL_VI, group_notes_vi, group_values, indicator_rows, no_official_total_vi
 from chiso.fmt import fmt_delta, fmt_int, fmt_percent, fmt_points
+from chiso.reasons import IndicatorWarning
 from chiso.rulebook import LEVEL_NAMES_VI
 from ui.group_bars import group_bars
 from ui.history_view import history_section, snapshots_section
@@ -60,8 +61,7 @@ with right:
     with st.container(key="cta_unit_to_sim"):  # styled as the primary button (ui/fit.py)
         st.page_link(SIMULATE_PAGE, label="Mô phỏng cải thiện cho đơn vị này", icon=":material/tune:")
 
-warnings = rows[rows["warning_vi"] != ""]
-small = warnings[~warnings["warning_vi"].str.startswith("Thiếu")]
+small = rows[rows["warning"] == IndicatorWarning.SMALL_DENOMINATOR]
 if len(small):
     st.warning("Mẫu số nhỏ — một hồ sơ làm điểm thay đổi nhiều:\n\n" + "\n".join(
         f"- {r.name_vi}: {r.warning_vi}" for r in small.itertuples()))

@@ -6,6 +6,8 @@ import pandas as pd
 
 from chiso.engine import score
 from chiso.explain import indicator_rows, small_denominator_vi
+from chiso.notes import SYNTHETIC_IMPORT_VI
+from chiso.reasons import IndicatorWarning, TableNote
 from chiso.rulebook import load_rulebook
 from chiso.units import empty_provenance
 
@@ -64,3 +66,18 @@ def test_a_group_without_data_is_written_held_never_zero():
     # no official total: nothing is held, the group is simply not counted
     assert group_value(0.0, empty=True, holding=False).text == "không có số liệu"
     assert group_value(12.3, empty=False).delta_vi(group_value(11.1, empty=False)) == "+1,20"
+
+
+def test_each_warning_has_a_code_that_says_what_it_is():
+    """Code branches on ``warning`` (reasons.IndicatorWarning), never on the first words of ``warning_vi``."""
+    frame = pd.DataFrame([{"unit_code": "X", "level": "commune", "dossiers_received": 4.0, "dossiers_on_time": 3.0}])
+    rows = indicator_rows(score(frame, RB), 0).set_index("indicator")
+    assert rows.loc["PROGRESS_ON_TIME", "warning"] == IndicatorWarning.SMALL_DENOMINATOR
+    assert rows.loc["ONLINE_SUBMISSION", "warning"] == IndicatorWarning.MISSING_DATA
+    said = rows["warning_vi"] != ""
+    assert ((rows["warning"] != IndicatorWarning.NONE) == said).all()
+
+
+def test_a_table_note_is_known_by_its_code():
+    assert TableNote.of(SYNTHETIC_IMPORT_VI) is TableNote.SYNTHETIC
+    assert TableNote.of("Dữ liệu giả lập nhưng là một ghi chú khác.") is None

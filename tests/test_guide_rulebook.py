@@ -24,7 +24,8 @@ from chiso.guide.text import (
     indicator_numbers,
     rulebook_guide,
 )
-from chiso.guide.calc import count_grid, rank_in_level, rate_curve, smallest_steps
+from chiso.cohort import rank_in_cohort
+from chiso.guide.calc import count_grid, rate_curve, smallest_steps
 from chiso.rulebook import LEVEL_NAMES_VI, LEVELS, RULEBOOK_DIR, available_rulebooks, load_rulebook
 from ui.safe_md import md
 
@@ -168,8 +169,8 @@ def test_small_calculations():
     assert grid[0] == 0 and grid[-1] == 1000 and 37 in grid
     assert list(count_grid(2, 3)) == [0, 1, 2, 3]
     totals, levels = np.array([50.0, 70.0, 60.0, 90.0]), np.array([3, 3, 3, 2])
-    assert rank_in_level(totals, levels, 0) == (3, 3)
-    assert rank_in_level(totals, levels, 0, 75.0) == (1, 3)
+    assert rank_in_cohort(totals, levels, 0) == (3, 3)
+    assert rank_in_cohort(totals, levels, 0, 75.0) == (1, 3)
 
 
 def test_markdown_escaping_neutralises_unit_names():

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from chiso.io.limits import MAX_CELLS, vn_int
+from chiso.fmt import fmt_int
+from chiso.io.limits import MAX_CELLS
 from hostile.make_corpus import make
 
 RUN_ONE = Path(__file__).parent / "hostile" / "run_one.py"
@@ -17,8 +18,8 @@ SECONDS, MEGABYTES = 3.0, 300.0
 
 # file → a fragment of the expected message (the limit or the defect it names)
 EXPECTED = {
-    "empty-cells.xlsx": f"hơn {vn_int(MAX_CELLS)} ô (kể cả ô trống)",
-    "empty-rows.xlsx": f"hơn {vn_int(MAX_CELLS)} dòng (kể cả dòng trống)",
+    "empty-cells.xlsx": f"hơn {fmt_int(MAX_CELLS)} ô (kể cả ô trống)",
+    "empty-rows.xlsx": f"hơn {fmt_int(MAX_CELLS)} dòng (kể cả dòng trống)",
     "far-cell.xlsx": "tối đa 21.000 dòng",
     "lying-size.xlsx": "không giải nén được",
     "inflates-past-budget.xlsx": "khi giải nén lớn hơn 200 MB",

@@ -32,8 +32,11 @@ from chiso.plan.setup import (
     options_from_table,
     parents_of,
     parse_target,
+    plan_record,
     scope_rows,
     status_vi,
+    step_records,
+    steps_vi,
     summary_vi,
 )
 from chiso.plan.solver import plan_table, plan_unit
@@ -250,3 +253,30 @@ def test_overdue_steps_are_counted_by_what_is_left(phu_tho):
     col = {h: k for k, h in enumerate(head)}
     assert (row[col["Đơn vị tính"]], row[col["Hiện tại"]], row[col["Thay đổi"]], row[col["Sau kế hoạch"]]) == (
         unit, before, change, after)
+
+
+def test_one_plan_summary_for_the_screen_and_the_workbook(many):
+    """The screen's table, its steps table and the Excel sheets read the same rows (plan_record, step_records)."""
+    plans, names, _ = many
+    meta = ExportMeta(rb=RB, source_label="x", period="2026-Q3")
+    wb = openpyxl.load_workbook(io.BytesIO(plans_workbook(plans, meta, names)))
+    rows = list(wb["Đơn vị"].iter_rows(values_only=True))
+    at = next(k for k, r in enumerate(rows) if r[0] == SUMMARY_HEADERS_VI["unit_code"])
+    view = summary_vi(plans, names)
+    for p, r, (_, shown) in zip(plans, rows[at + 1:], view.iterrows()):
+        rec = plan_record(p, names.get(p.unit_code, ""))
+        for key, header in SUMMARY_HEADERS_VI.items():
+            cell = r[rows[at].index(header)]
+            want = rec[key]
+            assert cell == want or cell == "'" + str(want) or (cell is None and want in (None, "")), (key, cell, want)
+        assert shown["Điểm hiện tại"] == fmt_points(rec["baseline"]) and shown["Kết quả"] == rec["status"]
+        assert shown["Kế hoạch cải thiện"] == rec["plan_vi"]
+    steps = list(wb["Từng bước"].iter_rows(values_only=True))
+    steps = steps[next(k for k, r in enumerate(steps) if r[0] == "Mã đơn vị") + 1:]
+    recs = [r for p in plans for r in step_records(p)]
+    assert [s[2] for s in steps] == [r["step"] for r in recs]
+    assert [s[-1] for s in steps] == [r["instruction_vi"] for r in recs]
+    for p in plans[:20]:
+        table = steps_vi(p)
+        assert list(table["Việc cần làm"]) == [r["instruction_vi"] for r in step_records(p)]
+        assert list(table.index) == [r["step"] for r in step_records(p)]

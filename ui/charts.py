@@ -106,18 +106,6 @@ def _held_segment(held: float, rows: list[str], totals: list[float]) -> go.Bar:
                   hovertemplate=f"Điểm không có trong tệp (giữ nguyên): {fmt_points(held)} điểm<extra></extra>")
 
 
-def rank_histogram(totals: np.ndarray, marks: dict[str, float], title: str) -> go.Figure:
-    """Distribution of a cohort's totals with vertical marks (the unit, median, P75)."""
-    fig = go.Figure(go.Histogram(x=totals, nbinsx=30, marker_color="#9db7d8", hovertemplate="%{x}: %{y} đơn vị<extra></extra>"))
-    colors = ["#b3261e", "#0a7d2c", "#6a3d9a", "#444"]
-    for (label, v), c in zip(marks.items(), colors):
-        fig.add_vline(x=v, line_color=c, line_width=2, annotation_text=label, annotation_position="top")
-    fig.update_xaxes(title_text="Tổng điểm")
-    fig.update_yaxes(title_text="Số đơn vị")
-    fig.update_layout(title=dict(text=title, font=dict(size=15)))
-    return _layout(fig, 300)
-
-
 HELD_VI = "Điểm không có trong tệp (giữ nguyên)"
 
 

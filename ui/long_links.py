@@ -12,7 +12,7 @@ import html
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from chiso.io.limits import vn_int
+from chiso.fmt import fmt_int
 
 # nginx's default large_client_header_buffers is 8 KB a line; h11 takes 16 KB for the whole head
 MAX_LINK_CHARS = 8_000
@@ -22,7 +22,7 @@ def link_too_long(link: str) -> str | None:
     """A Vietnamese note when ``link`` is longer than a server opens, else None."""
     if len(link) <= MAX_LINK_CHARS:
         return None
-    return (f"Liên kết chia sẻ dài {vn_int(len(link))} ký tự, quá giới hạn {vn_int(MAX_LINK_CHARS)} ký tự mà máy chủ "
+    return (f"Liên kết chia sẻ dài {fmt_int(len(link))} ký tự, quá giới hạn {fmt_int(MAX_LINK_CHARS)} ký tự mà máy chủ "
             "mở được, nên không tạo liên kết. Hãy đặt tên kịch bản ngắn hơn, hoặc gửi tệp kịch bản (thẻ «Tải lên / "
             "tải về» bên dưới).")
 
@@ -32,7 +32,7 @@ def refusal_page(too_long: bool) -> bytes:
     if too_long:
         title = "Liên kết quá dài"
         text = (f"Địa chỉ này dài hơn mức máy chủ nhận được. Liên kết chia sẻ của chiso dài tối đa "
-                f"{vn_int(MAX_LINK_CHARS)} ký tự: hãy nhờ người gửi tạo lại liên kết với tên kịch bản ngắn hơn, "
+                f"{fmt_int(MAX_LINK_CHARS)} ký tự: hãy nhờ người gửi tạo lại liên kết với tên kịch bản ngắn hơn, "
                 "hoặc gửi tệp kịch bản (JSON).")
     else:
         title = "Yêu cầu không hợp lệ"

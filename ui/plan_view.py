@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from chiso.errors import ChisoError
-from chiso.fmt import fmt_count, fmt_delta, fmt_int, fmt_number, fmt_points
+from chiso.fmt import fmt_delta, fmt_int, fmt_number, fmt_points
 from chiso.plan.setup import (
     CAP,
     LOCK,
@@ -19,6 +19,7 @@ from chiso.plan.setup import (
     lever_totals,
     options_from_table,
     status_vi,
+    steps_vi,
     summary_vi,
 )
 from chiso.plan.solver import OBJECTIVE_VI, OBJECTIVES, Plan
@@ -86,19 +87,6 @@ def _lever_editor(rb: Rulebook) -> pd.DataFrame:
     return edited
 
 
-def steps_table(p: Plan) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "Việc cần làm": [s.instruction_vi for s in p.steps],
-            # whole dossiers, as the simulator's slider shows them (a count derived from a rate reads «≈10»)
-            "Số lượng": [f"{fmt_count(b)} → {fmt_count(a)} {u}" for u, b, _, a in (s.counted() for s in p.steps)],
-            "Điểm tăng": [fmt_delta(s.points) for s in p.steps],
-            "Công sức": [fmt_number(s.effort, 2) for s in p.steps],
-        },
-        index=pd.RangeIndex(1, len(p.steps) + 1, name="Bước"),
-    )
-
-
 def show_plan(p: Plan, prefix: str, period: str, blockers: bool = True,
               apply_label: str = "Áp dụng vào mô phỏng", entry=None) -> None:
     """A plan as people act on it: the verdict, score and rank after it, each step, and what blocks it."""
@@ -120,7 +108,7 @@ def show_plan(p: Plan, prefix: str, period: str, blockers: bool = True,
     m[2].metric("Số yếu tố cải thiện", fmt_int(p.levers_changed))
     m[3].metric("Công sức", fmt_number(p.effort, 2))
     if p.steps:
-        st.table(steps_table(p))
+        st.table(steps_vi(p))
     if blockers and p.blocked_by:
         st.markdown("**Nguyên nhân không thể đạt**")
         for n, b in enumerate(p.blocked_by):

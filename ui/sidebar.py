@@ -4,6 +4,9 @@ from __future__ import annotations
 import streamlit as st
 
 from chiso.errors import ChisoError
+from chiso.notes import REFERENCE_VI as REFERENCE_NOTE
+from chiso.notes import SYNTHETIC_VI as SYNTHETIC_NOTE
+from chiso.reasons import TableNote
 from chiso.rulebook import DEFAULT_RULEBOOK, available_rulebooks, load_rulebook, rulebook_for_periods
 from chiso.samples import available_samples, sample
 from chiso.scenario import Scenario
@@ -21,8 +24,6 @@ from ui.session import (
 )
 from ui.signin import require as require_sign_in
 
-REFERENCE_NOTE = "Số liệu tham khảo, không thay thế số liệu chính thức trên Cổng DVCQG."
-SYNTHETIC_NOTE = "Dữ liệu mô phỏng, không phải số liệu chính thức."
 
 _VI_CSS = """<style>
 [data-testid='stFileUploaderDropzone'] button [data-testid='stMarkdownContainer'] p {font-size: 0;}
@@ -167,7 +168,7 @@ def _short_rulebook_name(rb_id: str) -> str:
 def import_notes(data: AppData) -> list[str]:
     """The importer's notes worth showing: the synthetic-data note is already the sidebar's warning."""
     synthetic = data.table.synthetic
-    return [m for m in data.table.warnings if not (synthetic and m.startswith("Dữ liệu giả lập"))]
+    return [m for m in data.table.warnings if not (synthetic and TableNote.of(m) is TableNote.SYNTHETIC)]
 
 
 def _import_notes(data: AppData, bundled: bool) -> None:

@@ -10,8 +10,9 @@ import sys
 from chiso.cli import backup, collect, daily, history, importing, plan, rulebooks, score, template, users
 from chiso.errors import ChisoError
 from chiso.memory import keep_freed_memory
+from chiso.notes import REFERENCE_EN, REFERENCE_VI
 
-DESCRIPTION = """\
+DESCRIPTION = f"""\
 chiso — tính lại và mô phỏng Bộ chỉ số 766 (QĐ 766/QĐ-TTg) từ số liệu gốc.
 chiso — recompute and simulate Vietnam's 766 service index from raw counts.
 
@@ -31,8 +32,8 @@ Lệnh / commands:
 
 Cơ sở dữ liệu làm việc / workspace: CHISO_DATABASE_URL, mặc định .chiso/workspace.sqlite3.
 
-Số liệu tham khảo, không thay thế số liệu chính thức trên Cổng DVCQG.
-For reference; not a replacement for the portal's official figures.
+{REFERENCE_VI}
+{REFERENCE_EN}
 """
 
 COMMANDS = (score, rulebooks, template, plan, importing, collect, daily, history, backup, users)

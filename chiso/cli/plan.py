@@ -8,6 +8,8 @@ import sys
 from chiso.calibration import baseline
 from chiso.cli.common import add_rulebook_option
 from chiso.errors import DataError
+from chiso.fmt import parse_vn_number
+from chiso.notes import REFERENCE_VI
 from chiso.io.load import load_paths
 from chiso.plan.solver import OBJECTIVES, plan_unit, quiet_stdout_fd
 from chiso.rulebook import load_rulebook
@@ -29,8 +31,7 @@ JSON: {"unit", "baseline", "target", "feasible", "final_score", "best_reachable"
 cao nhất có thể đạt và blocked_by nêu nguyên nhân. When unreachable: feasible is false, the steps
 reach the best reachable score and blocked_by names what blocks the rest.
 
-Số liệu tham khảo, không thay thế số liệu chính thức trên Cổng DVCQG.
-"""
+""" + REFERENCE_VI + "\n"
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -85,7 +86,7 @@ def resolve_target(text: str, base, code: str) -> float:
             raise DataError(f"Không có mục tiêu «{text}» cho đơn vị «{code}» (đã ở mức cao nhất).")
         return presets[key].value
     try:
-        return float(text.strip().replace(",", "."))
+        return parse_vn_number(text)  # the app's grammar: 70,5 · 70.5
     except ValueError:
         raise DataError(
             f"Mục tiêu «{text}» không hợp lệ: nhập số điểm hoặc {NEXT_BAND}, {MEDIAN}, {P75}, {OVERTAKE}."
@@ -97,7 +98,7 @@ def _pairs(items: list[str], option: str) -> dict[str, float]:
     for item in items:
         key, sep, value = item.partition("=")
         try:
-            out[key.strip()] = float(value.replace(",", "."))
+            out[key.strip()] = parse_vn_number(value)
         except ValueError:
             sep = ""
         if not sep:

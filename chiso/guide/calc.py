@@ -142,16 +142,3 @@ def count_grid(current: float, denominator: float, size: int = 400) -> np.ndarra
     if not np.isnan(current):
         grid = np.union1d(grid, [float(current)])
     return grid
-
-
-def counts_decide(units: Units, i: int, k: int) -> bool:
-    """True when unit ``i``'s own counts set indicator ``k``'s points (not a policy, not missing data)."""
-    return int(units.status[i, k]) in COUNTS_DECIDE
-
-
-def rank_in_level(totals: np.ndarray, levels: np.ndarray, i: int, total: float | None = None) -> tuple[int, int]:
-    """(rank, cohort size) of unit ``i`` among units of its level; ``total`` replaces its own total."""
-    same = levels == levels[i]
-    mine = totals[i] if total is None else total
-    others = np.delete(totals, i)[np.delete(same, i)]
-    return int(np.sum(others > mine + 1e-9)) + 1, int(same.sum())

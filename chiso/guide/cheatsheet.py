@@ -18,9 +18,8 @@ from chiso.guide.text import (
     indicator_numbers,
     rulebook_guide,
 )
+from chiso.notes import REFERENCE_VI
 from chiso.rulebook import Rulebook
-
-REFERENCE_NOTE = "Số liệu tham khảo, không thay thế số liệu chính thức trên Cổng DVCQG."
 
 CSS = """
 @page { size: A4 landscape; margin: 8mm; }
@@ -114,6 +113,6 @@ def cheatsheet_html(rb: Rulebook) -> str:
         f"Tổng điểm tối đa {_e(fmt_max(sum(g.max for g in rb.groups)))}.{observed}</p>"
         f"<table><thead>{head}</thead><tbody>{''.join(_rows(rb))}</tbody></table>"
         f"<div class='notes'>{notes}</div>"
-        f"<p class='foot'>{_e(REFERENCE_NOTE)} Lập bằng chiso theo bộ quy tắc tính điểm «{_e(rb.name_vi)}» (phiên bản {_e(rb.id)}).</p>"
+        f"<p class='foot'>{_e(REFERENCE_VI)} Lập bằng chiso theo bộ quy tắc tính điểm «{_e(rb.name_vi)}» (phiên bản {_e(rb.id)}).</p>"
         "</body></html>\n"
     )

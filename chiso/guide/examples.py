@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from chiso.cohort import rank_in_cohort
 from chiso.engine import ZERO_DEN_FULL, score_matrix
 from chiso.fmt import fmt_count, fmt_delta, fmt_int, fmt_number, fmt_percent, fmt_points
 from chiso.guide.text import fmt_max
@@ -18,7 +19,6 @@ from chiso.guide.calc import (
     indicator_points,
     lever_room,
     lever_totals,
-    rank_in_level,
     rescore,
     smallest_steps,
 )
@@ -456,8 +456,8 @@ def petition_example(units: Units, i: int | None = None) -> PetitionExample | No
             return None
         i = int(cands[np.argmax(b.total[cands])])
     s = rescore(units, i, petition_rows(units, i, den_key))
-    rank_before, cohort = rank_in_level(b.total, b.level, i)
-    rank_after, _ = rank_in_level(b.total, b.level, i, float(s.total[1]))
+    rank_before, cohort = rank_in_cohort(b.total, b.level, i)
+    rank_after, _ = rank_in_cohort(b.total, b.level, i, float(s.total[1]))
     ex = PetitionExample(
         unit=i,
         unit_name=units.name(i),

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import html
 
-from chiso.guide.cheatsheet import REFERENCE_NOTE
 from chiso.guide.exercises import Exercise
+from chiso.notes import REFERENCE_VI
 from chiso.rulebook import Rulebook
 
 CSS = """
@@ -55,7 +55,7 @@ def exercise_sheet_html(rb: Rulebook, exercises: list[Exercise], source_label: s
         f"{questions}"
         f"<div class='key'><h2>Đáp án và lời giải (dành cho giảng viên)</h2>{key}"
         f"<p class='foot'>Đáp án được tính bằng công cụ tính điểm của chiso trên dữ liệu nêu trên. "
-        f"{_e(REFERENCE_NOTE)}</p></div>"
+        f"{_e(REFERENCE_VI)}</p></div>"
         "</body></html>\n"
     )
 

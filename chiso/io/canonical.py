@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 
 from chiso.io import columns as C
-from chiso.io.cells import FORMULA_LEADS, format_number
+from chiso.fmt import fmt_exact
+from chiso.io.cells import FORMULA_LEADS
 from chiso.rulebook import Rulebook
 from chiso.units import UnitTable
 
@@ -58,7 +59,7 @@ def _cell_text(v: object) -> str:
         return ""
     if isinstance(v, (float, int, np.floating, np.integer)) and not isinstance(v, bool):
         x = float(v)
-        return "" if math.isnan(x) else format_number(x).replace(".", ",")
+        return "" if math.isnan(x) else fmt_exact(x)
     if isinstance(v, str):
         return neutralise(v)
     return neutralise(str(v))

@@ -11,6 +11,8 @@ import math
 import re
 import unicodedata
 
+from chiso.fmt import fmt_exact, parse_vn_number
+
 EMPTY_TOKENS = {"", "-", "–", "—", "x", "n/a", "na", "k/c", "không có"}
 EXCEL_ERRORS = {"#div/0!", "#n/a", "#value!", "#ref!", "#name?", "#num!", "#null!", "#spill!", "#calc!"}
 FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
@@ -18,10 +20,6 @@ FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
 _FOLD_PUNCT = re.compile(r"[^a-z0-9%]+")
 # "tỉ lệ" and "tỷ lệ" are both correct spellings; so are "hoá" and "hóa" (folded to the same already)
 _FOLD_SYNONYMS = ((" ti le ", " ty le "), (" so luong ", " so "))
-_VI_GROUPED = re.compile(r"[+-]?\d{1,3}(?:\.\d{3})+(?:,\d+)?", re.ASCII)
-_EN_GROUPED = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?", re.ASCII)
-_PLAIN_COMMA = re.compile(r"[+-]?\d*,\d+|[+-]?\d+,?", re.ASCII)
-_PLAIN_DOT = re.compile(r"[+-]?\d*\.\d+|[+-]?\d+\.?", re.ASCII)
 _VI_EVIDENCE = re.compile(r"[+-]?\d+,(?:\d{1,2}|\d{4,})|[+-]?\d{1,3}(?:\.\d{3})+,\d+", re.ASCII)
 _EN_EVIDENCE = re.compile(r"[+-]?\d+\.(?:\d{1,2}|\d{4,})|[+-]?\d{1,3}(?:,\d{3})+\.\d+", re.ASCII)
 
@@ -52,9 +50,7 @@ def fold(text: str) -> str:
 
 def format_number(x: float) -> str:
     """Shortest exact text of a float (integers without ".0"), decimal point."""
-    if math.isfinite(x) and x == int(x) and abs(x) < 1e15:
-        return str(int(x))
-    return repr(x)
+    return fmt_exact(x, ".")
 
 
 def unquote_formula(text: str) -> str:
@@ -105,28 +101,10 @@ def parse_number(value: object, decimal: str = ",", percent: bool = True) -> flo
         raise NumberError(f"«{shown}» có chữ số không phải 0–9; hãy gõ lại bằng chữ số thường")
     if not percent and text.endswith("%"):
         raise NumberError(f"«{shown}» là tỷ lệ phần trăm, không phải số lượng; hãy điền số đếm (ví dụ số hồ sơ)")
-    x = _parse_compact(text.replace(" ", "").rstrip("%"), decimal)
-    if x is None:
-        raise NumberError(f"«{shown}» không phải số")
-    return x
-
-
-def _parse_compact(t: str, decimal: str) -> float | None:
-    if decimal == ",":
-        if _VI_GROUPED.fullmatch(t):
-            return float(t.replace(".", "").replace(",", "."))
-        if _PLAIN_COMMA.fullmatch(t):
-            return float(t.replace(",", ".")) if t.strip("+-,") else None
-        if _PLAIN_DOT.fullmatch(t) and t.strip("+-."):
-            return float(t)  # "74.6" typed with a point in a vi-VN file
-        return None
-    if _EN_GROUPED.fullmatch(t):
-        return float(t.replace(",", ""))
-    if _PLAIN_DOT.fullmatch(t):
-        return float(t) if t.strip("+-.") else None
-    if _PLAIN_COMMA.fullmatch(t) and t.strip("+-,"):
-        return float(t.replace(",", "."))
-    return None
+    try:
+        return parse_vn_number(text, decimal, percent)  # the one grammar (chiso.fmt)
+    except ValueError:
+        raise NumberError(f"«{shown}» không phải số") from None
 
 
 def column_letter(index: int) -> str:

@@ -26,14 +26,13 @@ from chiso.explain import (FIXED_AT_LEVEL_VI, HELD_NOTE_VI, HELD_VI, NO_DATA_NOT
                            group_notes_vi, group_values)
 from chiso.fmt import fmt_delta, fmt_int, fmt_percent, fmt_points
 from chiso.lever_text import as_counted, change_label_vi
-from chiso.plan.setup import SUMMARY_HEADERS_VI, counts, lever_totals, status_vi
+from chiso.notes import REFERENCE_VI, SYNTHETIC_VI
+from chiso.plan.setup import SUMMARY_HEADERS_VI, counts, lever_totals, plan_record, step_records
 from chiso.plan.solver import OBJECTIVE_VI, Plan
 from chiso.policy import PolicyResult
 from chiso.rulebook import LEVEL_NAMES_VI, Rulebook
 from chiso.scenario import LeverRoom, count_after, rate_after
 
-REFERENCE_NOTE = "Số liệu tham khảo, không thay thế số liệu chính thức trên Cổng DVCQG."
-SYNTHETIC_NOTE = "Dữ liệu mô phỏng, không phải số liệu chính thức."
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 POINTS, RATE, COUNT, RANK = "0.00", "0.00%", "#,##0", "0"
 # a count derived from a published rate × total (290,6508) is not a whole number: shown with its decimals
@@ -74,7 +73,7 @@ class ExportMeta:
 
     @property
     def notes(self) -> list[str]:
-        return ([SYNTHETIC_NOTE] if self.synthetic else []) + [REFERENCE_NOTE]
+        return ([SYNTHETIC_VI] if self.synthetic else []) + [REFERENCE_VI]
 
 
 @dataclass(frozen=True)
@@ -452,29 +451,15 @@ def plans_workbook(
         f"{rb.lever(k).name_vi} (+{rb.lever(k).unit_vi})" for k in used]
     rows = []
     for p in plans:
-        rec = {
-            "unit_code": p.unit_code, "unit_name": names.get(p.unit_code, ""), "level": _level_vi(p.level),
-            "baseline": p.baseline, "target": p.target, "status": status_vi(p), "final_score": p.final_score,
-            "best_reachable": p.best_reachable, "levers_changed": p.levers_changed, "effort": p.effort,
-            "rank_before": p.rank_before, "rank_after": p.rank_after,
-            "plan_vi": "; ".join(s.instruction_vi for s in p.steps),
-            "blocked_vi": "; ".join(b.message_vi for b in p.blocked_by),
-        }
+        rec = plan_record(p, names.get(p.unit_code, ""))
         rows.append([rec[k] for k, _ in _PLAN_UNIT_COLUMNS] + [p.deltas.get(k) for k in used])
     sh.table(headers, rows, [f for _, f in _PLAN_UNIT_COLUMNS] + [COUNT] * len(used))
     sh.finish()
 
     sh = _Sheet(wb, "Từng bước", meta)
-    rows = []
-    for p in plans:
-        for k, s in enumerate(p.steps, start=1):
-            main = s.main
-            unit, before, change, after = s.counted()  # overdue dossiers: what is left, change negative
-            rows.append([
-                p.unit_code, names.get(p.unit_code, ""), k, s.name_vi, unit, before, change, after,
-                main.name_vi if main else "", main.rate_from if main else None, main.rate_to if main else None,
-                s.points, s.effort, s.instruction_vi,
-            ])
+    keys = ("step", "lever_vi", "unit_vi", "before", "change", "after", "indicator_vi", "rate_from", "rate_to",
+            "points", "effort", "instruction_vi")  # overdue dossiers: what is left, change negative
+    rows = [[p.unit_code, names.get(p.unit_code, ""), *(r[k] for k in keys)] for p in plans for r in step_records(p)]
     sh.table(
         ["Mã đơn vị", "Tên đơn vị", "Bước", "Yếu tố cải thiện", "Đơn vị tính", "Hiện tại", "Thay đổi", "Sau kế hoạch",
          "Chỉ tiêu chính", "Tỷ lệ (trước)", "Tỷ lệ (sau)", "Điểm tăng", "Công sức", "Việc cần làm"],
@@ -585,8 +570,6 @@ def _signed(d: float) -> str:
 
 __all__ = [
     "ExportMeta",
-    "REFERENCE_NOTE",
-    "SYNTHETIC_NOTE",
     "UnitReport",
     "UnitScenario",
     "plans_workbook",

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from chiso.errors import DataError, Location
+from chiso.fmt import fmt_int, fmt_number
 
 MAX_UNITS = 20_000  # units (data rows) in one source: a file, or the portal JSON set
 MAX_GRID_ROWS = MAX_UNITS + 1_000  # room for title, header, blank, total and note rows
@@ -33,7 +34,7 @@ _CHUNK = 1024 * 1024
 
 
 def _mb(n: int) -> str:
-    return f"{n // (1024 * 1024)} MB" if n >= 1024 * 1024 else f"{vn_int(n)} byte"
+    return f"{n // (1024 * 1024)} MB" if n >= 1024 * 1024 else f"{fmt_int(n)} byte"
 
 
 def check_file_size(name: str, size: int) -> None:
@@ -42,13 +43,8 @@ def check_file_size(name: str, size: int) -> None:
     limit = MAX_JSON_BYTES if is_json else MAX_TABLE_BYTES
     if size > limit:
         what = "Tệp JSON" if is_json else "Tệp CSV/XLSX"
-        size_mb = f"{size / 1024 / 1024:.1f}".replace(".", ",")
+        size_mb = fmt_number(size / 1024 / 1024, 1, trim=False)
         raise DataError(f"{what} lớn hơn giới hạn {_mb(limit)} ({size_mb} MB); hãy chia nhỏ tệp.", Location(file=name))
-
-
-def vn_int(n: int) -> str:
-    """1000000 → 1.000.000 (messages only; chiso.fmt is for scores)."""
-    return f"{n:,}".replace(",", ".")
 
 
 # ---------------------------------------------------------------- zip members
@@ -148,12 +144,12 @@ def json_depth(data: bytes) -> int:
 def check_json_bounds(data: bytes, file: str, max_bytes: int, what: str = "Tệp JSON") -> None:
     """Refuse JSON too big or nested too deep before ``json.loads`` (which would recurse and allocate)."""
     if len(data) > max_bytes:
-        size = f"{len(data) / 1024 / 1024:.1f}".replace(".", ",")
+        size = fmt_number(len(data) / 1024 / 1024, 1, trim=False)
         limit = f"{max_bytes // (1024 * 1024)} MB" if max_bytes >= 1024 * 1024 else f"{max_bytes // 1024} KB"
         raise DataError(f"{what} lớn hơn giới hạn {limit} ({size} MB); hãy chia nhỏ tệp.", Location(file=file))
     depth = json_depth(data)
     if depth > MAX_JSON_DEPTH:
         raise DataError(
-            f"{what} lồng nhau quá sâu ({vn_int(depth)} cấp, tối đa {MAX_JSON_DEPTH} cấp); không phải dữ liệu hợp lệ.",
+            f"{what} lồng nhau quá sâu ({fmt_int(depth)} cấp, tối đa {MAX_JSON_DEPTH} cấp); không phải dữ liệu hợp lệ.",
             Location(file=file),
         )

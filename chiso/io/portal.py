@@ -16,8 +16,9 @@ import numpy as np
 import pandas as pd
 
 from chiso.errors import DataError, Location
+from chiso.fmt import fmt_exact, fmt_int
 from chiso.identifiers import clean_code, code_problem, name_problem
-from chiso.io.limits import MAX_JSON_BYTES, MAX_UNITS, check_json_bounds, vn_int
+from chiso.io.limits import MAX_JSON_BYTES, MAX_UNITS, check_json_bounds
 from chiso.io.userjson import loads_strict
 from chiso.rulebook import DEFAULT_RULEBOOK, Rulebook, load_rulebook
 from chiso.units import (
@@ -282,7 +283,7 @@ def _check_units(items: object, name: str) -> list:
                         Location(file=name))
     if len(items) > MAX_UNITS:
         raise DataError(
-            f"Tệp có {vn_int(len(items))} đơn vị, vượt giới hạn {vn_int(MAX_UNITS)} đơn vị của một nguồn; "
+            f"Tệp có {fmt_int(len(items))} đơn vị, vượt giới hạn {fmt_int(MAX_UNITS)} đơn vị của một nguồn; "
             "hãy tải từng tỉnh hoặc từng kỳ.",
             Location(file=name),
         )
@@ -404,7 +405,7 @@ def _check_on_time(counts: dict[str, float], where: Location, rb: Rulebook) -> N
 
 
 def _plain(x: float) -> str:
-    return str(int(x)) if x == int(x) else str(x).replace(".", ",")
+    return fmt_exact(x)
 
 
 def _merge(by_endpoint: dict[str, list[_Row]], period: str, rb: Rulebook) -> UnitTable:

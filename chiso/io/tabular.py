@@ -17,12 +17,14 @@ import numpy as np
 import pandas as pd
 
 from chiso.errors import DataError, Location
+from chiso.fmt import fmt_int, fmt_number
 from chiso.identifiers import clean_code, code_problem, name_problem, sentence
 from chiso.io import columns as C
 from chiso.io.cells import NumberError, clean_text, column_letter, decide_decimal, fold, parse_number, unquote_formula
-from chiso.io.limits import MAX_GRID_ROWS, MAX_UNITS, check_file_size, vn_int
+from chiso.io.limits import MAX_GRID_ROWS, MAX_UNITS, check_file_size
 from chiso.io.textgrid import read_text
 from chiso.io.xlsx import Sheet, is_xlsx, read_xlsx
+from chiso.notes import SYNTHETIC_IMPORT_VI
 from chiso.rulebook import Rulebook
 from chiso.units import (
     ASSUMED,
@@ -328,7 +330,7 @@ def _build(sh: Sheet, layout: _Layout, rb: Rulebook, file: str, period: str, war
         raise DataError("Tệp không có dòng số liệu nào dưới dòng tiêu đề.", loc)
     if len(kept) > MAX_ROWS:
         raise DataError(
-            f"Tệp có {vn_int(len(kept))} dòng số liệu, vượt giới hạn {vn_int(MAX_ROWS)} dòng (đơn vị) của một tệp; "
+            f"Tệp có {fmt_int(len(kept))} dòng số liệu, vượt giới hạn {fmt_int(MAX_ROWS)} dòng (đơn vị) của một tệp; "
             "hãy chia nhỏ tệp.",
             loc,
         )
@@ -739,8 +741,7 @@ def _vn(x: float) -> str:
     """A number for a message, the Vietnamese way (1.234,5)."""
     if np.isnan(x):
         return "trống"
-    text = f"{x:,.4f}".rstrip("0").rstrip(".")
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return fmt_number(x, 4)
 
 
 def period_from_name(file: str) -> str:
@@ -811,4 +812,4 @@ def _flag_synthetic(table: UnitTable, file: str, frame: pd.DataFrame) -> None:
     name = fold(file)
     if marked or "gia lap" in name or "synthetic" in name:
         table.synthetic = True
-        table.warnings.insert(0, "Dữ liệu giả lập (mô phỏng), không phải số liệu chính thức.")
+        table.warnings.insert(0, SYNTHETIC_IMPORT_VI)

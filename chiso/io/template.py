@@ -14,6 +14,7 @@ import pandas as pd
 from chiso.errors import DataError, Location
 from chiso.io import columns as C
 from chiso.io.canonical import SHEET_DATA, neutralise, to_csv_bytes
+from chiso.notes import REFERENCE_VI
 from chiso.rulebook import Rulebook
 
 SHEET_NOTES = "Hướng dẫn"
@@ -93,7 +94,7 @@ def template_xlsx(rb: Rulebook) -> bytes:
             cell = notes.cell(row=r, column=j, value=neutralise(v))
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     r += 2
-    notes.cell(row=r, column=1, value="Số liệu tham khảo, không thay thế số liệu chính thức trên Cổng DVCQG.")
+    notes.cell(row=r, column=1, value=REFERENCE_VI)
     for letter, width in zip("ABCDE", (48, 30, 16, 12, 90)):
         notes.column_dimensions[letter].width = width
     buf = io.BytesIO()

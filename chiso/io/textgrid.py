@@ -10,7 +10,8 @@ import csv
 import io
 
 from chiso.errors import DataError, Location
-from chiso.io.limits import MAX_CELLS, MAX_COLUMNS, MAX_GRID_ROWS, MAX_UNITS, vn_int
+from chiso.fmt import fmt_int
+from chiso.io.limits import MAX_CELLS, MAX_COLUMNS, MAX_GRID_ROWS, MAX_UNITS
 from chiso.io.xlsx import Sheet
 
 SEPARATORS = (";", "\t", ",", "|")
@@ -94,7 +95,7 @@ def _csv_error_vi(exc: csv.Error, row: int) -> str:
     """Python's csv messages are English; the one a user's file causes (a huge cell) gets its own words."""
     if "field larger than field limit" in str(exc):
         return (
-            f"Dòng {row} có một ô dài hơn {vn_int(csv.field_size_limit())} ký tự, thường do một dấu ngoặc kép (\") "
+            f"Dòng {row} có một ô dài hơn {fmt_int(csv.field_size_limit())} ký tự, thường do một dấu ngoặc kép (\") "
             "không được đóng khiến phần còn lại của tệp thành một ô; hãy kiểm tra dòng này."
         )
     return f"Tệp CSV sai cấu trúc ở dòng {row}; hãy mở tệp bằng Excel và lưu lại dạng «CSV UTF-8»."
@@ -103,13 +104,13 @@ def _csv_error_vi(exc: csv.Error, row: int) -> str:
 def _check_size(n_rows: int, width: int, max_rows: int, file: str) -> None:
     if n_rows > max_rows:
         raise DataError(
-            f"Tệp CSV có hơn {vn_int(max_rows)} dòng, vượt giới hạn {vn_int(max_rows)} dòng của một tệp "
-            f"(tối đa {vn_int(MAX_UNITS)} đơn vị); hãy chia nhỏ tệp.",
+            f"Tệp CSV có hơn {fmt_int(max_rows)} dòng, vượt giới hạn {fmt_int(max_rows)} dòng của một tệp "
+            f"(tối đa {fmt_int(MAX_UNITS)} đơn vị); hãy chia nhỏ tệp.",
             Location(file=file, row=n_rows),
         )
     if width > MAX_COLUMNS or n_rows * width > MAX_CELLS:
         raise DataError(
-            f"Tệp CSV quá lớn (đến dòng {vn_int(n_rows)} đã có {width} cột; tối đa {MAX_COLUMNS} cột và "
-            f"{vn_int(MAX_CELLS)} ô); hãy chia nhỏ tệp.",
+            f"Tệp CSV quá lớn (đến dòng {fmt_int(n_rows)} đã có {width} cột; tối đa {MAX_COLUMNS} cột và "
+            f"{fmt_int(MAX_CELLS)} ô); hãy chia nhỏ tệp.",
             Location(file=file, row=n_rows),
         )

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from xml.parsers import expat
 
 from chiso.errors import DataError, Location
+from chiso.fmt import fmt_int
 from chiso.io.cells import column_index
 from chiso.io.limits import (
     MAX_CELLS,
@@ -33,7 +34,6 @@ from chiso.io.limits import (
     TagCounter,
     inflate_chunks,
     read_member,
-    vn_int,
 )
 
 MAX_MERGES = 10_000
@@ -173,7 +173,7 @@ def _shared_strings(z: zipfile.ZipFile, file: str, budget: InflateBudget) -> lis
     counter.feed(raw)
     counter.finish()
     if counter.counts["si"] > MAX_CELLS:  # more distinct strings than a sheet may have cells
-        raise DataError(f"Tệp Excel có hơn {vn_int(MAX_CELLS)} chuỗi văn bản; hãy chia nhỏ tệp.", Location(file=file))
+        raise DataError(f"Tệp Excel có hơn {fmt_int(MAX_CELLS)} chuỗi văn bản; hãy chia nhỏ tệp.", Location(file=file))
     out: list[str] = []
     buf: list[str] = []
     state = {"t": False, "skip": 0}
@@ -264,9 +264,9 @@ def _count_sheet(z: zipfile.ZipFile, path: str, name: str, file: str, budget: In
     budget.left = spent
     loc = Location(file=file, sheet=name)
     if counter.counts["c"] > MAX_CELLS:
-        raise DataError(f"Trang tính «{name}» có hơn {vn_int(MAX_CELLS)} ô (kể cả ô trống); hãy chia nhỏ tệp.", loc)
+        raise DataError(f"Trang tính «{name}» có hơn {fmt_int(MAX_CELLS)} ô (kể cả ô trống); hãy chia nhỏ tệp.", loc)
     if counter.counts["row"] > MAX_CELLS:
-        raise DataError(f"Trang tính «{name}» có hơn {vn_int(MAX_CELLS)} dòng (kể cả dòng trống); hãy chia nhỏ tệp.", loc)
+        raise DataError(f"Trang tính «{name}» có hơn {fmt_int(MAX_CELLS)} dòng (kể cả dòng trống); hãy chia nhỏ tệp.", loc)
 
 
 def _read_sheet(
@@ -337,7 +337,7 @@ def _read_sheet(
             flush()
     except _TooBig:
         raise DataError(
-            f"Trang tính «{name}» có hơn {vn_int(MAX_CELLS)} ô; hãy chia nhỏ tệp.",
+            f"Trang tính «{name}» có hơn {fmt_int(MAX_CELLS)} ô; hãy chia nhỏ tệp.",
             Location(file=file, sheet=name),
         ) from None
     return Sheet(name, _grid(cells, Location(file=file, sheet=name)), merges, hidden)
@@ -387,8 +387,8 @@ def _grid(cells: dict[tuple[int, int], object], where: Location) -> list[list[ob
     n_cols = max(c for _, c in cells) + 1
     if n_cols > MAX_COLUMNS or n_rows > MAX_GRID_ROWS or n_rows * n_cols > 2 * MAX_CELLS:
         raise DataError(
-            f"Trang tính quá rộng hoặc quá thưa (có ô ở dòng {vn_int(n_rows)}, cột {n_cols}); "
-            f"tối đa {vn_int(MAX_GRID_ROWS)} dòng và {MAX_COLUMNS} cột — hãy xóa các ô thừa ở xa bảng số liệu.",
+            f"Trang tính quá rộng hoặc quá thưa (có ô ở dòng {fmt_int(n_rows)}, cột {n_cols}); "
+            f"tối đa {fmt_int(MAX_GRID_ROWS)} dòng và {MAX_COLUMNS} cột — hãy xóa các ô thừa ở xa bảng số liệu.",
             where,
         )
     rows: list[list[object]] = [[None] * n_cols for _ in range(n_rows)]

@@ -16,7 +16,7 @@ import pandas as pd
 
 from chiso.engine import Scores
 from chiso.errors import DataError
-from chiso.fmt import fmt_int, fmt_number, fmt_points, parse_vn_number
+from chiso.fmt import fmt_count, fmt_delta, fmt_int, fmt_number, fmt_points, parse_vn_number
 from chiso.plan.solver import OBJECTIVE_VI, OBJECTIVES, Plan
 from chiso.rulebook import LEVEL_NAMES_VI, Rulebook, effort_problem
 from chiso.plan.targets import MEDIAN, NEXT_BAND, P75, cohort_target, next_band_target
@@ -225,26 +225,58 @@ _SCREEN_ORDER = ("unit_code", "unit_name", "baseline", "target", "status", "fina
                  "rank", "best_reachable", "plan_vi", "blocked_vi")  # what a meeting reads first, long texts last
 
 
+def plan_record(p: Plan, name: str = "") -> dict[str, object]:
+    """The summary row of one plan, raw values under the keys of ``SUMMARY_HEADERS_VI``: the screen's table
+    (``summary_vi``) and the Excel export's «Đơn vị» sheet both read it; ``Plan.summary`` in words."""
+    r = p.summary()
+    return {**r, "unit_name": name, "level": LEVEL_NAMES_VI.get(p.level, p.level), "status": status_vi(p)}
+
+
 def summary_vi(plans: list[Plan], names: Mapping[str, str]) -> pd.DataFrame:
     """The many-units summary for the screen: Vietnamese headers, numbers formatted the Vietnamese way."""
     rows = []
     for p in plans:
-        rec = {
-            "unit_code": p.unit_code,
-            "unit_name": names.get(p.unit_code, p.unit_code),
-            "baseline": fmt_points(p.baseline),
-            "target": fmt_points(p.target),
-            "status": status_vi(p),
-            "final_score": fmt_points(p.final_score),
-            "best_reachable": fmt_points(p.best_reachable),
-            "levers_changed": fmt_int(p.levers_changed),
-            "effort": fmt_number(p.effort, 2),
-            "rank": f"{p.rank_before} → {p.rank_after}" if p.rank_before is not None else "",
-            "plan_vi": "; ".join(s.instruction_vi for s in p.steps),
-            "blocked_vi": "; ".join(b.message_vi for b in p.blocked_by),
+        r = plan_record(p, names.get(p.unit_code, p.unit_code))
+        shown = {
+            **r,
+            **{k: fmt_points(r[k]) for k in ("baseline", "target", "final_score", "best_reachable")},
+            "levers_changed": fmt_int(r["levers_changed"]),
+            "effort": fmt_number(r["effort"], 2),
+            "rank": f"{r['rank_before']} → {r['rank_after']}" if r["rank_before"] is not None else "",
         }
-        rows.append({_SCREEN_HEADERS_VI[k]: v for k, v in rec.items()})
+        rows.append({_SCREEN_HEADERS_VI[k]: shown[k] for k in _SCREEN_ORDER})
     return pd.DataFrame(rows, columns=list(_SCREEN_HEADERS_VI[k] for k in _SCREEN_ORDER))
+
+
+def step_records(p: Plan) -> list[dict[str, object]]:
+    """Each step of a plan as raw values, counted as users count (overdue dossiers left, see ``Step.counted``):
+    the screen's steps table (``steps_vi``) and the export's «Từng bước» sheet both read it."""
+    rows = []
+    for n, s in enumerate(p.steps, start=1):
+        unit, before, change, after = s.counted()
+        main = s.main
+        rows.append({
+            "step": n, "lever_vi": s.name_vi, "unit_vi": unit, "before": before, "change": change, "after": after,
+            "indicator_vi": main.name_vi if main else "", "rate_from": main.rate_from if main else None,
+            "rate_to": main.rate_to if main else None, "points": s.points, "effort": s.effort,
+            "instruction_vi": s.instruction_vi,
+        })
+    return rows
+
+
+def steps_vi(p: Plan) -> pd.DataFrame:
+    """The steps of one plan for the screen, one row per step (index «Bước»)."""
+    rows = step_records(p)
+    return pd.DataFrame(
+        {
+            "Việc cần làm": [r["instruction_vi"] for r in rows],
+            # whole dossiers, as the simulator's slider shows them (a count derived from a rate reads «≈10»)
+            "Số lượng": [f"{fmt_count(r['before'])} → {fmt_count(r['after'])} {r['unit_vi']}" for r in rows],
+            "Điểm tăng": [fmt_delta(r["points"]) for r in rows],
+            "Công sức": [fmt_number(r["effort"], 2) for r in rows],
+        },
+        index=pd.RangeIndex(1, len(rows) + 1, name="Bước"),
+    )
 
 
 def describe_batch_vi(level: str, parent_name: str | None, mode: str, value: float | None, n: int) -> str:
@@ -273,7 +305,10 @@ __all__ = [
     "options_from_table",
     "parents_of",
     "parse_target",
+    "plan_record",
     "scope_rows",
     "status_vi",
+    "step_records",
+    "steps_vi",
     "summary_vi",
 ]

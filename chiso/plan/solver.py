@@ -29,10 +29,12 @@ from chiso.fmt import fmt_delta, fmt_int, fmt_number, fmt_percent, fmt_points
 from chiso.lever_text import as_counted
 from chiso.plan.model import Problem, Solution, best, cents, half, need_cents
 from chiso.rulebook import LEVELS, Lever, Rulebook, effort_problem
-from chiso.scenario import LeverRoom, Scenario, count_after, lever_limits, lever_rooms, move_matrix
+from chiso.scenario import LeverBounds, LeverRoom, Scenario, count_after, lever_bounds, move_matrix
 from chiso.units import UnitTable
 
 OBJECTIVES = ("levers", "effort")
+SUMMARY_KEYS = ("unit_code", "level", "baseline", "target", "feasible", "final_score", "best_reachable", "levers_changed",
+                "effort", "rank_before", "rank_after", "plan_vi", "blocked_vi")
 OBJECTIVE_VI = {"levers": "Ít yếu tố cải thiện nhất", "effort": "Ít công sức nhất"}
 _MAX_TIGHTEN = 4  # re-solves after an engine re-check miss before the monotone repair
 
@@ -173,6 +175,16 @@ class Plan:
             + (" (kế hoạch dưới đây đạt mức này)." if self.steps else ".")
         )
 
+    def summary(self) -> dict[str, object]:
+        """The plan's summary row, raw values (``SUMMARY_KEYS``): what every summary table and sheet reads."""
+        return {
+            "unit_code": self.unit_code, "level": self.level, "baseline": self.baseline, "target": self.target,
+            "feasible": self.feasible, "final_score": self.final_score, "best_reachable": self.best_reachable,
+            "levers_changed": self.levers_changed, "effort": self.effort, "rank_before": self.rank_before,
+            "rank_after": self.rank_after, "plan_vi": "; ".join(s.instruction_vi for s in self.steps),
+            "blocked_vi": "; ".join(b.message_vi for b in self.blocked_by),
+        }
+
     def to_scenario(self, name: str | None = None, period: str = "") -> Scenario:
         """The plan as a what-if scenario (Áp dụng vào mô phỏng)."""
         # an unreachable target is not what the plan reaches: name the score it does reach
@@ -251,18 +263,15 @@ class _Unit:
     rooms: list[LeverRoom]
     upper: np.ndarray  # (L,) largest delta per lever after locks and caps
     weight: np.ndarray  # (L,) effort per step
+    bounds: LeverBounds  # (1, L): the last whole step may be partial, clamped to the exact room
     moves: np.ndarray = field(init=False)  # (L, I)
-    lo: np.ndarray = field(init=False)  # (L,) exact floor of each lever
-    hi: np.ndarray = field(init=False)  # (L,) exact room (inf when unknown): the last whole step may be partial
 
     def __post_init__(self) -> None:
         self.moves = move_matrix(self.rb)
-        floor, room = lever_limits(self.x[None, :], np.array([LEVELS.index(self.level)]), self.rb)
-        self.lo, self.hi = np.minimum(floor[0], 0.0), np.where(np.isnan(room[0]), np.inf, room[0])
 
     def scores(self, deltas: np.ndarray) -> Scores:
         """Engine scores of the unit after each row of ``deltas`` (R, L), clamped as the simulator does."""
-        d = np.clip(np.atleast_2d(deltas).astype(float), self.lo, self.hi)
+        d = self.bounds.clamp(deltas)
         xs = self.x[None, :] + d @ self.moves
         lv = np.full(len(d), LEVELS.index(self.level))
         return score_matrix(xs, lv, self.rb, held=np.full(len(d), self.held))
@@ -350,7 +359,8 @@ def _unit(x, level, rb, held, caps, locks, weights) -> _Unit:
         if problem:
             raise DataError(f"Công sức mỗi bước của «{key}» {problem}.")
     _check_linear_levers(rb)
-    rooms = lever_rooms(x, level, rb)
+    bounds = lever_bounds(x[None, :], np.array([LEVELS.index(level)]), rb)
+    rooms = bounds.rooms(0, rb)
     upper = np.array(
         [
             # whole steps; the last may be partial (a derived count's room is fractional), clamped in scores()
@@ -360,7 +370,7 @@ def _unit(x, level, rb, held, caps, locks, weights) -> _Unit:
         ]
     )
     weight = np.array([float(weights.get(lv.key, lv.effort)) for lv in rb.levers])
-    return _Unit(rb, x, level, held, rooms, upper, weight)
+    return _Unit(rb, x, level, held, rooms, upper, weight, bounds)
 
 
 def _check_linear_levers(rb: Rulebook) -> None:
@@ -714,23 +724,7 @@ def plan_table(
 
 def summary_frame(plans: list[Plan]) -> pd.DataFrame:
     """One row per plan: the many-units summary table (feasible, levers, effort, scores)."""
-    return pd.DataFrame(
-        {
-            "unit_code": [p.unit_code for p in plans],
-            "level": [p.level for p in plans],
-            "baseline": [p.baseline for p in plans],
-            "target": [p.target for p in plans],
-            "feasible": [p.feasible for p in plans],
-            "final_score": [p.final_score for p in plans],
-            "best_reachable": [p.best_reachable for p in plans],
-            "levers_changed": [p.levers_changed for p in plans],
-            "effort": [p.effort for p in plans],
-            "rank_before": [p.rank_before for p in plans],
-            "rank_after": [p.rank_after for p in plans],
-            "plan_vi": ["; ".join(s.instruction_vi for s in p.steps) for p in plans],
-            "blocked_vi": ["; ".join(b.message_vi for b in p.blocked_by) for p in plans],
-        }
-    )
+    return pd.DataFrame([p.summary() for p in plans], columns=list(SUMMARY_KEYS))
 
 
 # ---------------------------------------------------------------- HiGHS stray output
@@ -757,6 +751,7 @@ __all__ = [
     "Blocker",
     "IndicatorMove",
     "OBJECTIVES",
+    "SUMMARY_KEYS",
     "Plan",
     "Step",
     "instruction_vi",
