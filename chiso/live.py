@@ -24,7 +24,7 @@ from collections import OrderedDict
 import numpy as np
 
 from chiso.cohort import _key
-from chiso.rulebook import LEVELS, Rulebook
+from chiso.rulebook import Rulebook
 from chiso.scenario import (
     LeverRoom,
     count_bounds,
@@ -61,8 +61,9 @@ def separable(rb: Rulebook, level: str, live: list[int]) -> bool:
 
 
 def cents(points: np.ndarray | float) -> np.ndarray:
-    """Points (2 decimals) as integers of hundredths; missing points count 0, as in the engine's sums."""
-    return np.round(np.nan_to_num(np.asarray(points, dtype=float)) * 100.0).astype(np.int64)
+    """Points (2 decimals) as integers of hundredths, as ranks compare them; missing points count 0, as in
+    the engine's sums."""
+    return _key(np.nan_to_num(np.asarray(points, dtype=float))).astype(np.int64)
 
 
 class _Curves:
