@@ -327,12 +327,18 @@ def _clip_steps(room: LeverRoom, delta: int) -> int:
 
 def delta_for_count(room: LeverRoom, count: float) -> int:
     """Whole-step delta whose shown count is ``count`` (bounded): 11 from 10,147 is +1 → 11,147."""
+    return int(deltas_for_counts(room, np.array([count], dtype=float))[0])
+
+
+def deltas_for_counts(room: LeverRoom, counts: np.ndarray) -> np.ndarray:
+    """``delta_for_count`` of many counts at once (the live bar scores every position of a slider)."""
+    counts = np.asarray(counts, dtype=float)
     if math.isnan(room.current):
-        return 0
+        return np.zeros(counts.shape, dtype=np.int64)
     lo, hi = count_bounds(room)
-    if count <= lo or count >= hi:  # the ends are exact: 0 and the denominator, not 0,147 or 364,147
-        return room.steps_down if count <= lo else room.steps_up
-    return _clip_steps(room, math.floor(count - shown_count(room, 0) + 0.5))
+    inner = np.clip(np.floor(counts - shown_count(room, 0) + 0.5), room.steps_down, room.steps_up)
+    # the ends are exact: 0 and the denominator, not 0,147 or 364,147
+    return np.where(counts <= lo, room.steps_down, np.where(counts >= hi, room.steps_up, inner)).astype(np.int64)
 
 
 def delta_for_rate(room: LeverRoom, rate: float) -> int:
@@ -436,9 +442,9 @@ def score_scenarios(
 ) -> Scores:
     """Score several scenarios (rows of ``deltas``) of one unit at once, for side-by-side comparison."""
     d = np.atleast_2d(np.asarray(deltas, dtype=float))
-    n = d.shape[0]
-    xs = np.repeat(x_row[None, :], n, axis=0)
-    return simulate(xs, np.full(n, LEVELS.index(level)), rb, d, np.full(n, held), np.array([code] * n, dtype=object))
+    n, x, lv = d.shape[0], x_row[None, :], LEVELS.index(level)
+    d = clamp_deltas(x, np.array([lv]), rb, d)  # as ``simulate`` does, with the unit's limits computed once
+    return score_matrix(apply_deltas(x, d, rb), np.full(n, lv), rb, np.array([code] * n, dtype=object), np.full(n, held))
 
 
 # ---------------------------------------------------------------- scenarios as links (query parameters)
@@ -492,6 +498,7 @@ __all__ = [
     "lever_bounds",
     "shown_count",
     "delta_for_count",
+    "deltas_for_counts",
     "delta_for_rate",
     "fixed_reason_vi",
     "marginal",

@@ -15,7 +15,7 @@ from chiso.fmt import fmt_delta, fmt_int, fmt_number, fmt_points, fmt_small
 from chiso.lever_text import steps_vi
 from chiso.live import live_payload
 from chiso.rulebook import LEVELS
-from chiso.scenario import apply_deltas, fixed_reason_vi, marginal
+from chiso.scenario import apply_deltas, marginal
 from ui import address
 from ui.charts import waterfall
 from ui.entry import lever_entry, lever_needs_data, show_notice
@@ -129,6 +129,5 @@ def simulator() -> None:
 bar = score_bar_slot()
 simulator()
 score_bar(bar, live_payload(rb, view.x_row, view.level, view.held, view.rooms, view.others,
-                            float(data.base.total[i])),
-          [int(v) for r, v in zip(view.rooms, view.deltas()) if not fixed_reason_vi(r)])
+                            float(data.base.total[i]), view.deltas()))
 scenario_tabs(view)  # outside the fragment: runs on a full rerun; downloads read the levers on click

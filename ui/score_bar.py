@@ -1,10 +1,10 @@
-"""The simulator's score bar: total, change, rank and band, recomputed in the browser while a lever moves.
+"""The simulator's score bar: total, change, rank and band, following the lever sliders in the browser.
 
 A hand-written page (``ui/components/score_bar/index.html``, no build step) that reads the page's lever
-sliders every frame and scores the unit with engine.js, the browser twin of ``chiso.engine`` (proved
-equal by tests/test_live_engine.py). Python sends the unit once, inlined with the engine (an srcdoc
-iframe: no extra request that a busy server could delay); the levers still commit to Python on
-release as before, and the metrics below the bar follow.
+sliders every frame and looks their points up in ``chiso.live.live_payload`` (scored by Python for every
+slider position; engine.js only adds, ranks, bands and formats). Python sends the unit once, inlined with
+engine.js (an srcdoc iframe: no extra request that a busy server could delay); the levers still commit to
+Python on release as before, and the metrics below the bar follow.
 """
 from __future__ import annotations
 
@@ -49,10 +49,10 @@ def _template() -> str:
     return page.replace("/*FONT*/", _font_face()).replace("/*ENGINE*/", engine)
 
 
-def bar_html(payload: dict, committed: list[int], large: bool = False) -> str:
+def bar_html(payload: dict, large: bool = False) -> str:
     """The bar's page for one unit; the data is JSON with "<" escaped so it cannot close the script.
     ``large``: the projector view's type."""
-    data = json.dumps({**payload, "committed": committed}, ensure_ascii=False).replace("<", "\\u003c")
+    data = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
     page = _template().replace("/*PAYLOAD*/", data)
     return page.replace("<body>", '<body class="large">', 1) if large else page
 
@@ -64,16 +64,16 @@ def score_bar_slot():
     return st.container(key="score_bar")
 
 
-def score_bar(slot, payload: dict, committed: list[int]) -> None:
-    """Draw the bar in ``slot``; ``committed`` are the live levers' deltas as Python has them (used only
-    when the browser cannot read the sliders)."""
+def score_bar(slot, payload: dict) -> None:
+    """Draw the bar in ``slot`` (``payload``: ``chiso.live.live_payload``)."""
     large = projector_view()
+    note = 0 if payload["separable"] else (48 if large else 40)  # room for the note under the figures
     with slot:  # an srcdoc iframe, same origin as the page
-        st.iframe(bar_html(payload, committed, large), height=116 if large else 96)
+        st.iframe(bar_html(payload, large), height=(116 if large else 96) + note)
 
 
 def script_hashes() -> list[str]:
     """CSP hashes ('sha256-…') of the bar's inline scripts: constant, whatever the unit (its data is a
-    JSON block). The README's proxy CSP lists them; tests/e2e/test_csp_e2e.py checks they still match."""
+    JSON block). deploy/nginx.conf's CSP lists them; tests/e2e/test_csp_e2e.py checks they still match."""
     scripts = re.findall(r"<script>(.*?)</script>", _template(), flags=re.S)
     return [f"'sha256-{base64.b64encode(hashlib.sha256(s.encode('utf-8')).digest()).decode()}'" for s in scripts]

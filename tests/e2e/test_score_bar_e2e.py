@@ -1,5 +1,5 @@
-"""The simulator's score bar: computed in the browser from the sliders, equal to the engine, and in view
-while the levers scroll under it, on a desktop and on a phone."""
+"""The simulator's score bar: follows the sliders in the browser (points Python scored for each slider
+position), equal to the engine, and in view while the levers scroll under it, on a desktop and on a phone."""
 from __future__ import annotations
 
 import pytest
@@ -51,6 +51,10 @@ def test_bar_follows_the_slider_and_stays_in_view(browser, server_url, sample, s
         expect(bar(page, "rank")).to_contain_text(f"{rank_among(want, rest)} / {len(cohort)}")
         expect(bar(page, "band")).to_have_text(sample.rb.band(want))
         expect(total_metric(page)).to_have_text(fmt_points(want))  # the server agrees once the rerun lands
+        slider.press("End")  # the slider's last position: the lever's exact room, the far end of its curve
+        top = sample.total({"e_results": sample.room("e_results").steps_up})
+        expect(bar(page, "total")).to_have_text(fmt_points(top))
+        expect(total_metric(page)).to_have_text(fmt_points(top))
         page.mouse.wheel(0, 2500)
         expect(slider).not_to_be_in_viewport()
         box = page.locator(".st-key-score_bar").bounding_box()

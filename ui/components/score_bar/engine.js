@@ -1,77 +1,77 @@
-// The live score of one unit, computed in the browser exactly as chiso.engine does (see chiso/live.py).
-// Loaded by index.html and, in the tests, by Node (tests/test_live_engine.py).
+// The live bar's arithmetic on chiso.live.live_payload: look a lever's points up at its slider's position,
+// add them, rank, band and format. No scoring rule lives here: Python scored every position, and all
+// points are integers of hundredths, so the sum is exact and there is nothing to round.
+// Loaded by index.html and, in the tests, by Node (tests/live_engine_check.js).
 "use strict";
 (function (root) {
-  const EPS = 1e-9; // chiso.engine._EPS: exact halves (1,125) round up as the portal does
-
-  function roundHalfUp(v) { // chiso.engine.round_half_up
-    return Math.sign(v) * Math.floor(Math.abs(v) * 100 + (0.5 + EPS)) / 100;
-  }
-
-  function round2(v) { // np.round(v, 2) on sums of 2-decimal points (never an exact half)
-    return Math.round(v * 100) / 100;
-  }
-
-  // p: chiso.live.live_payload; deltas: one integer per p.levers entry
-  function score(p, deltas) {
-    const x = p.x.map(v => (v === null ? NaN : v));
-    p.levers.forEach((lv, j) => {
-      // a whole-step delta stops exactly at the floor/room (chiso.scenario.clamp_deltas): 10,147 + 355 → 365
-      const d = Math.min(Math.max(deltas[j] || 0, Math.min(lv.floor, 0)), lv.room);
-      if (d) for (const k of lv.moves) x[k] += d;
-    });
-    const groups = new Array(p.n_groups).fill(0);
-    for (let k = 0; k < p.num.length; k++) {
-      const num = x[p.num[k]], den = x[p.den[k]];
-      let pts;
-      if (p.fixed[k] !== null) pts = p.fixed[k]; // level policy: full or zero whatever the counts
-      else if (den === 0) pts = p.zero[k];
-      else if (!(den > 0) || Number.isNaN(num)) pts = NaN; // missing: left out of the total
-      else {
-        const r = Math.min(1, Math.max(0, num / den / p.thr[k]));
-        pts = Math.floor(r * (p.max[k] * 100) + (0.5 + EPS)) / 100;
-      }
-      if (!Number.isNaN(pts)) groups[p.group[k]] += pts;
+  // positions where each further hundredth is first reached, from the payload's gaps (once per lever)
+  function reach(lv) {
+    if (!lv.reach) {
+      let at = lv.lo;
+      lv.reach = lv.gaps.map(g => (at += g));
     }
-    const g = groups.map(round2);
-    const computed = round2(g.reduce((a, b) => a + b, 0));
-    return { groups: g, total: roundHalfUp(computed + p.held) };
+    return lv.reach;
   }
 
-  // the lever's whole-step delta once its slider shows ``count`` (chiso.scenario.delta_for_count): the
-  // ends are exact (0 and the denominator), in between 11 from 10,147 is +1
-  function deltaForCount(lv, count) {
-    const [lo, hi] = lv.bounds, [down, up] = lv.steps;
-    if (count <= lo) return down;
-    if (count >= hi) return up;
-    const shown0 = Math.floor(lv.current + 0.5);
-    return Math.min(Math.max(Math.floor(count - shown0 + 0.5), down), up);
+  function upperBound(sorted, v) { // how many entries are <= v
+    let lo = 0, hi = sorted.length;
+    while (lo < hi) { const m = (lo + hi) >> 1; if (sorted[m] <= v) lo = m + 1; else hi = m; }
+    return lo;
   }
 
-  function rank(p, total) { // 1 + units strictly above, in hundredths (chiso.cohort.rank_among)
-    const v = Math.round(total * 100), o = p.others;
-    let lo = 0, hi = o.length;
-    while (lo < hi) { const m = (lo + hi) >> 1; if (o[m] <= v) lo = m + 1; else hi = m; }
-    return o.length - lo + 1;
+  function leverPoints(lv, position) { // hundredths the lever's indicators give at this slider position
+    const p = Math.min(Math.max(Math.round(position), lv.lo), lv.hi);
+    return lv.v0 + upperBound(reach(lv), p);
   }
 
-  function band(p, total) { // Rulebook.band: bands sorted from the highest minimum
-    for (const [min, name] of p.bands) if (total >= min - EPS) return name;
+  // hundredths of the unit's total with its live levers' sliders at ``positions`` (one per p.levers entry);
+  // a rulebook whose levers' points do not add up has no curves: the server's total stands
+  function total(p, positions) {
+    if (!p.separable) return p.now;
+    return p.levers.reduce((t, lv, j) => t + leverPoints(lv, positions[j]), p.fixed);
+  }
+
+  function rank(p, cents) { // 1 + units strictly above; ties share the rank (1-2-2-4), as chiso.cohort
+    return p.others.length - upperBound(p.others, cents) + 1;
+  }
+
+  function band(p, cents) { // bands from the highest minimum, as Rulebook.band
+    for (const [min, name] of p.bands) if (cents >= min) return name;
     return p.bands.length ? p.bands[p.bands.length - 1][1] : "";
   }
 
-  function fmtPoints(v) { // chiso.fmt.fmt_points: 1.234,50
-    const [i, f] = Math.abs(v).toFixed(2).split(".");
-    const neg = v < 0 && Number(Math.abs(v).toFixed(2)) !== 0;
-    return (neg ? "-" : "") + i.replace(/\B(?=(\d{3})+(?!\d))/g, ".") + "," + f;
+  function fmtInt(n) { // 1234 → "1.234", as chiso.fmt.fmt_int
+    return (n < 0 ? "-" : "") + String(Math.abs(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ".");
   }
 
-  function fmtDelta(v) { // chiso.fmt.fmt_delta: +1,93 / −0,50 / 0,00
-    const r = Number(v.toFixed(2)); // rounds the binary value as Python's round() does (no exact halves)
-    return (r > 0 ? "+" : r < 0 ? "−" : "") + fmtPoints(Math.abs(r));
+  function fmtPoints(cents) { // 123456 → "1.234,56", as chiso.fmt.fmt_points (an integer: never "-0,00")
+    const a = Math.abs(cents);
+    return (cents < 0 ? "-" : "") + fmtInt(Math.floor(a / 100)) + "," + String(a % 100).padStart(2, "0");
   }
 
-  const api = { score, deltaForCount, rank, band, fmtPoints, fmtDelta, roundHalfUp };
+  function fmtDelta(cents) { // +1,93 / −0,50 / 0,00, as chiso.fmt.fmt_delta
+    return (cents > 0 ? "+" : cents < 0 ? "−" : "") + fmtPoints(Math.abs(cents));
+  }
+
+  const DASH = "—"; // chiso.fmt.DASH
+
+  // the bar's texts with the sliders at ``positions``: total, change (and "up"/"down"/"same"), rank in
+  // the cohort (and the move in places, "" if none), band, and a note ("" when the levers add up). Levers
+  // whose points do not add up show the server's figures only while the sliders sit where it scored them.
+  function view(p, positions) {
+    const note = p.separable ? "" : p.note;
+    if (!p.separable && !positions.every((v, j) => Math.round(v) === p.levers[j].committed))
+      return { total: DASH, change: DASH, trend: "same", rank: DASH, moved: "", movedTrend: "same", band: DASH, note };
+    const t = total(p, positions), d = t - p.base, r0 = rank(p, p.base), r = rank(p, t);
+    return {
+      total: fmtPoints(t), change: fmtDelta(d), trend: d === 0 ? "same" : d > 0 ? "up" : "down",
+      rank: `${r} / ${fmtInt(p.others.length + 1)}`,
+      moved: r === r0 ? "" : `${r < r0 ? "+" : "−"}${Math.abs(r0 - r)} bậc`, movedTrend: r < r0 ? "up" : "down",
+      band: band(p, t), note,
+    };
+  }
+
+  const api = { leverPoints, total, rank, band, fmtInt, fmtPoints, fmtDelta, view };
   if (typeof module !== "undefined" && module.exports) module.exports = api;
   else root.ChisoLive = api;
 })(typeof window !== "undefined" ? window : globalThis);
