@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 
 SLOW = {  # the longest modules of a full run on the 2-core machine (pytest --durations), 2026-12-07
-    "test_live_engine.py",
     "test_fuzz_inputs.py",
     "test_hostile_limits.py",
     "test_import_20000_units.py",
