@@ -19,16 +19,11 @@ import numpy as np
 
 from chiso.engine import Scores, apply_fallbacks, score_matrix
 from chiso.errors import DataError, Location
-from chiso.io.limits import check_json_bounds
-from chiso.io.userjson import loads_strict
 from chiso.reasons import LeverFixed
 from chiso.rulebook import LEVELS, Lever, Rulebook
 
 SCHEMA_VERSION = 1
 ArrayOrFloat = np.ndarray | float  # the scalar views (one lever of one unit) share the vectorised rules
-MAX_SCENARIO_BYTES = 64 * 1024
-
-
 def move_matrix(rb: Rulebook) -> np.ndarray:
     """(levers, inputs) matrix: how much one step of each lever adds to each raw count."""
     pos = {k: n for n, k in enumerate(rb.input_keys)}
@@ -220,22 +215,6 @@ class Scenario:
             ensure_ascii=False,
             indent=2,
         )
-
-
-def scenario_from_json(data: bytes | str, rb: Rulebook, filename: str = "kịch bản") -> Scenario:
-    """Parse and validate a scenario file; every problem is a DataError in Vietnamese."""
-    loc = Location(file=filename)
-    raw = data.encode("utf-8", "replace") if isinstance(data, str) else data
-    check_json_bounds(raw, filename, MAX_SCENARIO_BYTES, "Tệp kịch bản")  # size and depth before parsing
-    try:
-        doc = loads_strict(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-        raise DataError("Tệp kịch bản không phải JSON hợp lệ.", loc) from None
-    except DataError as exc:  # NaN or a duplicate key: the parser does not know the file
-        raise DataError(exc.message, loc) from None
-    if not isinstance(doc, dict):
-        raise DataError("Tệp kịch bản phải là một đối tượng JSON.", loc)
-    return scenario_from_dict(doc, rb, loc)
 
 
 def scenario_from_dict(doc: dict, rb: Rulebook, loc=None) -> Scenario:
@@ -518,6 +497,5 @@ __all__ = [
     "lever_rooms",
     "marginal_points",
     "move_matrix",
-    "scenario_from_json",
     "simulate",
 ]

@@ -32,7 +32,8 @@ from chiso.io.portal import ENDPOINTS, load_portal_bytes
 from chiso.io.tabular import load_tabular
 from chiso.plan.setup import parse_target
 from chiso.rulebook import load_rulebook
-from chiso.scenario import LINK_KEYS, Scenario, scenario_from_json, scenario_from_query
+from chiso.io.scenario_file import scenario_from_json
+from chiso.scenario import LINK_KEYS, Scenario, scenario_from_query
 from chiso.units import UnitTable
 
 RB = load_rulebook("portal-2026")

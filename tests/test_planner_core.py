@@ -32,7 +32,8 @@ from chiso.plan.solver import (
     summary_frame,
 )
 from chiso.rulebook import LEVELS, RULEBOOK_DIR, load_rulebook, parse_rulebook
-from chiso.scenario import lever_rooms, scenario_from_json, simulate
+from chiso.io.scenario_file import scenario_from_json
+from chiso.scenario import lever_rooms, simulate
 from chiso.plan.targets import MEDIAN, NEXT_BAND, OVERTAKE, P75, target_presets
 
 ROOT = Path(__file__).resolve().parents[1]

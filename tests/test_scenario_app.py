@@ -12,6 +12,7 @@ from chiso.errors import DataError
 from chiso.fmt import fmt_small
 from chiso.rulebook import load_rulebook
 from chiso.samples import available_samples, load_sample
+from chiso.io.scenario_file import scenario_from_json
 from chiso.scenario import (
     Scenario,
     count_bounds,
@@ -22,7 +23,6 @@ from chiso.scenario import (
     marginal,
     marginal_points,
     rate_after,
-    scenario_from_json,
     scenario_from_query,
     scenario_to_query,
     score_scenarios,

@@ -20,7 +20,8 @@ from chiso.errors import DataError
 from chiso.rulebook import Rulebook, load_rulebook
 from chiso.samples import SAMPLES, load_sample
 from chiso.source_key import SourceKey
-from chiso.scenario import Scenario, scenario_from_json
+from chiso.io.scenario_file import scenario_from_json
+from chiso.scenario import Scenario
 from chiso.units import UnitTable
 from chiso.workspace import accounts, audit, batches, datasets, evidence, saved
 from chiso.workspace.access import (LOCAL, Actor, Parents, Role, parents_from, require_role, require_store,

@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from chiso.errors import ChisoError  # noqa: E402
 from chiso.io.upload import load_uploaded  # noqa: E402
 from chiso.rulebook import load_rulebook  # noqa: E402
-from chiso.scenario import scenario_from_json  # noqa: E402
+from chiso.io.scenario_file import scenario_from_json  # noqa: E402
 
 
 def main(path: Path) -> dict:
