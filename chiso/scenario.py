@@ -394,6 +394,10 @@ class Marginal:
         p = self.per_unit
         return int(np.argmax(p)) if len(p) and p.max() > 0 else -1
 
+    def paying(self) -> list[int]:
+        """The levers whose next step gains points, best per extra unit first (ties: rulebook order)."""
+        return [int(k) for k in np.argsort(-self.per_unit, kind="stable") if self.step[k] > 0 and self.gain[k] > 0]
+
 
 def marginal(x_row: np.ndarray, level: str, rb: Rulebook, held: float = 0.0, share: float = 0.01) -> Marginal:
     """Points per extra unit of each lever over a step of ``share`` of its denominator.

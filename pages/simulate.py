@@ -1,21 +1,16 @@
 """Mô phỏng: move the levers of one unit and see its score, groups and rank change at once.
 
-The baseline is read-only; a scenario is a set of integer lever deltas (``st.session_state["sim"]``).
+The baseline is read-only; a scenario is a set of integer lever deltas (``ui.session.SimState``).
 Widgets only write deltas through callbacks; everything shown is recomputed by chiso on every run.
 """
 from urllib.parse import urlencode
 
-import numpy as np
 import streamlit as st
 
-from chiso.cohort import rank_among
-from chiso.calibration import published_group_points
-from chiso.explain import group_notes_vi, group_values
 from chiso.fmt import fmt_delta, fmt_int, fmt_number, fmt_points, fmt_small
 from chiso.lever_text import steps_vi
 from chiso.live import live_payload
-from chiso.rulebook import LEVELS
-from chiso.scenario import apply_deltas, marginal
+from chiso.what_if import Outcome
 from ui import address
 from ui.charts import waterfall
 from ui.entry import lever_entry, lever_needs_data, show_notice
@@ -38,27 +33,22 @@ i = view.i
 sim = view.sim
 
 
-def results(scen, b_total: float) -> None:
-    """Total, rank and band, then one metric per group (a star marks groups with missing data)."""
-    base = data.base
-    s_total = float(scen.total[0])
-    rank_new = rank_among(s_total, view.others)
+def results(out: Outcome) -> None:
+    """Total, rank and band, then one metric per group (a group without data reads «giữ nguyên / 18»)."""
     m = st.columns([1.2, 1.2, 1, 1])
-    m[0].metric("Tổng điểm (kịch bản)", fmt_points(s_total), fmt_delta(s_total - b_total) if s_total != b_total else None)
-    m[1].metric("Kịch bản gốc (Điểm tính lại)", fmt_points(b_total),
+    m[0].metric("Tổng điểm (kịch bản)", fmt_points(out.total),
+                fmt_delta(out.total - out.base_total) if out.total != out.base_total else None)
+    m[1].metric("Kịch bản gốc (Điểm tính lại)", fmt_points(out.base_total),
                 help=f"Điểm hiện tại (chính thức): {fmt_points(data.official[i])}. "
                      f"Điểm không có trong tệp (giữ nguyên): {fmt_points(view.held)}.")
-    m[2].metric("Xếp hạng trong nhóm", f"{rank_new} / {fmt_int(view.cohort_n)}",
-                f"{view.rank_now - rank_new:+d} bậc (gốc: {view.rank_now})" if rank_new != view.rank_now else None,
+    m[2].metric("Xếp hạng trong nhóm", f"{out.rank} / {fmt_int(out.cohort_size)}",
+                f"{out.base_rank - out.rank:+d} bậc (gốc: {out.base_rank})" if out.rank != out.base_rank else None,
                 help="Đồng điểm thì đồng hạng (1-2-2-4). Các đơn vị khác giữ điểm gốc.")
-    m[3].metric("Xếp loại", rb.band(s_total), rb.band(b_total) if rb.band(s_total) != rb.band(b_total) else None,
-                delta_color="off")
+    m[3].metric("Xếp loại", out.band, out.base_band if out.band != out.base_band else None, delta_color="off")
     g = st.columns(len(rb.groups))
-    official = published_group_points(data.frame, rb, i)
-    before, after = group_values(base, i, official), group_values(scen, 0, official)
-    for n, grp in enumerate(rb.groups):  # a group without data reads «giữ nguyên / 18», never «0,00 / 18»
-        g[n].metric(grp.name_vi, after[n].of(fmt_number(grp.max)), after[n].delta_vi(before[n]))
-    notes = group_notes_vi(before)
+    for n, grp in enumerate(rb.groups):
+        g[n].metric(grp.name_vi, out.groups[n].of(fmt_number(grp.max)), out.groups[n].delta_vi(out.base_groups[n]))
+    notes = list(out.group_notes)
     if view.held:
         notes.insert(0, f"Điểm không có trong tệp (giữ nguyên): {fmt_points(view.held)} — đã tính trong tổng, "
                         "không đổi khi mô phỏng.")
@@ -70,9 +60,7 @@ def best_next_steps(marg) -> None:
     """Points per extra unit of each lever, best first (from the current scenario)."""
     st.markdown("**Điểm thêm cho mỗi đơn vị tăng thêm** (tính từ kịch bản hiện tại)")
     lines = []
-    for k in np.argsort(-marg.per_unit):
-        if marg.step[k] <= 0 or marg.gain[k] <= 0:
-            continue
+    for k in marg.paying():
         lv = rb.levers[k]
         star = ":material/star: " if k == marg.best else ""
         lines.append(
@@ -105,11 +93,9 @@ def share_link() -> None:
 @st.fragment
 def simulator() -> None:
     """Everything a lever moves: reruns alone on a lever change (the unit list and sidebar stay put)."""
-    deltas = view.deltas()
-    scen = view.score(deltas)
-    results(scen, float(data.base.total[i]))
-    x_now = apply_deltas(view.x_row[None, :], deltas[None, :], rb, np.array([LEVELS.index(view.level)]))[0]
-    marg = marginal(x_now, view.level, rb, view.held)
+    out = view.outcome(view.deltas())  # the one call into chiso for this change
+    results(out)
+    marg = out.next_steps
     best_next_steps(marg)
     # drawn only while open: plotly's 4,7 MB script (about 1,5 s of the browser's time on a 2-core machine)
     # stays off the page's first render, and a lever move does not build the figure for nothing (the group
@@ -118,9 +104,9 @@ def simulator() -> None:
                         key="sim_waterfall_open", on_change="rerun")
     if chart.open:
         with chart:
-            st.plotly_chart(waterfall(rb, data.base, scen, i), width="stretch", key="sim_waterfall",
+            st.plotly_chart(waterfall(rb, data.base, out.scores, i), width="stretch", key="sim_waterfall",
                             config={"staticPlot": True})  # redrawn on every lever change: keep it light
-    lever_panel(rb, view.rooms, view.level, marg, synced=(view.code, rb.id, sim["seq"]),
+    lever_panel(rb, view.rooms, view.level, marg, synced=(view.code, rb.id, sim.seq),
                 entry=lambda key: lever_entry(data, i, key), needs_data=lambda key: lever_needs_data(data, i, key))
     share_link()
 

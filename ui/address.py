@@ -24,7 +24,7 @@ from ui.data_source import AppData
 from ui.datasets import PREFIX as DATASET_PREFIX
 from ui.routing import entered_through_legacy_pages
 from ui.safe_md import md
-from ui.session import LAST_SOURCE, PENDING_SCENARIO, RULEBOOK, SIM, SOURCE, UNIT_KEY
+from ui.session import LAST_SOURCE, PENDING_SCENARIO, RULEBOOK, SOURCE, UNIT_KEY, sim_state
 
 VIEW_KEYS = ("src", "rb", "period", "unit")  # the shared view, on every page
 SCENARIO_KEYS = ("name", "lv", "file")  # the simulator's scenario (chiso.scenario.scenario_to_query) and its data
@@ -109,12 +109,11 @@ def _scenario_of(data: AppData, code: str | None) -> Scenario | None:
     """The levers for ``code``: the simulator's, or a scenario on its way there (a link opened on another
     page is applied when Mô phỏng opens; until then the address keeps it)."""
     ss = st.session_state
-    pending, sim = ss.get(PENDING_SCENARIO), ss.get(SIM)
+    pending, sim = ss.get(PENDING_SCENARIO), sim_state()
     if isinstance(pending, Scenario) and pending.unit_code == code and pending.rulebook == data.rb.id:
         return pending
-    if sim and code and sim.get("unit") == code and sim.get("rb") == data.rb.id:
-        return Scenario(name=sim["name"], rulebook=data.rb.id, unit_code=code, period=data.period,
-                        levers={k: int(v) for k, v in sim["levers"].items() if v})
+    if sim is not None and code and sim.unit == code and sim.rb == data.rb.id:
+        return sim.scenario(data.period)
     return None
 
 

@@ -2,7 +2,7 @@
 
 Widgets are written only by callbacks (never on every run): a rerun still in flight must not pull a
 slider back while the user is pressing the arrow keys. The scenario itself is the dict
-``st.session_state["sim"]`` whose ``"levers"`` maps lever keys to integer deltas.
+``ui.session.SimState`` whose ``levers`` maps lever keys to integer deltas.
 """
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from chiso.fmt import fmt_int, fmt_percent
 from chiso.lever_text import change_vi, count_from_typed, counts_left, gain_hint_vi, typed_bounds, typed_value
 from chiso.rulebook import LEVEL_NAMES_VI, Rulebook
 from chiso.scenario import count_bounds, delta_for_count, delta_for_rate, fixed_reason_vi, rate_after, shown_count
+from ui.session import SIM
 
 # the slider's own numbers cannot be formatted the Vietnamese way: the label carries them instead
 _HIDE_SLIDER_NUMBERS = ("<style>.stSlider [data-testid='stSliderThumbValue'], .stSlider [data-testid='stSliderTickBar']"
@@ -22,7 +23,7 @@ _HIDE_SLIDER_NUMBERS = ("<style>.stSlider [data-testid='stSliderThumbValue'], .s
 def _sync(rooms: list, key: str, n: int, which: tuple[str, ...] = ("n", "c", "r")) -> None:
     """Write the widgets of lever ``n`` from the scenario (slider, typed count, rate)."""
     ss = st.session_state
-    d = ss["sim"]["levers"].get(key, 0)
+    d = ss[SIM].levers.get(key, 0)
     rate = rate_after(rooms[n], d)
     values = {"n": shown_count(rooms[n], d), "c": typed_value(rooms[n], d),
               "r": int(np.floor(rate * 100 + 1e-9)) if not np.isnan(rate) else 0}
@@ -32,7 +33,7 @@ def _sync(rooms: list, key: str, n: int, which: tuple[str, ...] = ("n", "c", "r"
 
 def _on_count(rooms: list, key: str, n: int) -> None:
     ss = st.session_state
-    ss["sim"]["levers"][key] = delta_for_count(rooms[n], ss[f"lv_n_{key}"])
+    ss[SIM].levers[key] = delta_for_count(rooms[n], ss[f"lv_n_{key}"])
     _sync(rooms, key, n, ("c", "r"))
 
 
@@ -50,24 +51,24 @@ def _on_typed(rooms: list, key: str, n: int) -> None:
     ss = st.session_state
     lo, hi = typed_bounds(rooms[n])
     typed = _within(key, ss[f"lv_c_{key}"] or 0, lo, hi, "số lượng")
-    ss["sim"]["levers"][key] = delta_for_count(rooms[n], count_from_typed(rooms[n], typed))
+    ss[SIM].levers[key] = delta_for_count(rooms[n], count_from_typed(rooms[n], typed))
     _sync(rooms, key, n)
 
 
 def _on_rate(rooms: list, key: str, n: int) -> None:
     ss = st.session_state
     rate = _within(key, ss[f"lv_r_{key}"] or 0, 0, 100, "tỷ lệ (%)")
-    ss["sim"]["levers"][key] = delta_for_rate(rooms[n], rate / 100.0)
+    ss[SIM].levers[key] = delta_for_rate(rooms[n], rate / 100.0)
     _sync(rooms, key, n)
 
 
 def _reset(rooms: list, key: str, n: int) -> None:
-    st.session_state["sim"]["levers"].pop(key, None)
+    st.session_state[SIM].levers.pop(key, None)
     _sync(rooms, key, n)
 
 
 def _reset_all(rooms: list, live: list[int]) -> None:
-    st.session_state["sim"]["levers"] = {}
+    st.session_state[SIM].levers = {}
     for n in live:
         _sync(rooms, rooms[n].lever.key, n)
 
@@ -82,7 +83,7 @@ def lever_panel(rb: Rulebook, rooms: list, level: str, marg, synced: tuple, entr
     so they are not among the levers that cannot change the score.
     """
     ss = st.session_state
-    sim = ss["sim"]
+    sim = ss[SIM]
     live = [n for n, r in enumerate(rooms) if not fixed_reason_vi(r)]  # levers that get widgets
     if ss.get("_lv_synced") != synced:
         ss["_lv_synced"] = synced
@@ -93,7 +94,7 @@ def lever_panel(rb: Rulebook, rooms: list, level: str, marg, synced: tuple, entr
     head, btn = st.columns([4, 1])
     head.subheader("Yếu tố cải thiện")
     btn.button("Đặt lại tất cả", on_click=_reset_all, args=(rooms, live), key="reset_all", width="stretch",
-               disabled=not any(sim["levers"].values()))
+               disabled=not any(sim.levers.values()))
     st.caption("Kéo thanh trượt (hoặc dùng phím mũi tên), hoặc bấm «Nhập số» để gõ số lượng (hồ sơ quá hạn: "
                "gõ số còn lại) hay tỷ lệ mục tiêu (%). "
                "Giới hạn theo số liệu: không vượt quá mẫu số, không nhỏ hơn 0.")
@@ -103,7 +104,7 @@ def lever_panel(rb: Rulebook, rooms: list, level: str, marg, synced: tuple, entr
         if reason:
             fixed.append((room.lever, reason))
             continue
-        _lever_row(rooms, n, int(sim["levers"].get(room.lever.key, 0)), marg)
+        _lever_row(rooms, n, int(sim.levers.get(room.lever.key, 0)), marg)
     lacking = [(lv, why) for lv, why in fixed if needs_data is not None and needs_data(lv.key)]
     if lacking:  # alive as soon as the counts are typed: not among those that cannot change the score
         with st.container(border=True):

@@ -20,7 +20,7 @@ from chiso.workspace import NameTakenError
 from ui.confirm import ask, asked
 from ui.safe_md import md
 from ui.sim_unit import UnitView
-from ui.state import PENDING_SCENARIO, remembered, saved_scenarios
+from ui.session import PENDING_SCENARIO, SIM, remembered, saved_scenarios
 from ui.workspace import delete_scenario, rename_scenario, store_scenario, sync_saved
 
 _CONFIRM = "_overwrite_pending"  # (name, version) of a save waiting for "Ghi đè"
@@ -59,9 +59,9 @@ def _save_tab(view: UnitView, saved: dict[str, Scenario], stored: dict | None) -
         st.success(flash)
 
     def _rename() -> None:
-        ss["sim"]["name"] = (ss["sim_name"] or "").strip()[:200] or "Kịch bản"
+        ss[SIM].name = (ss["sim_name"] or "").strip()[:200] or "Kịch bản"
 
-    ss["sim_name"] = view.sim["name"]
+    ss["sim_name"] = view.sim.name
     a, b = st.columns([3, 1], vertical_alignment="bottom")
     a.text_input("Tên kịch bản", key="sim_name", on_change=_rename, max_chars=200)
     if b.button("Lưu kịch bản", type="primary", key="save_scenario", width="stretch"):
@@ -133,7 +133,7 @@ def _save(view: UnitView, saved: dict[str, Scenario], stored: dict | None, versi
     where = " vào cơ sở dữ liệu làm việc" if item is not None else " trong phiên này"
     ss[_FLASH] = f"{'Đã ghi đè' if existed else 'Đã lưu'} kịch bản «{md(current.name)}»{where}."
     # the next save must not silently reuse this name: the field shows a new one
-    ss["sim"]["name"] = _next_name(current.name, saved)
+    ss[SIM].name = _next_name(current.name, saved)
     st.rerun()
 
 

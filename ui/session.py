@@ -16,6 +16,8 @@
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import streamlit as st
 
 from chiso.scenario import Scenario
@@ -27,10 +29,32 @@ COLUMN_MAP = "column_map"
 SOURCE, RULEBOOK, PERIOD = "data_source", "rulebook_choice", "period_choice"
 LAST_SOURCE = "_last_source"  # the source of the previous run: a newly chosen sample opens under its own rulebook
 LAST_UPLOAD = "last_upload"
-SIM = "sim"  # the simulator's working scenario: {"unit", "rb", "levers", "name", "seq"} (ui.sim_unit)
+SIM = "sim"  # the simulator's working scenario (SimState)
 
 SIMULATE_PAGE = "pages/simulate.py"
 UNIT_PAGE = "pages/unit.py"
+
+
+@dataclass
+class SimState:
+    """The simulator's working scenario: one unit under one rulebook, integer lever deltas by lever key, a
+    name, and ``seq``, which changes whenever the scenario is replaced (the sliders re-sync to it). Lever
+    callbacks change ``levers`` in place."""
+
+    unit: str
+    rb: str
+    levers: dict[str, int] = field(default_factory=dict)
+    name: str = "Kịch bản 1"
+    seq: int = 0
+
+    def scenario(self, period: str) -> Scenario:
+        return Scenario(name=self.name, rulebook=self.rb, unit_code=self.unit, period=period,
+                        levers={k: int(v) for k, v in self.levers.items() if v})
+
+
+def sim_state() -> SimState | None:
+    sim = st.session_state.get(SIM)
+    return sim if isinstance(sim, SimState) else None
 
 
 def unit_code() -> str | None:

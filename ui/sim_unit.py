@@ -8,13 +8,14 @@ import numpy as np
 import streamlit as st
 
 from chiso.calibration import published_group_points
+from chiso.what_if import Outcome, UnitCase, simulate_unit
 from chiso.cohort import rank_among
 from chiso.io.export import ExportMeta, UnitReport, UnitScenario
 from chiso.scenario import Scenario, fit_levers, lever_rooms, scenario_to_query, score_scenarios
 from ui.safe_md import md
 from ui.address import link_source
 from ui.data_source import AppData
-from ui.session import PENDING_SCENARIO, UNIT_KEY
+from ui.session import PENDING_SCENARIO, SIM, UNIT_KEY, SimState, sim_state
 
 
 @dataclass
@@ -35,18 +36,22 @@ class UnitView:
         self.rank_now = int(data.rank[i])
         self.cohort_n = len(self.others) + 1
 
-        # the scenario dict itself, not a session-state lookup: downloads build their file after the
-        # run, where st.session_state cannot be read (callbacks mutate this same dict)
-        self.sim: dict = ensure_scenario(self.code, self.rb.id)
+        self.case = UnitCase(self.rb, data.base, i, self.x_row, self.level, self.held, self.others, self.rank_now,
+                             published_group_points(data.frame, self.rb, i))
+        # the scenario object itself, not a session-state lookup: downloads build their file after the
+        # run, where st.session_state cannot be read (callbacks change this same object)
+        self.sim: SimState = ensure_scenario(self.code, self.rb.id)
+
+    def outcome(self, deltas: np.ndarray) -> Outcome:
+        """Everything the simulator shows for these deltas (chiso.what_if: computed once per change)."""
+        return simulate_unit(self.case, deltas)
 
     def deltas(self) -> np.ndarray:
-        return np.array([float(self.sim["levers"].get(k, 0)) for k in self.keys])
+        return np.array([float(self.sim.levers.get(k, 0)) for k in self.keys])
 
     def current_scenario(self) -> Scenario:
         """The scenario as the levers stand now (read when a button is pressed, never stale)."""
-        sim = self.sim
-        return Scenario(name=sim["name"], rulebook=self.rb.id, unit_code=self.code, period=self.data.period,
-                        levers={k: int(v) for k, v in sim["levers"].items() if v})
+        return self.sim.scenario(self.data.period)
 
     def link_params(self, sc: Scenario) -> dict[str, str]:
         return {**scenario_to_query(sc), **link_source(self.data)}
@@ -95,19 +100,17 @@ def apply_pending(data: AppData) -> None:
         kept = fit_levers(asked, rooms_j)
         ss[UNIT_KEY] = pending.unit_code
         ss["_sim_seq"] = ss.get("_sim_seq", 0) + 1
-        ss["sim"] = {"unit": pending.unit_code, "rb": rb.id, "levers": kept, "name": pending.name,
-                     "seq": ss["_sim_seq"]}
+        ss[SIM] = SimState(pending.unit_code, rb.id, kept, pending.name, ss["_sim_seq"])
         if kept != asked:
             st.warning("Một số giá trị vượt quá giới hạn có thể của đơn vị hoặc không làm đổi điểm: đã điều chỉnh.")
         st.success(f"Đã áp dụng kịch bản «{md(pending.name)}» vào mô phỏng.")
 
 
-def ensure_scenario(code: str, rb_id: str) -> dict:
+def ensure_scenario(code: str, rb_id: str) -> SimState:
     """A scenario belongs to one unit and rulebook: start an empty one when either changes."""
     ss = st.session_state
-    sim = ss.get("sim")
-    if not sim or sim.get("unit") != code or sim.get("rb") != rb_id:
+    sim = sim_state()
+    if sim is None or sim.unit != code or sim.rb != rb_id:
         ss["_sim_seq"] = ss.get("_sim_seq", 0) + 1
-        sim = {"unit": code, "rb": rb_id, "levers": {}, "name": "Kịch bản 1", "seq": ss["_sim_seq"]}
-        ss["sim"] = sim
+        sim = ss[SIM] = SimState(code, rb_id, seq=ss["_sim_seq"])
     return sim

@@ -113,13 +113,13 @@ def test_the_simulators_levers_survive_f5_on_another_page(sample):
     address of every page while their unit is open)."""
     code = sample.first("commune")
     at = open_address("pages/simulate.py", {"src": "phu-tho", "unit": code, "lv": "e_results:40"})
-    assert at.session_state["sim"]["levers"] == {"e_results": 40}
+    assert at.session_state["sim"].levers == {"e_results": 40}
     at.switch_page("pages/unit.py").run()
     assert at.query_params["lv"] == "e_results:40"
     again = open_address("pages/unit.py", dict(at.query_params))
     assert again.query_params["lv"] == "e_results:40"  # not applied yet, not dropped either
     again.switch_page("pages/simulate.py").run()
-    assert again.session_state["sim"]["levers"] == {"e_results": 40}
+    assert again.session_state["sim"].levers == {"e_results": 40}
 
 
 def test_another_unit_drops_the_levers_from_the_address(sample):

@@ -104,7 +104,7 @@ def test_plan_for_a_ward_reaches_the_target_and_applies(sample):
 
     at.button(key="plan_apply").click().run()  # → Mô phỏng
     assert not at.exception
-    assert at.session_state["sim"]["levers"] == want.deltas
+    assert at.session_state["sim"].levers == want.deltas
     total = metric(at, "Tổng điểm (kịch bản)").value
     assert total == fmt_points(engine_total(sample, code, want.deltas))
     assert parse_vn_number(total) >= target
@@ -241,7 +241,7 @@ def test_many_units_summary_and_excel(sample, downloads):
     pick = next(p for p in want if p.steps and p.feasible)
     at.selectbox(key="batch_unit").set_value(pick.unit_code).run()
     at.button(key="batch_apply").click().run()
-    assert at.session_state["sim"]["levers"] == pick.deltas
+    assert at.session_state["sim"].levers == pick.deltas
     assert parse_vn_number(metric(at, "Tổng điểm (kịch bản)").value) >= x
 
 
@@ -340,7 +340,7 @@ def test_an_unreachable_plan_is_applied_under_what_it_reaches(sample):
     assert fmt_points(want.final_score) in button.label and "tối đa" in button.label, button.label
     button.click().run()
     assert not at.exception
-    name = at.session_state["sim"]["name"]
+    name = at.session_state["sim"].name
     assert name == f"Kế hoạch tối đa {fmt_points(want.final_score)} điểm" and "100" not in name, name
 
 

@@ -55,16 +55,16 @@ def test_rate_input_sets_count_and_resets(sample):
     at = open_sim(sample, code)
     room = next(r for r in lever_rooms(sample.x[i], "commune", sample.rb) if r.lever.key == "e_results")
     at.number_input(key="lv_r_e_results").set_value(95).run()
-    delta = at.session_state["sim"]["levers"]["e_results"]
+    delta = at.session_state["sim"].levers["e_results"]
     assert (room.current + delta) / room.denominator >= 0.95 > (room.current + delta - 1) / room.denominator
     assert at.slider(key="lv_n_e_results").value == room.current + delta
     assert metric(at, "Tổng điểm (kịch bản)").value == fmt_points(expected_total(sample, code, {"e_results": delta}))
     at.number_input(key="lv_c_digitised").set_value(int(at.slider(key="lv_n_digitised").value) + 50).run()
     at.button(key="lv_x_e_results").click().run()
-    assert at.session_state["sim"]["levers"] == {"digitised": 50}
+    assert at.session_state["sim"].levers == {"digitised": 50}
     assert metric(at, "Tổng điểm (kịch bản)").value == fmt_points(expected_total(sample, code, {"digitised": 50}))
     at.button(key="reset_all").click().run()
-    assert not any(at.session_state["sim"]["levers"].values())
+    assert not any(at.session_state["sim"].levers.values())
     assert metric(at, "Tổng điểm (kịch bản)").value == fmt_points(sample.base.total[i])
 
 
@@ -105,7 +105,7 @@ def test_save_compare_and_json_round_trip(sample, downloads):
     open_tab(fresh, TABS_KEY, "Tải lên / tải về")
     fresh.file_uploader(key="sim_upload").upload("kb.json", json.dumps(doc).encode(), "application/json").run()
     assert fresh.session_state["unit_code"] == code
-    assert fresh.session_state["sim"]["levers"] == {"digitised": 200, "overdue_avoided": 30}
+    assert fresh.session_state["sim"].levers == {"digitised": 200, "overdue_avoided": 30}
     assert "Từ tệp" in fresh.session_state["scenarios"]
     assert metric(fresh, "Tổng điểm (kịch bản)").value == fmt_points(
         expected_total(sample, code, {"overdue_avoided": 30, "digitised": 200}))
@@ -129,8 +129,8 @@ def test_shared_link_reopens_state(sample):
     at.switch_page(SIM).run()
     assert at.session_state["unit_code"] == code
     sim = at.session_state["sim"]
-    assert (sim["unit"], sim["rb"], sim["name"]) == (code, "portal-2026", "Họp")
-    assert sim["levers"] == {"e_results": 40, "overdue_avoided": 10}
+    assert (sim.unit, sim.rb, sim.name) == (code, "portal-2026", "Họp")
+    assert sim.levers == {"e_results": 40, "overdue_avoided": 10}
     assert at.slider(key="lv_n_e_results").value == at.number_input(key="lv_c_e_results").value
     assert metric(at, "Tổng điểm (kịch bản)").value == fmt_points(
         expected_total(sample, code, {"e_results": 40, "overdue_avoided": 10}))
@@ -145,7 +145,7 @@ def test_pending_scenario_contract_clamps_to_room(sample):
     plan = Scenario("Kế hoạch", "portal-2026", code, "", {"e_results": int(room.room) + 999, "e_certified_copies": 5})
     at = open_page(SIM, state={"pending_scenario": plan})
     assert "pending_scenario" not in at.session_state
-    assert at.session_state["sim"]["levers"] == {"e_results": int(room.room)}
+    assert at.session_state["sim"].levers == {"e_results": int(room.room)}
     assert any("đã điều chỉnh" in w.value for w in at.warning)
     assert any("Kế hoạch" in s.value for s in at.success)
 
@@ -184,7 +184,7 @@ def test_bad_link_is_refused_in_vietnamese(sample):
     at.run()
     assert any("Không mở được liên kết chia sẻ" in e.value and "khong" in e.value for e in at.error)
     at.switch_page(SIM).run()
-    assert not at.exception and not any(at.session_state["sim"]["levers"].values())
+    assert not at.exception and not any(at.session_state["sim"].levers.values())
 
 
 def test_overdue_lever_is_typed_as_overdue_left(sample):
@@ -199,7 +199,7 @@ def test_overdue_lever_is_typed_as_overdue_left(sample):
     assert box.label == "Còn hồ sơ quá hạn" and box.value == overdue
     left = overdue // 2
     box.set_value(left).run()
-    assert at.session_state["sim"]["levers"] == {"overdue_avoided": overdue - left}
+    assert at.session_state["sim"].levers == {"overdue_avoided": overdue - left}
     assert f"còn {fmt_int(left)} hồ sơ quá hạn" in at.slider(key="lv_n_overdue_avoided").label
     assert at.number_input(key="lv_c_overdue_avoided").value == left
     want = expected_total(sample, code, {"overdue_avoided": overdue - left})
@@ -282,7 +282,7 @@ def test_exports_name_the_scenario_just_saved(sample, downloads):
     at.text_input(key="sim_name").input(name).run()
     at.slider(key="lv_n_e_results").set_value(int(at.slider(key="lv_n_e_results").value) + 25).run()
     at.button(key="save_scenario").click().run()
-    assert at.session_state["sim"]["name"] == f"{name} 2"
+    assert at.session_state["sim"].name == f"{name} 2"
     open_tab(at, TABS_KEY, "Xuất báo cáo")
     wb = openpyxl.load_workbook(io.BytesIO(downloads[f"mo-phong-{code}.xlsx"]))
     cells = [str(v) for ws in wb for row in ws.iter_rows(values_only=True) for v in row if v is not None]

@@ -27,8 +27,8 @@ def test_link_without_rb_uses_the_samples_rulebook(sample):
     code = sample.first("commune")
     at = open_link({"src": "phu-tho", "unit": code, "lv": "e_results:40"})
     assert not any("None" in e.value for e in at.error), [e.value for e in at.error]
-    assert at.session_state["sim"]["rb"] == sample.rb.id
-    assert at.session_state["sim"]["levers"] == {"e_results": 40}
+    assert at.session_state["sim"].rb == sample.rb.id
+    assert at.session_state["sim"].levers == {"e_results": 40}
 
 
 def test_link_with_only_a_unit_opens_it(sample):
@@ -49,7 +49,7 @@ def test_link_to_uploaded_data_names_the_file_and_opens_after_upload(sample):
     at.sidebar.file_uploader(key="uploader").upload(CANONICAL.name, CANONICAL.read_bytes(), "text/csv").run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.session_state["unit_code"] == code
-    assert at.session_state["sim"]["levers"] == {"e_results": 40}
+    assert at.session_state["sim"].levers == {"e_results": 40}
 
 
 def test_link_made_on_uploaded_data_carries_the_file_name(sample):
