@@ -1,6 +1,8 @@
 """Shared sidebar: sample → its rulebook, choices survive page switches, synthetic-data notice."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from chiso.samples import available_samples
 
 from conftest import AppTest, APP, open_page
@@ -63,12 +65,6 @@ def test_projector_view_from_the_link_hides_sidebar_notes_and_enlarges_type():
 def test_an_upload_opens_under_the_rulebook_of_its_period():
     """Issue 23: the period picks the rulebook. Tây Ninh's report of 02/2023 uploaded as a file opens under
     qd766-2022 (no choice by hand), a Phú Thọ 2026-Q3 file under portal-2026."""
-    from pathlib import Path
-
-    from streamlit.testing.v1 import AppTest
-
-    from conftest import APP
-
     root = Path(APP).parent / "sample_data"
     for path, expected in ((root / "bao-cao-thang" / "tay-ninh-2023-02.xlsx", "qd766-2022"),
                            (root / "canonical" / "phu-tho-2026-q3.csv", "portal-2026")):
