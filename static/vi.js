@@ -71,6 +71,7 @@
     "Loading...": "Đang tải…",
     "progress": "tiến độ",
     "st.iframe": "Khung nội dung",
+    "Copy": "Chép",
     "Copy to clipboard": "Chép",
     "Copied": "Đã chép",
     "Copied!": "Đã chép",

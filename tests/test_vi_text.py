@@ -36,10 +36,20 @@ def test_the_tag_loads_the_served_file_with_the_apps_limits() -> None:
     assert f"{MAX_JSON_BYTES // 2**20} MB" in vi_text.UPLOAD_LIMIT_VI
 
 
-def test_streamlit_serves_the_static_folder() -> None:
-    """Read as Streamlit reads .streamlit/config.toml, from the project root (scripts/run_app.sh)."""
+def _option(name: str):
+    """An option as Streamlit reads .streamlit/config.toml, from the project root (scripts/run_app.sh)."""
     code = ("import json; from streamlit import config; config.get_config_options(force_reparse=True); "
-            "print(json.dumps(config.get_option('server.enableStaticServing')))")
+            f"print(json.dumps(config.get_option({name!r})))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
                          timeout=60)
-    assert json.loads(out.stdout.strip().splitlines()[-1]) is True
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_streamlit_serves_the_static_folder() -> None:
+    assert _option("server.enableStaticServing") is True
+
+
+def test_an_error_shows_no_english_links() -> None:
+    """«Copy», «Ask Google», «Ask ChatGPT» under an uncaught error: English, and they send it to other sites
+    (Streamlit's default "auto" shows them on localhost)."""
+    assert _option("client.showErrorLinks") in (False, "false", "False")
