@@ -138,3 +138,23 @@ def test_the_script_runs_under_the_proxy_csp(server_url, csp_page, path):  # noq
     expect(pg.locator('[data-testid="stStatusWidget"]')).to_have_count(0)
     assert pg.evaluate("() => window.__chisoVi") is True
     assert violations == [], violations
+
+
+def test_the_sign_in_form_speaks_vietnamese(browser):
+    """With accounts on, the sign-in form is the first page anyone sees: its password box's eye button
+    («Show password») and the form's hint are Vietnamese before anyone has signed in."""
+    port = free_port()
+    proc = start_server(port, env={"CHISO_AUTH": "password"})
+    ctx = browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN")
+    page = ctx.new_page()
+    try:
+        page.goto(f"http://127.0.0.1:{port}/")
+        password = page.get_by_label("Mật khẩu", exact=True)
+        expect(password).to_be_visible(timeout=90_000)
+        password.fill("sai")
+        expect(page.get_by_role("button", name="Hiện mật khẩu")).to_have_count(1)
+        expect(page.locator('[aria-label="Show password"]')).to_have_count(0)
+        assert "Press Enter" not in page.locator("body").inner_text()
+    finally:
+        ctx.close()
+        stop_server(proc)
