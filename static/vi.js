@@ -133,6 +133,7 @@
     // tables and charts: toolbar, search, column menu, cell errors (glide-data-grid)
     "Download as CSV": "Tải về dạng CSV",
     "Download": "Tải về",
+    "Download failed": "Tải về không được",
     "Search": "Tìm",
     "Type to search": "Gõ để tìm",
     "Close Search": "Đóng tìm kiếm",

@@ -56,6 +56,17 @@ def test_a_filter_without_a_match_says_so_in_vietnamese(page, server_url):
     expect(box).to_have_attribute("placeholder", "Chọn một mục")
 
 
+def test_an_unknown_address_is_told_in_vietnamese(page, server_url):
+    """A mistyped address (or an old link to a page that moved): Streamlit's «Page not found» dialog, then the
+    first page."""
+    page.goto(f"{server_url}/khong-co-trang-nay")
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text("Không có trang này", timeout=90_000)
+    expect(dialog).to_contain_text("Đang mở trang đầu.")
+    assert "Page" not in dialog.inner_text() and "Running" not in dialog.inner_text()
+    expect(dialog.get_by_role("button", name="Đóng")).to_have_count(1)
+
+
 # English Streamlit shows only now and then, and what the user reads instead
 RARE = {
     "Running...": "Đang chạy…",  # the «running» widget (a run longer than half a second)
