@@ -2,11 +2,12 @@
 import streamlit as st
 
 from chiso.memory import keep_freed_memory
-from ui import address, signin
+from ui import address, signin, vi_text
 
 keep_freed_memory()  # engine temporaries stay in the process between reruns (see chiso/memory.py)
 
 st.set_page_config(page_title="chiso — Bộ chỉ số 766", layout="wide")  # no page_icon: it would load from a CDN
+vi_text.install()  # Streamlit's own English words (aria-labels, hints, errors) in Vietnamese, the sign-in form too
 
 # One list of pages; each page draws the shared sidebar itself (ui.state.sidebar).
 PAGES = [

@@ -8,18 +8,19 @@ import streamlit as st
 
 from chiso.errors import ChisoError
 from chiso.io.columns import mapping_targets
-from chiso.io.limits import MAX_JSON_BYTES, MAX_TABLE_BYTES, check_file_size
+from chiso.io.limits import check_file_size
 from chiso.rulebook import DEFAULT_RULEBOOK
 from ui.data_source import UPLOAD, AppData, upload_data
 from ui.datasets import save_upload_button
 from ui.safe_md import md
 from ui.session import COLUMN_MAP, LAST_UPLOAD, RULEBOOK, SOURCE
 from ui.upload_help import upload_help
+from ui.vi_text import UPLOAD_LIMIT_VI
 
-# the importers' limits (chiso.io.limits), not Streamlit's own (set higher, so that the app refuses in Vietnamese)
-UPLOAD_LIMIT_VI = (f"Tối đa {MAX_TABLE_BYTES // 2**20} MB mỗi tệp CSV/XLSX, "
-                   f"{MAX_JSON_BYTES // 2**20} MB mỗi tệp JSON")
-# Streamlit's file uploader has English texts and no option to change them: static CSS swaps them.
+# the importers' limits (chiso.io.limits, written once in ui.vi_text), not Streamlit's own (set higher, so that the
+# app refuses in Vietnamese)
+
+
 def uploaded_files() -> tuple[tuple[str, bytes], ...]:
     files = st.sidebar.file_uploader(
         "Chọn tệp (JSON của Cổng DVCQG, CSV hoặc XLSX)",
