@@ -15,7 +15,8 @@ import pytest
 
 from chiso.calibration import baseline
 from chiso.errors import DataError
-from chiso.io.export import ExportMeta, plans_workbook
+from chiso.reports.meta import ExportMeta
+from chiso.reports.plans_workbook import plans_workbook
 from chiso.fmt import fmt_int, fmt_points
 from chiso.plan.setup import (
     CAP,

@@ -13,7 +13,9 @@ import pytest
 
 from chiso.calibration import baseline, published_group_points
 from chiso.engine import input_matrix
-from chiso.io.export import ExportMeta, UnitReport, UnitScenario, unit_summary_html
+from chiso.reports.meta import ExportMeta
+from chiso.reports.summary import unit_summary_html
+from chiso.reports.unit_report import UnitReport, UnitScenario
 from chiso.rulebook import load_rulebook
 from chiso.samples import load_sample, sample
 from chiso.scenario import lever_rooms, score_scenarios
