@@ -7,7 +7,8 @@ import streamlit as st
 
 from chiso.errors import ChisoError
 from chiso.fmt import fmt_int, fmt_number, fmt_points
-from chiso.io.export import ExportMeta, plans_workbook
+from chiso.reports.meta import ExportMeta
+from chiso.reports.plans_workbook import plans_workbook
 from chiso.plan.batch import batch_work
 from chiso.plan.setup import (
     BATCH_MODES,

@@ -4,7 +4,8 @@ import streamlit as st
 
 from chiso.errors import ChisoError
 from chiso.explain import HELD_NOTE_VI, HELD_VI
-from chiso.io.export import ExportMeta, policy_workbook
+from chiso.reports.meta import ExportMeta
+from chiso.reports.policy_workbook import policy_workbook
 from chiso.fmt import fmt_delta, fmt_int, fmt_points
 from chiso.policy import PolicyRule, apply_policy, presets_vi
 from chiso.rulebook import LEVEL_NAMES_VI, LEVELS

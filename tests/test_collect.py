@@ -26,7 +26,7 @@ from chiso.collect.run import collect, store
 from chiso.errors import DataError
 from chiso.io.load import load_paths
 from chiso.io.portal import load_portal_bytes
-from chiso.report import csv_text, score_rows
+from chiso.reports.scores import csv_text, score_rows
 from chiso.rulebook import load_rulebook
 from chiso.workspace import open_workspace
 

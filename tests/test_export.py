@@ -12,8 +12,13 @@ from chiso.calibration import baseline
 from chiso.engine import input_matrix, level_index
 from chiso.explain import PARTIAL_NOTE_VI
 from chiso.fmt import fmt_int
-from chiso.io.export import COUNT, POINTS, RANK, ExportMeta, UnitReport, UnitScenario, policy_workbook, safe_text, unit_summary_html, unit_workbook
 from chiso.policy import apply_policy, presets_vi
+from chiso.reports.meta import ExportMeta
+from chiso.reports.policy_workbook import policy_workbook
+from chiso.reports.summary import unit_summary_html
+from chiso.reports.unit_report import UnitReport, UnitScenario
+from chiso.reports.unit_workbook import unit_workbook
+from chiso.reports.workbook import COUNT, POINTS, RANK, safe_text
 from chiso.rulebook import load_rulebook
 from chiso.samples import available_samples, load_sample
 from chiso.scenario import lever_rooms, score_scenarios

@@ -15,7 +15,6 @@ import pytest
 
 from chiso.calibration import baseline
 from chiso.errors import DataError
-from chiso.io.export import ExportMeta, plans_workbook
 from chiso.fmt import fmt_int, fmt_points
 from chiso.plan.setup import (
     CAP,
@@ -40,6 +39,8 @@ from chiso.plan.setup import (
     summary_vi,
 )
 from chiso.plan.solver import plan_table, plan_unit
+from chiso.reports.meta import ExportMeta
+from chiso.reports.plans_workbook import plans_workbook
 from chiso.rulebook import load_rulebook
 from chiso.samples import load_sample, sample
 from chiso.scenario import simulate

@@ -13,7 +13,7 @@ from chiso import load_rulebook
 from chiso.calibration import baseline, discrepancy
 from chiso.errors import DataError
 from chiso.io.portal import ENDPOINTS, load_portal, load_portal_bytes
-from chiso.report import TOTAL, fidelity, score_rows
+from chiso.reports.scores import TOTAL, fidelity, score_rows
 
 ROOT = Path(__file__).resolve().parents[1]
 PHU_THO = ROOT / "sample_data" / "portal" / "phu-tho-2026-q3"

@@ -12,7 +12,7 @@ from chiso import load_rulebook
 from chiso.calibration import baseline
 from chiso.io.canonical import canonical_frame, to_csv_bytes
 from chiso.io.load import load_paths
-from chiso.report import score_rows
+from chiso.reports.scores import score_rows
 from chiso.synthetic import earlier_period, synthetic_table
 from seed_tay_ninh import SEED
 

@@ -13,7 +13,8 @@ from chiso.errors import ChisoError
 from chiso.explain import group_notes_vi, group_values
 from chiso.fmt import fmt_delta, fmt_int, fmt_points
 from chiso.lever_text import change_label_vi
-from chiso.io.export import unit_summary_html, unit_workbook
+from chiso.reports.summary import unit_summary_html
+from chiso.reports.unit_workbook import unit_workbook
 from chiso.io.scenario_file import scenario_from_json
 from chiso.scenario import Scenario
 from chiso.workspace import NameTakenError

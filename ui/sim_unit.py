@@ -10,7 +10,8 @@ import streamlit as st
 from chiso.calibration import published_group_points
 from chiso.what_if import Outcome, UnitCase, simulate_unit
 from chiso.cohort import rank_among
-from chiso.io.export import ExportMeta, UnitReport, UnitScenario
+from chiso.reports.meta import ExportMeta
+from chiso.reports.unit_report import UnitReport, UnitScenario
 from chiso.scenario import Scenario, fit_levers, lever_rooms, scenario_to_query, score_scenarios
 from ui.safe_md import md
 from ui.address import link_source

@@ -5,7 +5,7 @@ import argparse
 
 from chiso.calibration import baseline
 from chiso.cli.common import add_data_options, read_data, write_output
-from chiso.report import csv_text, score_rows
+from chiso.reports.scores import csv_text, score_rows
 from chiso.rulebook import DEFAULT_RULEBOOK
 
 SCORE_HELP = f"""\
