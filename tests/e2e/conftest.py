@@ -189,3 +189,15 @@ def fresh_server(browser):
         yield f"http://127.0.0.1:{port}"
     finally:
         stop_server(proc)
+
+
+def drawn(page, timeout: float = 60_000) -> None:
+    """The app finished its run and drew what it sent: no skeleton, nothing stale, every plotly chart drawn.
+    What the tests wait on before a screenshot, instead of a fixed pause (CI may be loaded)."""
+    from playwright.sync_api import expect
+
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout)
+    expect(page.locator('[data-testid="stSkeleton"]')).to_have_count(0, timeout=timeout)
+    expect(page.locator('[data-stale="true"]')).to_have_count(0, timeout=timeout)
+    expect(page.locator('[data-testid="stPlotlyChart"]:not(:has(.main-svg))')).to_have_count(0, timeout=timeout)
+

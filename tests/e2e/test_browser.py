@@ -17,6 +17,8 @@ from chiso.rulebook import load_rulebook
 from chiso.samples import available_samples, load_sample
 from chiso.scenario import lever_rooms, simulate
 
+from conftest import drawn
+
 
 FIRST_RENDER_MS = 90_000
 
@@ -171,7 +173,7 @@ def test_screenshots_of_every_page(browser, server_url, sample, artifacts, path,
     pg.goto(f"{server_url}/{path}{q}")
     expect(pg.get_by_role("heading", name=ready, exact=True)).to_be_visible(timeout=30_000)
     expect(pg.locator('[data-testid="stMetricValue"]').first).to_be_visible(timeout=60_000)
-    pg.wait_for_timeout(1200)  # let plotly finish drawing
+    drawn(pg)
     assert pg.get_by_text("Page not found").count() == 0
     pg.screenshot(path=str(artifacts / f"{name}.png"))
     ctx.close()

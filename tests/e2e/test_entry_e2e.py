@@ -19,7 +19,7 @@ from chiso.rulebook import LEVELS, load_rulebook
 from chiso.samples import load_sample, sample as get_sample
 from chiso.scenario import lever_rooms, simulate
 
-from conftest import EXPECT_TIMEOUT_MS
+from conftest import EXPECT_TIMEOUT_MS, drawn
 
 RB = load_rulebook("qd766-2022")
 WARD = "000.20.30.H53"
@@ -81,6 +81,6 @@ def test_type_the_missing_total_beside_the_dead_lever_and_it_moves_the_score(bro
     want = expected({"e_results": 1, "e_certified_copies": steps}, TOTAL_COPIES)
     assert want > expected({"e_results": 1}, TOTAL_COPIES)
     expect(total_metric(page)).to_have_text(fmt_points(want))
-    page.wait_for_timeout(500)
+    drawn(page)
     page.screenshot(path=str(artifacts / "nhap-so-lieu-ben-yeu-to.png"))
     ctx.close()

@@ -21,6 +21,8 @@ from chiso.guide.exercises import make_exercises
 from chiso.rulebook import available_rulebooks, load_rulebook
 from chiso.samples import available_samples, load_sample
 
+from conftest import drawn
+
 ENGLISH = re.compile(r"\b(Page not found|Error|Traceback|undefined|NaN|None)\b")
 
 
@@ -56,7 +58,7 @@ def main_text(pg) -> str:
 
 
 def shot(pg, artifacts, name: str) -> None:
-    pg.wait_for_timeout(800)  # let plotly finish drawing
+    drawn(pg)
     pg.screenshot(path=str(artifacts / f"guide-{name}.png"))
 
 

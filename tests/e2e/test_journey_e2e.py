@@ -16,7 +16,7 @@ from chiso.fmt import parse_vn_number
 from chiso.rulebook import load_rulebook
 
 from conftest import free_port, start_server, stop_server
-from test_screens_e2e import CUT_JS, ENGLISH_RE, TOOLTIPS_JS
+from test_screens_e2e import CUT_JS, english_on_page
 
 RB = load_rulebook("qd766-2022")
 WARD = "000.20.30.H53"
@@ -46,9 +46,9 @@ def clean(page, where: str) -> None:
     """Nothing cut, nothing in English, no traceback on the screen."""
     cut = page.evaluate(CUT_JS)
     assert not cut, f"{where}: cut {cut}"
-    text = page.locator("body").inner_text() + "\n" + "\n".join(page.evaluate(TOOLTIPS_JS))
-    english = sorted(set(ENGLISH_RE.findall(text)))
-    assert not english, f"{where}: English {english}"
+    english = english_on_page(page, where)  # the screens test's scan: text, aria-labels, titles, placeholders
+    assert not english, english
+    text = page.locator("body").inner_text()
     assert "Traceback" not in text and "None" not in re.findall(r"\bNone\b", text), where
     wide = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
     assert wide <= 1, f"{where}: the page is {wide} px wider than the screen"

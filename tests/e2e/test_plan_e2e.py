@@ -17,6 +17,8 @@ from chiso.rulebook import load_rulebook
 from chiso.samples import load_sample, sample as get_sample
 from chiso.scenario import simulate
 
+from conftest import drawn
+
 SAMPLE = "phu-tho"
 
 
@@ -52,9 +54,7 @@ def metric_value(page, label: str):
 
 
 def wait_idle(page, timeout: float = 30_000) -> None:
-    """Wait until Streamlit has finished the run the last interaction started (interacting during a
-    run can be undone by it): a short pause lets a debounced rerun begin, then the app must be idle."""
-    page.wait_for_timeout(150)
+    """Wait until Streamlit has finished its run (interacting during a run can be undone by it)."""
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout)
 
 
@@ -66,9 +66,12 @@ def choose(page, key: str, text: str) -> None:
         box.click()
         page.keyboard.type(text)
         page.keyboard.press("Enter")
+        try:  # the widget shows the pick once the browser took it; then the run it started must end
+            expect(box.locator("input")).to_have_value(re.compile(re.escape(text)), timeout=10_000)
+        except AssertionError:
+            continue
         wait_idle(page)
-        if text in box.locator("input").input_value():
-            return
+        return
     expect(box.locator("input")).to_have_value(re.compile(re.escape(text)))
 
 
@@ -92,7 +95,7 @@ def test_plan_a_ward_apply_and_simulator_reaches_target(browser, server_url, war
     expect(metric_value(page, "Công sức").first).to_have_text(fmt_number(p.effort, 2))
     for step in p.steps:
         expect(page.get_by_role("cell", name=step.instruction_vi, exact=True).first).to_be_visible()
-    page.wait_for_timeout(500)
+    drawn(page)
     page.screenshot(path=str(artifacts / "lap-ke-hoach.png"))
 
     page.get_by_role("button", name="Áp dụng vào mô phỏng", exact=True).click()
@@ -104,7 +107,7 @@ def test_plan_a_ward_apply_and_simulator_reaches_target(browser, server_url, war
     expect(page.locator(".st-key-lv_n_e_results input[type=range]")).to_be_attached()
     page.get_by_text("Biểu đồ thác nước", exact=False).click()  # drawn only while open
     expect(page.locator('[data-testid="stPlotlyChart"]').first).to_be_visible()
-    page.wait_for_timeout(1500)  # let plotly and the sliders finish drawing
+    drawn(page)
     page.screenshot(path=str(artifacts / "lap-ke-hoach-ap-dung.png"))
     ctx.close()
 
@@ -129,7 +132,7 @@ def test_many_units_in_the_browser(browser, server_url, ward, artifacts):
     assert dl.value.suggested_filename == "ke-hoach-commune.xlsx"
     page.get_by_text("Khóa (không thay đổi), giới hạn").click()  # open the constraints table too
     expect(page.locator(".st-key-plan_levers_portal-2026")).to_be_visible()
-    page.wait_for_timeout(800)
+    drawn(page)
     page.screenshot(path=str(artifacts / "lap-ke-hoach-nhieu-don-vi.png"))
     ctx.close()
 
@@ -160,6 +163,6 @@ def test_unreachable_target_in_the_browser(browser, server_url, artifacts):
     expect(page.get_by_text("Nguyên nhân không thể đạt")).to_be_visible()
     for b in want.blocked_by:
         expect(page.get_by_text(b.message_vi, exact=True)).to_be_visible()
-    page.wait_for_timeout(500)
+    drawn(page)
     page.screenshot(path=str(artifacts / "lap-ke-hoach-khong-the-dat.png"))
     ctx.close()

@@ -151,7 +151,7 @@ def english_in(text: str) -> set[str]:
     return set(ENGLISH_RE.findall(text)) | {w.lower() for w in WORDS_RE.findall(text)} | set(MONTHS_RE.findall(text))
 
 
-def _english(page, where: str) -> list[str]:
+def english_on_page(page, where: str) -> list[str]:
     """English on the page now, and any that showed since the page opened: «where: words ← «text»»."""
     texts = page.evaluate(TEXTS_JS, ATTRS) + page.evaluate("() => window.__chisoEnglishSeen || []")
     return sorted({f"{where}: {', '.join(sorted(english_in(t)))} ← «{t[:100]}»" for t in texts if english_in(t)})
@@ -190,7 +190,7 @@ def test_every_page_fits_and_speaks_vietnamese(browser, server_url, artifacts, s
             wide = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
             if wide > 1:
                 found.append(f"trang rộng hơn màn hình {wide} px")
-            found += _english(page, "tiếng Anh")
+            found += english_on_page(page, "tiếng Anh")
             found += [f"tiếng Anh (bộ lọc): {w}" for w in _dropdown_english(page)]
             found += [f"tiếng Anh (thanh công cụ): {w}" for w in _toolbar_english(page)]
             _whole_page_shot(page, out / f"{size}-{name}-full.png", width, height)
@@ -401,25 +401,25 @@ def _search_table(page) -> bool:
 
 def _typed_states(page, runs: Runs, path: str) -> list[str]:
     """Type into the page's inputs as a user would and collect the English each state shows."""
-    found = _english(page, "khi mở")
+    found = english_on_page(page, "khi mở")
     _prepare(page, runs, path)
-    found += _english(page, "khi mở phần ẩn")
+    found += english_on_page(page, "khi mở phần ẩn")
     if _filter_without_match(page):
-        found += _english(page, "lọc không khớp")
+        found += english_on_page(page, "lọc không khớp")
         _close_filter(page)
     typed = _type_text(page, runs)
     if typed:
-        found += _english(page, "gõ chữ")
+        found += english_on_page(page, "gõ chữ")
         _restore_text(runs, typed)
     number = _number_out_of_range(page, runs)
     if number:
-        found += _english(page, "số ngoài khoảng")
+        found += english_on_page(page, "số ngoài khoảng")
         _restore_number(page, runs, number)
     if _hover_help(page):
-        found += _english(page, "trợ giúp")
+        found += english_on_page(page, "trợ giúp")
         page.mouse.move(0, 0)
     if _search_table(page):
-        found += _english(page, "tìm trong bảng")
+        found += english_on_page(page, "tìm trong bảng")
         page.keyboard.press("Escape")
     return found
 
