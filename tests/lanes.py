@@ -1,11 +1,12 @@
 """Test lanes: markers put on every test by where it lives and what it needs, so that a developer can run
 the fast lane while working and CI runs everything (scripts/test.sh, no -m).
 
-    .venv/bin/python -m pytest -m "not browser and not pg and not slow"    # the fast lane
+    .venv/bin/python -m pytest -n 2 -m "not browser and not pg and not slow"    # the fast lane, on both cores
 
 - ``browser``: a real Chromium drives the app (tests/e2e);
 - ``pg``: the test runs against PostgreSQL (the ``postgresql`` case of a workspace backend, or ``pg_url``);
-- ``slow``: the modules that search widely or build large inputs (listed below, measured with --durations).
+- ``slow``: the modules that search widely or build large inputs, and those that start a Python process per
+  test (the CLI's), listed below, measured with --durations.
 """
 from __future__ import annotations
 
@@ -19,6 +20,10 @@ SLOW = {  # the longest modules of a full run on the 2-core machine (pytest --du
     "test_import_20000_units.py",
     "test_import_property.py",
     "test_planner_property.py",
+    "test_cli.py",  # tests/workspace: a `python -m chiso` process per test (~30 s)
+    "test_users_cli.py",  # the same for `users` (~25 s)
+    "test_bench_load.py",  # a server and two protocol-level sessions
+    "test_bench_server_render.py",
 }
 MARKERS = {
     "browser": "drives the app in a real Chromium (tests/e2e)",
