@@ -14,7 +14,6 @@ import argparse
 import json
 import statistics
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +28,8 @@ from chiso.rulebook import LEVELS, load_rulebook  # noqa: E402
 from chiso.samples import available_samples, load_sample  # noqa: E402
 from chiso.scenario import count_bounds, fixed_reason_vi, lever_rooms  # noqa: E402
 from ui.score_bar import bar_html  # noqa: E402
+
+from bench_engine import median_ms  # noqa: E402  (bench/ is the script's own folder)
 
 
 def payload_of(rb, x, lvl, base, i: int) -> dict:
@@ -48,14 +49,8 @@ def size(p: dict) -> int:
 
 
 def timed_ms(fn, repeat: int, cold: bool) -> float:
-    times = []
-    for _ in range(repeat):
-        if cold:
-            live._CACHE.clear()
-        t0 = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(times)
+    """Median ms of ``fn``; ``cold``: the kept lever curves are dropped before each call (a unit opened anew)."""
+    return median_ms((lambda: (live._CACHE.clear(), fn())) if cold else fn, repeat)
 
 
 def main() -> None:

@@ -20,6 +20,8 @@ from chiso.rulebook import LEVELS, load_rulebook
 from chiso.samples import available_samples, load_sample, sample
 from chiso.scenario import delta_for_rate, lever_bounds, rate_deltas
 
+from count_strategies import COUNT
+
 RULEBOOKS = {name: load_rulebook(name) for name in ("portal-2026", "qd766-2022")}
 RATES = (0.0, 0.5, 0.8, 0.9999, 1.0)
 
@@ -58,15 +60,11 @@ def test_the_rule_on_every_sample(s):
     check(x[rows], lvl[rows], rb)
 
 
-_COUNT = st.one_of(st.just(float("nan")), st.integers(0, 400).map(float),
-                   st.floats(0, 400, allow_nan=False, allow_infinity=False))
-
-
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data(), rb_name=st.sampled_from(sorted(RULEBOOKS)))
 def test_the_rule_on_random_counts(data, rb_name):
     rb = RULEBOOKS[rb_name]
-    x = np.array(data.draw(st.lists(_COUNT, min_size=len(rb.inputs), max_size=len(rb.inputs))))
+    x = np.array(data.draw(st.lists(COUNT, min_size=len(rb.inputs), max_size=len(rb.inputs))))
     check(x[None, :], np.array([data.draw(st.integers(0, len(LEVELS) - 1))]), rb)
 
 
