@@ -78,6 +78,9 @@ def pick_ward(page, key: str) -> None:
     box.fill(WARD)  # the code is ASCII: typing it filters the list reliably (Vietnamese input is not)
     page.keyboard.press("Enter")
     expect(unit_box(page, key)).to_have_value(re.compile("Phường 1"))
+    # the run for the new unit has ended when the page wrote it into the address (ui.address, once per run):
+    # a box typed into before that would belong to the unit shown until then
+    page.wait_for_url(re.compile(re.escape(f"unit={WARD}")), timeout=FIRST_RENDER_MS)
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
 
 
