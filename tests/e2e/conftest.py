@@ -201,3 +201,44 @@ def drawn(page, timeout: float = 60_000) -> None:
     expect(page.locator('[data-stale="true"]')).to_have_count(0, timeout=timeout)
     expect(page.locator('[data-testid="stPlotlyChart"]:not(:has(.main-svg))')).to_have_count(0, timeout=timeout)
 
+
+
+def idle(page) -> None:
+    """Streamlit has finished its run (interacting during a run can be undone by it)."""
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
+
+
+def type_in_grid(page, canvas, row: int, value: str, pending: int, right: int, click_x: int = 60,
+                 tries: int = 1) -> None:
+    """Type ``value`` into a data editor's cell as a user does: click column 0 of ``row``, move ``right``, Enter
+    opens the cell editor, type, Enter. Each key waits for the grid to select the cell it should (CI may be
+    loaded); then the app's «N ô đã sửa, chưa lưu» (``pending`` must differ from the count before: Streamlit
+    sends a typed cell 150 ms after Enter). ``tries`` > 1 clicks again when the grid dropped the click (it
+    drops one that comes back right after the pointer left the grid)."""
+    from playwright.sync_api import expect
+
+    def cell(col: int):  # the grid's accessible copy of a drawn cell
+        return canvas.locator(f'[id="glide-cell-{col}-{row}"]')
+
+    canvas.scroll_into_view_if_needed()
+    for attempt in range(tries):
+        box = canvas.bounding_box()
+        page.mouse.click(box["x"] + click_x, box["y"] + 36 + row * 35 + 17)  # header 36 px, rows 35 px
+        try:
+            expect(cell(0)).to_have_attribute("aria-selected", "true",
+                                              **({"timeout": 10_000} if attempt < tries - 1 else {}))
+            break
+        except AssertionError:
+            if attempt == tries - 1:
+                raise
+            idle(page)
+    for col in range(1, right + 1):
+        page.keyboard.press("ArrowRight")
+        expect(cell(col)).to_have_attribute("aria-selected", "true")
+    page.keyboard.press("Enter")
+    editor = page.locator("textarea.gdg-input")
+    expect(editor).to_be_editable()
+    editor.fill(value)
+    page.keyboard.press("Enter")
+    expect(page.get_by_text(f"{pending} ô đã sửa, chưa lưu.")).to_be_visible()
+    idle(page)

@@ -22,7 +22,7 @@ from chiso.edits import editable_keys
 from chiso.rulebook import load_rulebook
 from chiso.workspace import open_workspace
 
-from conftest import EXPECT_TIMEOUT_MS, free_port, start_server, stop_server
+from conftest import EXPECT_TIMEOUT_MS, free_port, idle, start_server, stop_server, type_in_grid
 
 RB = load_rulebook("portal-2026")
 COUNT = editable_keys(RB)[0]  # the grid's first count column (grid column 2, after Mã and Tên)
@@ -56,10 +56,6 @@ def grid_page(browser):
         stop_server(proc)
 
 
-def idle(page) -> None:
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
-
-
 def canvas(page):
     return page.get_by_role("tabpanel", name="Cả bảng").locator('[data-testid="data-grid-canvas"]')
 
@@ -70,26 +66,10 @@ def cell(page, col: int, row: int):
 
 
 def type_cell(page, row: int, value: str, pending: int) -> None:
-    """As a user does: click the unit's code in ``row``, move right to the first count, Enter opens the cell
-    editor, type, Enter. Waits for the grid to select each cell before the next key, then for the app's
-    «N ô đã sửa, chưa lưu» (``pending`` must differ from the count before: it proves the server has the
-    cell before the next click; Streamlit sends a typed cell 150 ms after Enter)."""
+    """As a user does: click the unit's code in ``row`` once (the click after a refusal is the one that was
+    lost), move right to the first count, type (conftest.type_in_grid)."""
     expect(cell(page, 0, row)).to_be_attached()  # the grid (maybe drawn anew) has the row
-    grid = canvas(page)
-    grid.scroll_into_view_if_needed()
-    box = grid.bounding_box()
-    page.mouse.click(box["x"] + 30, box["y"] + 36 + row * 35 + 17)  # header 36 px, rows 35 px
-    expect(cell(page, 0, row)).to_have_attribute("aria-selected", "true")  # the click selected the clicked unit
-    page.keyboard.press("ArrowRight")
-    page.keyboard.press("ArrowRight")
-    expect(cell(page, COL, row)).to_have_attribute("aria-selected", "true")
-    page.keyboard.press("Enter")
-    editor = page.locator("textarea.gdg-input")
-    expect(editor).to_be_editable()
-    editor.fill(value)
-    page.keyboard.press("Enter")
-    expect(page.get_by_text(f"{pending} ô đã sửa, chưa lưu.")).to_be_visible()
-    idle(page)
+    type_in_grid(page, canvas(page), row, value, pending, right=COL, click_x=30)
 
 
 def save(page) -> None:

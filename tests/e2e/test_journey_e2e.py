@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from chiso.fmt import parse_vn_number
 from chiso.rulebook import load_rulebook
 
-from conftest import free_port, start_server, stop_server
+from conftest import drawn, free_port, start_server, stop_server
 from test_screens_e2e import CUT_JS, english_on_page
 
 RB = load_rulebook("qd766-2022")
@@ -37,9 +37,7 @@ UNIT_PICKERS = {"unit": "unit_pick_unit", "simulate": "unit_pick_sim", "plan": "
 def settled(page, heading: str) -> None:
     """The page's heading is drawn and its script has finished (no fixed wait: CI may be loaded)."""
     expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible(timeout=FIRST_RENDER_MS)
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=FIRST_RENDER_MS)
-    expect(page.locator('[data-testid="stSkeleton"]')).to_have_count(0, timeout=60_000)
-    expect(page.locator('[data-stale="true"]')).to_have_count(0, timeout=60_000)
+    drawn(page, timeout=FIRST_RENDER_MS)
 
 
 def clean(page, where: str) -> None:

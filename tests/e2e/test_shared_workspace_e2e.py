@@ -13,7 +13,7 @@ from chiso.rulebook import load_rulebook
 from chiso.workspace import open_workspace
 from chiso.workspace.access import Role
 
-from conftest import EXPECT_TIMEOUT_MS, free_port, start_server, stop_server
+from conftest import EXPECT_TIMEOUT_MS, free_port, idle, start_server, stop_server, type_in_grid
 
 RB = load_rulebook("qd766-2022")
 ROWS = {"000.00.30.H53": 0, "000.20.30.H53": 1, "000.21.30.H53": 2}  # the grid's first rows (Tây Ninh)
@@ -54,10 +54,6 @@ def stored(db: str) -> dict[tuple[str, str], float | None]:
         ws.close()
 
 
-def idle(page) -> None:
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]')
-
-
 def open_grid(page) -> None:
     page.get_by_role("tab", name="Cả bảng").click()
     expect(page.locator('[data-testid="stDataFrame"] [data-testid="data-grid-canvas"]')).to_be_visible()
@@ -65,33 +61,9 @@ def open_grid(page) -> None:
 
 
 def type_cell(page, row: int, value: str, pending: int, right: int = 1) -> None:
-    """Type ``value`` into the first editable column of ``row`` of the visible grid, as a user does: click
-    the row's first cells, move ``right``, Enter opens the cell editor, Enter commits. Waits for the app to say the
-    cell is typed («N ô đã sửa, chưa lưu»), so the next click is not lost in a running rerun."""
+    """Type ``value`` into column ``right`` of ``row`` of the visible grid, as a user does (conftest.type_in_grid)."""
     canvas = page.locator('[data-testid="stDataFrame"] [data-testid="data-grid-canvas"]').first
-    canvas.scroll_into_view_if_needed()
-
-    def cell(col: int):  # the grid's accessible copy of a drawn cell
-        return canvas.locator(f'[id="glide-cell-{col}-{row}"]')
-
-    for _ in range(3):  # Streamlit's grid drops a click that comes back right after the pointer left it
-        box = canvas.bounding_box()
-        page.mouse.click(box["x"] + 60, box["y"] + 36 + row * 35 + 17)  # header 36 px, rows 35 px
-        try:
-            expect(cell(0)).to_have_attribute("aria-selected", "true", timeout=10_000)
-            break
-        except AssertionError:
-            idle(page)
-    for col in range(1, right + 1):  # each key once the grid has taken the one before (CI may be loaded)
-        page.keyboard.press("ArrowRight")
-        expect(cell(col)).to_have_attribute("aria-selected", "true")
-    page.keyboard.press("Enter")
-    editor = page.locator("textarea.gdg-input")
-    expect(editor).to_be_editable()
-    editor.fill(value)
-    page.keyboard.press("Enter")
-    expect(page.get_by_text(f"{pending} ô đã sửa, chưa lưu.")).to_be_visible()
-    idle(page)
+    type_in_grid(page, canvas, row, value, pending, right, tries=3)
 
 
 def save_grid(page) -> None:
