@@ -2,10 +2,11 @@
 
 Every page writes what it shows into the query string (``put``), so F5, the back button and a copied address
 reopen the same view; a shared scenario link is the simulator's case of the same thing. At the start of each
-run, ``read`` compares the address with what this session last wrote there: equal means nothing happened
-outside the app; different means a fresh session, a back/forward step or an edited address, and its values
-become the session's choices (a page switch through the menu drops the query string: nothing is applied then,
-and the new page writes the view back).
+run, ``read`` compares the address with what this session last wrote there. Only a fresh session (F5, a copied
+link) and a back/forward step open an address: its values become the session's choices. Any other difference is
+a request the browser sent before our last change of the address reached it (a click while a run was ending),
+or a page switch through the menu (which drops the query string): nothing is applied then, and the run writes
+the view back.
 """
 from __future__ import annotations
 
@@ -47,8 +48,8 @@ def read() -> None:
     ss = st.session_state
     ss[_PLANNED] = {}
     params = _ours(st.query_params.to_dict())
-    if params == ss.get(_WRITTEN):
-        ss[_OPENED] = {}
+    if _WRITTEN in ss and (params == ss[_WRITTEN] or not _stepped_in_history()):
+        ss[_OPENED] = {}  # applying a stale address would undo what the user just did (CI saw a typed name lost)
         return
     ss[_OPENED] = params
     ss[_WRITTEN] = params
@@ -63,6 +64,12 @@ def read() -> None:
         ss[UNIT_KEY] = params["unit"]
     if params.get("unit") and any(k in params for k in SCENARIO_KEYS):
         ss[LINK_PARAMS] = params
+
+
+def _stepped_in_history() -> bool:
+    """This run answers a back/forward press (the browser's rerun request says so)."""
+    ctx = get_script_run_ctx()
+    return bool(ctx is not None and ctx.is_history_navigation)
 
 
 def opened(key: str) -> str | None:

@@ -2,12 +2,16 @@
 the page's main choice), so F5, the back button and a copied address reopen the same view.
 
 AppTest keeps the query string the script wrote (``at.query_params``), as the browser's address bar does.
-«Reopen» is a new session whose address is set to the old one's (F5, a copied link); «back» is the same
-session given an earlier address.
+«Reopen» is a new session whose first run has the old address (F5, a copied link); «back» is the same session
+given an earlier address in a run the browser marks as a history step (``history_step``); a stale request is the
+same session given an older address in an ordinary run (a click sent before our last write reached the browser).
 """
 from __future__ import annotations
 
+import functools
+
 import pytest
+from streamlit.runtime.scriptrunner import RerunData
 from streamlit.testing.v1 import AppTest
 
 from conftest import APP, open_tab
@@ -24,13 +28,20 @@ def new_session() -> AppTest:
 
 
 def open_address(page: str, params: dict) -> AppTest:
-    """A browser opening this address: its page runs with this query string."""
-    at = new_session()
-    at.query_params.clear()
+    """A browser opening this address: a new session's first run is this page with this query string."""
+    at = AppTest.from_file(str(APP), default_timeout=90)
     at.query_params.update(params)
     at.switch_page(page).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def history_step(at: AppTest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run ``at`` as the browser does after «back»/«forward»: its rerun request says it is a history step."""
+    with monkeypatch.context() as m:
+        m.setattr("streamlit.testing.v1.local_script_runner.RerunData",
+                  functools.partial(RerunData, is_history_navigation=True))
+        at.run()
 
 
 def tay_ninh_ward(page: str) -> AppTest:
@@ -90,7 +101,7 @@ def test_the_open_tab_is_in_the_address():
     assert again.session_state["data_tab"] == "Cả bảng"
 
 
-def test_back_to_an_earlier_address_restores_its_unit_and_source():
+def test_back_to_an_earlier_address_restores_its_unit_and_source(monkeypatch):
     at = tay_ninh_ward("pages/unit.py")
     earlier = dict(at.query_params)
     at.session_state["data_source"] = "phu-tho"
@@ -98,9 +109,25 @@ def test_back_to_an_earlier_address_restores_its_unit_and_source():
     assert at.query_params["src"] == "phu-tho"
     at.query_params.clear()
     at.query_params.update(earlier)  # the back button
-    at.run()
+    history_step(at, monkeypatch)
     assert at.session_state["data_source"] == TAY_NINH
     assert at.session_state["unit_code"] == WARD
+
+
+def test_a_stale_address_never_undoes_what_the_user_just_did(sample):
+    """CI, a loaded machine: a shared link opened, the scenario's name typed while the first run was still
+    writing «name=…» into the address. The browser's request still carried the link's address, which was
+    taken as a new link: the typed name went back to «Kịch bản từ liên kết» and was saved under that name."""
+    link = {"src": "phu-tho", "rb": "portal-2026", "unit": sample.first("commune"), "lv": "e_results:40"}
+    at = open_address("pages/simulate.py", link)
+    assert at.query_params["name"] == "Kịch bản từ liên kết"
+    at.text_input(key="sim_name").input("Họp giao ban")
+    at.query_params.clear()
+    at.query_params.update(link)  # the request left the browser before «name=…» reached it
+    at.run()
+    assert at.session_state["sim"].name == "Họp giao ban"
+    assert at.session_state["sim"].levers == {"e_results": 40}
+    assert at.query_params["name"] == "Họp giao ban"  # and the address is ours again
 
 
 def test_an_unknown_unit_in_the_address_is_said():
