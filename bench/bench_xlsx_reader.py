@@ -26,9 +26,7 @@ import datetime
 import io
 import os
 import re
-import statistics
 import sys
-import time
 import zipfile
 from pathlib import Path
 
@@ -42,13 +40,15 @@ from chiso.io.cells import column_index  # noqa: E402
 from chiso.io.limits import MAX_UNZIPPED, InflateBudget, inflate_chunks  # noqa: E402
 from chiso.io.xlsx import _count_sheet, _open, _percent_styles, _workbook_sheets, read_xlsx  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_import import median_time, units_table  # noqa: E402  (median, best)
+
 ROOT = Path(__file__).resolve().parents[1]
 TAY_NINH = ROOT / "sample_data" / "bao-cao-thang" / "tay-ninh-2023-02.xlsx"
 _CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*? s="(\d+)"')
 
 
 def canonical_workbook(units: int) -> bytes:
-    from bench_import import units_table
 
     rb = load_rulebook("portal-2026")
     return to_xlsx_bytes(canonical_frame(units_table(units, rb), rb))
@@ -130,21 +130,11 @@ def quirks() -> tuple[list[object], list[object]]:
     return read_xlsx(data, "bench.xlsx")[0].rows[0], calamine_values(data)[0][0]
 
 
-def median_time(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
-
-
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--units", type=int, default=5000)
     ap.add_argument("--repeat", type=int, default=7)
     args = ap.parse_args()
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
     print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
     for label, data in (("canonical", canonical_workbook(args.units)), ("Tây Ninh report", report_workbook(args.units))):
         with zipfile.ZipFile(io.BytesIO(data)) as z:
@@ -154,10 +144,10 @@ def main() -> None:
         print(f"\n{label}: {len(data) / 1e6:.2f} MB xlsx, {cells / 1e6:.1f} MB sheet XML, {n} cells, "
               f"{len(percent_cells(data))} styled as a percentage")
         print(f"  calamine + percent scan vs chiso: {'identical' if not diffs else 'DIFFERENT: ' + '; '.join(diffs)}")
-        base = median_time(lambda: read_xlsx(data, "bench.xlsx"), args.repeat)
+        base = median_time(lambda: read_xlsx(data, "bench.xlsx"), args.repeat)[0]
         print(f"  {'chiso read_xlsx':28s} median {base:6.3f} s")
         for name, fn in (("calamine values", calamine_values), ("calamine + percent scan", calamine_with_percent_scan)):
-            med = median_time(lambda: fn(data), args.repeat)
+            med = median_time(lambda: fn(data), args.repeat)[0]
             print(f"  {name:28s} median {med:6.3f} s   ({med / base:.2f}× chiso)")
     ours, theirs = quirks()
     print("\nerror, formula error, date, boolean, padded text:")
