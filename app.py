@@ -7,7 +7,10 @@ from ui import address, signin, vi_text
 keep_freed_memory()  # engine temporaries stay in the process between reruns (see chiso/memory.py)
 
 st.set_page_config(page_title="chiso — Bộ chỉ số 766", layout="wide")  # no page_icon: it would load from a CDN
-vi_text.install()  # Streamlit's own English words (aria-labels, hints, errors) in Vietnamese, the sign-in form too
+# The app's two scripts, same-origin files (the deployment's CSP allows no inline script) in one hidden element,
+# drawn unchanged on every run (not redrawn; each script guards against running twice): Streamlit's own English
+# words (aria-labels, hints, errors) in Vietnamese, the sign-in form too; one history entry per menu visit.
+st.html(vi_text.tag() + address.history_script(), unsafe_allow_javascript=True)
 
 # One list of pages; each page draws the shared sidebar itself (ui.state.sidebar).
 PAGES = [

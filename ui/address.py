@@ -36,6 +36,7 @@ _WRITTEN = "_address_written"  # our keys of the query string, as this session l
 _OPENED = "_address_opened"
 _PLANNED = "_address_planned"  # the keys this run wants in the address, written once by ``flush``  # the address opened in this run (empty when nothing changed outside the app)
 LINK_PARAMS = "_link_params"  # a scenario link, applied by the simulator once the data is loaded
+HISTORY_SCRIPT_URL = "/app/static/address.js"  # one history entry per visit through the menu (see the file)
 
 
 def _ours(params: Mapping[str, str]) -> dict[str, str]:
@@ -64,6 +65,12 @@ def read() -> None:
         ss[UNIT_KEY] = params["unit"]
     if params.get("unit") and any(k in params for k in SCENARIO_KEYS):
         ss[LINK_PARAMS] = params
+
+
+def history_script() -> str:
+    """The tag that loads static/address.js: a page opened through the menu writes its view over the bare
+    address Streamlit pushed for it, so «back» leaves that page in one press."""
+    return f'<script src="{HISTORY_SCRIPT_URL}"></script>'
 
 
 def _stepped_in_history() -> bool:

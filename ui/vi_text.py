@@ -5,12 +5,11 @@ Streamlit 1.67 has no setting for its own words and CSS cannot change an attribu
 It is a file served by Streamlit's static serving (``server.enableStaticServing`` in .streamlit/config.toml,
 URL ``/app/static/vi.js``), not an inline script: the deployment's Content-Security-Policy (README) allows
 scripts from the app's own origin only. Streamlit re-creates the ``<script>`` element, so the browser runs it.
+app.py draws ``tag()`` on every run (with ``ui.address``'s script, in the same hidden element).
 """
 from __future__ import annotations
 
 from html import escape
-
-import streamlit as st
 
 from chiso.io.limits import MAX_JSON_BYTES, MAX_TABLE_BYTES
 
@@ -29,8 +28,3 @@ def tag() -> str:
     """The HTML that loads the script, with the app's texts it needs as data attributes (escaped)."""
     return (f'{_HIDE}<script src="{SCRIPT_URL}" data-over-limit="{escape(OVER_LIMIT_VI)}" '
             f'data-upload-limit="{escape(UPLOAD_LIMIT_VI)}"></script>')
-
-
-def install() -> None:
-    """Load the script on every run (unchanged, the element is not redrawn; the script guards itself)."""
-    st.html(tag(), unsafe_allow_javascript=True)

@@ -53,14 +53,10 @@ def clean(page, where: str) -> None:
 
 
 def back_to(page, heading: str) -> None:
-    """The browser's back button until the previous page shows. Streamlit 1.67 adds two history entries for a
-    visit through the menu (the page without a query string, then the page writing its view into the
-    address), so the first press may land on the same page, which writes its view back at once."""
-    for _ in range(2):
-        page.go_back()
-        page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=FIRST_RENDER_MS)
-        if page.get_by_role("heading", name=heading, exact=True).is_visible():
-            break
+    """The browser's back button, pressed once: the previous page shows with its view. (Streamlit 1.67 pushes a
+    bare address for a page opened through the menu, then the page's view as a second entry; static/address.js
+    makes the second replace the first, so one press is enough.)"""
+    page.go_back()
     settled(page, heading)
 
 
