@@ -13,16 +13,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chiso.engine import input_matrix, level_index
 from chiso.plan.solver import _unit
 from chiso.reasons import LeverFixed
-from chiso.rulebook import LEVELS, load_rulebook
-from chiso.samples import available_samples, load_sample
+from chiso.rulebook import LEVELS
+from chiso.samples import available_samples
 from chiso.scenario import apply_deltas, effective_delta, lever_bounds, lever_rooms, move_matrix
 
-from count_strategies import COUNT
+from count_strategies import RULEBOOKS, random_unit, sample_rows
 
-RULEBOOKS = {name: load_rulebook(name) for name in ("portal-2026", "qd766-2022")}
 DELTAS = (-1e9, -2.5, 0.0, 1.0, 3.0, 1e9)
 
 
@@ -76,17 +74,11 @@ def check(x: np.ndarray, lvl: np.ndarray, rb) -> None:
 
 @pytest.mark.parametrize("s", available_samples(), ids=lambda s: s.key)
 def test_the_rule_on_every_sample(s):
-    rb = RULEBOOKS[s.rulebook]
-    table = load_sample(s, rb)
-    x, lvl = input_matrix(table.frame, rb), level_index(table.frame["level"])
-    rows = np.linspace(0, len(x) - 1, min(len(x), 60)).astype(int)  # the per-unit copies are slow
-    check(x[rows], lvl[rows], rb)
+    check(*sample_rows(s, 60))
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data(), rb_name=st.sampled_from(sorted(RULEBOOKS)))
 def test_the_rule_on_random_counts(data, rb_name):
     rb = RULEBOOKS[rb_name]
-    x = np.array(data.draw(st.lists(COUNT, min_size=len(rb.inputs), max_size=len(rb.inputs))))
-    lvl = np.array([data.draw(st.integers(0, len(LEVELS) - 1))])
-    check(x[None, :], lvl, rb)
+    check(*random_unit(data, rb), rb)

@@ -16,13 +16,12 @@ from hypothesis import strategies as st
 
 from chiso.engine import input_matrix, level_index
 from chiso.policy import PolicyRule, rule_deltas
-from chiso.rulebook import LEVELS, load_rulebook
+from chiso.rulebook import LEVELS
 from chiso.samples import available_samples, load_sample, sample
 from chiso.scenario import delta_for_rate, lever_bounds, rate_deltas
 
-from count_strategies import COUNT
+from count_strategies import RULEBOOKS, random_unit, sample_rows
 
-RULEBOOKS = {name: load_rulebook(name) for name in ("portal-2026", "qd766-2022")}
 RATES = (0.0, 0.5, 0.8, 0.9999, 1.0)
 
 
@@ -53,19 +52,14 @@ def check(x: np.ndarray, lvl: np.ndarray, rb) -> None:
 
 @pytest.mark.parametrize("s", available_samples(), ids=lambda s: s.key)
 def test_the_rule_on_every_sample(s):
-    rb = RULEBOOKS[s.rulebook]
-    table = load_sample(s, rb)
-    x, lvl = input_matrix(table.frame, rb), level_index(table.frame["level"])
-    rows = np.linspace(0, len(x) - 1, min(len(x), 40)).astype(int)
-    check(x[rows], lvl[rows], rb)
+    check(*sample_rows(s, 40))
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data(), rb_name=st.sampled_from(sorted(RULEBOOKS)))
 def test_the_rule_on_random_counts(data, rb_name):
     rb = RULEBOOKS[rb_name]
-    x = np.array(data.draw(st.lists(COUNT, min_size=len(rb.inputs), max_size=len(rb.inputs))))
-    check(x[None, :], np.array([data.draw(st.integers(0, len(LEVELS) - 1))]), rb)
+    check(*random_unit(data, rb), rb)
 
 
 def test_a_policy_on_derived_counts_asks_whole_dossiers():
