@@ -29,8 +29,8 @@ def smallest(cur: float, den: float, down: int, up: int, rate: float) -> float:
     """The definition, by search: the first whole step from the bottom whose rate reaches ``rate``."""
     if den == 0 or math.isnan(den) or math.isnan(cur):
         return 0.0
-    for d in range(down, up + 1):
-        if (cur + d) / den >= rate - 1e-9 / den:
+    for d in range(down, up + 1):  # (cur + d) / den >= rate, within 1e-9 of a count: multiplied out, since
+        if cur + d >= rate * den - 1e-9:  # a tiny denominator (5e-324, found by CI) overflows 1e-9 / den
             return float(d)
     return float(up)
 
@@ -53,6 +53,15 @@ def check(x: np.ndarray, lvl: np.ndarray, rb) -> None:
 @pytest.mark.parametrize("s", available_samples(), ids=lambda s: s.key)
 def test_the_rule_on_every_sample(s):
     check(*sample_rows(s, 40))
+
+
+def test_a_tiny_denominator():
+    """Found by CI's random counts: 1,5 counted over a denominator of 5e-324 (the definition's search had
+    overflowed, the rule had not)."""
+    rb = RULEBOOKS["portal-2026"]
+    x = np.full(len(rb.inputs), np.nan)
+    x[-2:] = (1.5, 5e-324)
+    check(x[None, :], np.array([0]), rb)
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
